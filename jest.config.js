@@ -1,0 +1,21 @@
+/**
+ * Two projects: `unit` (specs beside the code, no external services) and `integration`
+ * (test/**, against the real Temporal dev server started by scripts/test.sh).
+ * The summary reporter prints the plain "tests: N passed, M failed" closing line CI reads.
+ */
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+const common = { transform: { '^.+\\.ts$': tsJest }, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+module.exports = {
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120000,
+    },
+  ],
+};

@@ -1,0 +1,137 @@
+/**
+ * The Temporal contract of the runner, shared by workflow code (sandboxed), activities, the worker,
+ * the executor and the CLI. Pure types and constants only: this file is imported inside the workflow
+ * sandbox, so it imports nothing.
+ *
+ * A Java or Go service can start a run directly through Temporal: workflow type {@link WORKFLOW_TYPE}
+ * on the runner's task queue, workflow id = execution id, one argument = {@link WorkflowExecuteInput} as JSON.
+ */
+
+/** The one workflow type the runner registers. */
+export const WORKFLOW_TYPE = 'serverlessWorkflow';
+export const DEFAULT_TASK_QUEUE = 'workflow-runner';
+
+/** One environment entry of an execution. Secret values never enter history in clear (see `sealed`). */
+export interface EnvironmentEntry {
+  name: string;
+  /** Clear value: only for non-secret entries. */
+  value?: string;
+  secret?: boolean;
+  /** Secret value sealed by the runner (AES-256-GCM, see src/secrets); opened only inside activities. */
+  sealed?: string;
+}
+
+export interface WorkflowExecuteInput {
+  executionId: string;
+  workflowYaml: string;
+  /** The workflow input: a JSON object. */
+  input?: Record<string, unknown>;
+  environment?: EnvironmentEntry[];
+  metadata?: Record<string, string>;
+}
+
+export const PROGRESS_EVENT_TYPES = [
+  'workflow_started',
+  'workflow_validating',
+  'workflow_validated',
+  'task_started',
+  'task_completed',
+  'task_failed',
+  'task_retrying',
+  'task_skipped',
+  'workflow_paused',
+  'workflow_resumed',
+  'workflow_completed',
+  'workflow_failed',
+  'workflow_cancelled',
+  'event_emitted',
+] as const;
+export type ProgressEventType = (typeof PROGRESS_EVENT_TYPES)[number];
+
+export type ExecutionStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+/** RFC 7807 problem details as the DSL defines errors; `type` is a spec error type URI. */
+export interface WorkflowErrorData {
+  type: string;
+  status: number;
+  title?: string;
+  detail?: string;
+  /** JSON pointer of the failing task, e.g. `/do/1/checkStock`. */
+  instance?: string;
+}
+
+export interface WorkflowProgressEvent {
+  executionId: string;
+  /** `${executionId}:${sequence}`: stable across retries and replays, so receivers can drop duplicates. */
+  eventId: string;
+  /** 1, 2, 3... per execution, no gaps, carried across continue-as-new. */
+  sequence: number;
+  eventType: ProgressEventType;
+  status: ExecutionStatus | 'running' | 'completed' | 'failed' | 'skipped' | 'retrying';
+  workflowName: string;
+  taskName?: string;
+  /** JSON pointer of the task, e.g. `/do/1/checkStock`. */
+  taskPosition?: string;
+  message?: string;
+  /** ISO 8601, workflow time. */
+  timestamp: string;
+  attempt?: number;
+  error?: WorkflowErrorData;
+  /** JSON of the task/workflow output, truncated to a bound. */
+  outputSummary?: string;
+}
+
+/** Progress goes out of workflow code through a Temporal sink: not in history, not called on replay. */
+export interface ProgressSinks {
+  progress: {
+    emit(event: WorkflowProgressEvent): void;
+  };
+}
+
+/** Signals and queries of {@link WORKFLOW_TYPE}. */
+export const SIGNAL_PAUSE = 'pause';
+export const SIGNAL_RESUME = 'resume';
+/** Delivers one CloudEvent to `listen` tasks; argument: a CloudEvent JSON object. */
+export const SIGNAL_EVENT = 'event';
+export const QUERY_STATUS = 'status';
+/** Argument: `{ fromSequence?: number; limit?: number }`; returns {@link EventsPage}. */
+export const QUERY_EVENTS = 'events';
+
+export interface TaskRecord {
+  name: string;
+  position: string;
+  status: 'completed' | 'failed' | 'skipped' | 'running' | 'cancelled';
+}
+
+export interface ExecutionStatusView {
+  executionId: string;
+  workflowName: string;
+  status: ExecutionStatus;
+  /** Sequence number of the last event. */
+  lastSequence: number;
+  currentTask?: { name: string; position: string };
+  error?: WorkflowErrorData;
+}
+
+export interface EventsPage {
+  events: WorkflowProgressEvent[];
+  /** Lowest sequence still held by this run (earlier ones live in previous runs after continue-as-new). */
+  firstSequence: number;
+  lastSequence: number;
+  hasMore: boolean;
+}
+
+/**
+ * What {@link WORKFLOW_TYPE} returns when the workflow completes. A faulted run closes as Failed with an
+ * ApplicationFailure of type {@link FAULT_FAILURE_TYPE} whose `details[0]` is this object (status `faulted`);
+ * a cancelled run closes as Cancelled.
+ */
+export interface WorkflowRunResult {
+  status: 'completed' | 'faulted' | 'cancelled';
+  output?: unknown;
+  error?: WorkflowErrorData;
+  tasks: TaskRecord[];
+}
+
+/** ApplicationFailure type of a run that ended in a DSL fault. */
+export const FAULT_FAILURE_TYPE = 'WorkflowFaulted';
