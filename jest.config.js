@@ -8,6 +8,8 @@ const common = { transform: { '^.+\\.ts$': tsJest }, testEnvironment: 'node', mo
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  // Integration tests wait on a real Temporal server; the timeout lives at the top level (project-level is ignored).
+  testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
@@ -15,7 +17,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testTimeout: 120000,
     },
   ],
 };

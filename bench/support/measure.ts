@@ -1,0 +1,109 @@
+/**
+ * Load generation and measurement: a fixed number of executions with a bounded number in flight,
+ * end-to-end latency per execution (start request to result), and the process's CPU time and peak memory
+ * over the phase.
+ */
+export interface LoadResult {
+  completed: number;
+  failed: number;
+  elapsedMs: number;
+  /** Completed workflows per second. */
+  throughput: number;
+  p50Ms: number;
+  p95Ms: number;
+  firstError?: string;
+}
+
+export interface ResourceUsage {
+  /** User + system CPU time of the process over the phase. */
+  cpuMs: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+}
+
+/** Runs `count` executions, at most `concurrency` at a time; `execute(i)` resolves when execution i ends. */
+export async function runLoad(
+  count: number,
+  concurrency: number,
+  execute: (index: number) => Promise<unknown>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const started = performance.now();
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const index = next++;
+      const t0 = performance.now();
+      try {
+        await execute(index);
+        latencies.push(performance.now() - t0);
+      } catch (e) {
+        failed += 1;
+        firstError ??= e instanceof Error ? `${e.message}${causeOf(e)}` : String(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  const elapsedMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    completed: latencies.length,
+    failed,
+    elapsedMs,
+    throughput: latencies.length / (elapsedMs / 1000),
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    firstError,
+  };
+}
+
+function causeOf(e: Error): string {
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error ? ` (cause: ${cause.message}${causeOf(cause)})` : '';
+}
+
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/** Samples RSS and heap every `intervalMs` and measures CPU time between start and stop. */
+export class ResourceSampler {
+  private readonly cpuStart = process.cpuUsage();
+  private peakRss = 0;
+  private peakHeap = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 50) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  stop(): ResourceUsage {
+    clearInterval(this.timer);
+    this.sample();
+    const cpu = process.cpuUsage(this.cpuStart);
+    return {
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakRssMb: this.peakRss / 2 ** 20,
+      peakHeapMb: this.peakHeap / 2 ** 20,
+    };
+  }
+
+  private sample(): void {
+    const m = process.memoryUsage();
+    this.peakRss = Math.max(this.peakRss, m.rss);
+    this.peakHeap = Math.max(this.peakHeap, m.heapUsed);
+  }
+}
+
+/** Measures `load` and the resources used while it runs. */
+export async function measure(load: () => Promise<LoadResult>): Promise<LoadResult & ResourceUsage> {
+  global.gc?.();
+  const sampler = new ResourceSampler();
+  const result = await load();
+  return { ...result, ...sampler.stop() };
+}

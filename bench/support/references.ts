@@ -1,0 +1,58 @@
+/**
+ * The three reference workflows: each as DSL YAML run through the runner's workflow type, and as the
+ * equivalent hand-written Temporal workflow. `default*Count` are the executions measured per variant.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface ReferenceWorkflow {
+  name: string;
+  yamlFile: string;
+  handWrittenType: string;
+  /** Executions measured per variant at scale 1 (at most `--concurrency` of them in flight). */
+  count: number;
+  /** Executions run before measuring (bundle load, JIT, caches). */
+  warmup: number;
+  dslInput(baseUrl: string): Record<string, unknown>;
+  handWrittenInput(baseUrl: string): Record<string, unknown>;
+}
+
+const items = Array.from({ length: 100 }, (_, i) => i);
+
+export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
+  {
+    name: 'pure-data',
+    yamlFile: 'pure-data.yaml',
+    handWrittenType: 'benchPureData',
+    count: 150,
+    warmup: 10,
+    dslInput: () => ({ counter: 0, total: 0, history: [] }),
+    handWrittenInput: () => ({ counter: 0, total: 0, history: [] }),
+  },
+  {
+    name: 'http-sequence',
+    yamlFile: 'http-sequence.yaml',
+    handWrittenType: 'benchHttpSequence',
+    count: 100,
+    warmup: 10,
+    dslInput: () => ({}),
+    handWrittenInput: (baseUrl) => ({ baseUrl }),
+  },
+  {
+    name: 'for-try-fork',
+    yamlFile: 'for-try-fork.yaml',
+    handWrittenType: 'benchForTryFork',
+    // 100 sequential calls each: 20 executions keep the default run near five minutes on 2 vCPUs;
+    // `--scale 2.5` puts the full 50 in flight.
+    count: 20,
+    warmup: 3,
+    dslInput: () => ({ items }),
+    handWrittenInput: (baseUrl) => ({ baseUrl, items }),
+  },
+];
+
+/** The workflow YAML with the local server's address filled in. */
+export function workflowYaml(reference: ReferenceWorkflow, baseUrl: string): string {
+  const text = readFileSync(resolve(__dirname, '..', 'workflows', reference.yamlFile), 'utf8');
+  return text.replace(/\{\{BASE_URL\}\}/g, baseUrl);
+}

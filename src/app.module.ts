@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CallbackModule } from './callback/callback.module';
+import { ConfigModule, type ConfigModuleOptions } from './config/config.module';
+import { ExecutorModule } from './executor/executor.module';
+import { HealthModule } from './health/health.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { TemporalModule } from './temporal/temporal.module';
+import { ZigflowModule } from './zigflow/zigflow.module';
+
+export type AppModuleOptions = ConfigModuleOptions;
+
+/**
+ * The runner service: wiring only. A dynamic module so the environment is validated when the
+ * application is built (bootstrap), never when this file is imported.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options),
+        ObservabilityModule.fromConfig(),
+        HealthModule,
+        ZigflowModule,
+        CallbackModule,
+        TemporalModule,
+        ExecutorModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError, EXIT } from './exit-codes';
+
+export type Command =
+  | { name: 'help'; topic?: string }
+  | { name: 'version' }
+  | { name: 'validate'; file: string; json: boolean }
+  | { name: 'graph'; file: string }
+  | { name: 'run'; file: string; json: boolean; input?: string; inputFile?: string }
+  | { name: 'serve' };
+
+export const USAGE = `Usage: workflow-runner <command> [options]
+
+Commands:
+  validate FILE [--json]        Check a workflow; every problem as FILE:line:column pointer message
+  graph FILE                    Print the workflow as a Mermaid flowchart
+  run FILE [--input JSON | --input-file F] [--json]
+                                Run the workflow on Temporal (TEMPORAL_SERVICE_ADDRESS) or, when
+                                that is unset, on an embedded Temporal dev server; live task progress
+                                goes to stderr, --json prints {status, output, error, tasks} on stdout
+  serve                         Start the runner service (gRPC API, worker, health, metrics)
+
+Options:
+  -h, --help                    Show this help (or a command's: workflow-runner run --help)
+  -v, --version                 Print the version
+
+Exit codes:
+  0  valid / completed / success        3  run: cancelled
+  1  invalid workflow / run faulted     4  file unreadable, Temporal unreachable
+  2  bad command line
+`;
+
+const COMMAND_OPTIONS = {
+  validate: { json: { type: 'boolean' } },
+  graph: {},
+  run: { json: { type: 'boolean' }, input: { type: 'string' }, 'input-file': { type: 'string' } },
+  serve: {},
+} as const;
+
+type CommandName = keyof typeof COMMAND_OPTIONS;
+
+function isCommand(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(COMMAND_OPTIONS, name);
+}
+
+/** Parses `argv` (without node and the script) into a command; throws CliError(USAGE) on a bad line. */
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    return { name: 'help', topic: first === 'help' ? rest[0] : undefined };
+  }
+  if (first === '-v' || first === '--version') return { name: 'version' };
+  if (!isCommand(first)) throw new CliError(`unknown command '${first}' (try --help)`, EXIT.USAGE);
+  if (rest.includes('-h') || rest.includes('--help')) return { name: 'help', topic: first };
+
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    const options: NonNullable<ParseArgsConfig['options']> = COMMAND_OPTIONS[first];
+    const result = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+    parsed = { values: result.values as Record<string, string | boolean | undefined>, positionals: result.positionals };
+  } catch (err) {
+    throw new CliError(`${first}: ${(err as Error).message.split('\n')[0]}`, EXIT.USAGE);
+  }
+  const { values, positionals } = parsed;
+  if (first === 'serve') {
+    if (positionals.length > 0) throw new CliError(`serve takes no arguments, got '${positionals[0]}'`, EXIT.USAGE);
+    return { name: 'serve' };
+  }
+  if (positionals.length !== 1) {
+    throw new CliError(`${first} needs exactly one FILE argument, got ${positionals.length}`, EXIT.USAGE);
+  }
+  const file = positionals[0];
+  if (first === 'graph') return { name: 'graph', file };
+  if (first === 'validate') return { name: 'validate', file, json: values.json === true };
+  const input = values.input as string | undefined;
+  const inputFile = values['input-file'] as string | undefined;
+  if (input !== undefined && inputFile !== undefined) {
+    throw new CliError('run: give either --input or --input-file, not both', EXIT.USAGE);
+  }
+  return { name: 'run', file, json: values.json === true, input, inputFile };
+}
+
+/** Parses the workflow input: a JSON object (the DSL's workflow input is always an object). */
+export function parseInputJson(text: string, source: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${source}: not valid JSON (${(err as Error).message})`, EXIT.USAGE);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CliError(`${source}: the workflow input must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`, EXIT.USAGE);
+  }
+  return value as Record<string, unknown>;
+}

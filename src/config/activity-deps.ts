@@ -1,0 +1,24 @@
+/** The one place where configuration becomes the activities' dependencies. */
+import type { ActivityDeps, ActivityLogger } from '../temporal/activities/deps';
+import type { RunnerConfig } from './runner-config';
+
+export function activityDepsFromConfig(config: RunnerConfig, logger?: ActivityLogger): ActivityDeps {
+  const { runtime } = config;
+  return {
+    http: {
+      requestTimeoutMs: runtime.httpTimeoutMs,
+      maxResponseBytes: runtime.httpMaxResponseBytes,
+      allowHosts: runtime.httpAllowedHosts,
+      blockPrivateNetworks: runtime.httpBlockPrivateNetworks,
+    },
+    secretsKey: runtime.secretsKey,
+    process: {
+      shellEnabled: runtime.shellEnabled,
+      scriptEnabled: runtime.scriptEnabled,
+      timeoutMs: runtime.runTimeoutMs,
+      containerRuntime: runtime.containerRuntime === 'none' ? undefined : runtime.containerRuntime,
+    },
+    eventSinkUrl: runtime.eventSinkUrl,
+    logger,
+  };
+}

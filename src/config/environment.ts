@@ -1,0 +1,84 @@
+/**
+ * The raw environment as class-validator checks it: every property is the string an operator sets.
+ * Conversion into the typed, grouped {@link RunnerConfig} happens only after every variable passed, so one
+ * start-up failure lists every bad variable at once.
+ */
+import { existsSync } from 'node:fs';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { parseSealingKey } from '../secrets/sealing';
+import { isHostPort, parseBoolean, parseDuration, parseList } from './parse';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const CONTAINER_RUNTIMES = ['docker', 'podman', 'none'] as const;
+/** Variables whose values are never printed, not even in validation errors. */
+export const SECRET_VARIABLES = ['STIGMER_SERVICE_API_KEY', 'RUNNER_SECRETS_KEY'] as const;
+
+const PORT = /^\d{1,5}$/;
+const POSITIVE_INT = /^[1-9]\d*$/;
+const NON_NEGATIVE_INT = /^\d+$/;
+
+function check(name: string, test: (value: string) => boolean, message: string): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value) => typeof value === 'string' && test(value),
+      // Never the value itself: some variables are secrets.
+      defaultMessage: (args) => (args?.value === undefined ? `$property is required (${message.replace(/^must be /, '')})` : `$property ${message}`),
+    },
+  });
+}
+const IsDuration = () => check('isDuration', (v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 2m');
+const IsBool = () => check('isBool', (v) => parseBoolean(v) !== undefined, 'must be true or false');
+const IsPortNumber = () => check('isPortNumber', (v) => PORT.test(v) && Number(v) <= 65535, 'must be a port number 0-65535');
+const IsHostPort = () => check('isHostPort', isHostPort, 'must be host:port');
+const IsHostList = () =>
+  check('isHostList', (v) => parseList(v).every((h) => /^[A-Za-z0-9.:-]+$/.test(h)), 'must be a comma-separated list of host names or IP addresses');
+const IsReadableFile = () => check('isReadableFile', (v) => existsSync(v), 'must name an existing file');
+// The message never echoes the value: this variable is a secret.
+const IsSealingKey = () =>
+  check('isSealingKey', (v) => parseSealingKey(v) !== undefined, 'must be a 32-byte key, base64 or 64 hex characters');
+
+export class RunnerEnvironment {
+  @IsHostPort() TEMPORAL_SERVICE_ADDRESS!: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]+$/) TEMPORAL_NAMESPACE?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]+$/) TEMPORAL_TASK_QUEUE?: string;
+  @IsOptional() @IsDuration() WORKER_SHUTDOWN_GRACE?: string;
+  @IsOptional() @IsReadableFile() TEMPORAL_WORKFLOW_BUNDLE?: string;
+
+  @IsOptional() @IsHostPort() STIGMER_SERVICE_ENDPOINT?: string;
+  // Required once an endpoint is set: the Stigmer Service authenticates every report_progress call.
+  @ValidateIf((env: RunnerEnvironment) => env.STIGMER_SERVICE_ENDPOINT !== undefined || env.STIGMER_SERVICE_API_KEY !== undefined)
+  @IsString({ message: '$property is required when STIGMER_SERVICE_ENDPOINT is set' })
+  @Matches(/\S/, { message: '$property must not be empty' })
+  STIGMER_SERVICE_API_KEY?: string;
+  @IsOptional() @IsBool() STIGMER_SERVICE_USE_TLS?: string;
+  @IsOptional() @IsReadableFile() STIGMER_SERVICE_CA_FILE?: string;
+  @IsOptional() @IsDuration() CALLBACK_TIMEOUT?: string;
+  @IsOptional() @Matches(NON_NEGATIVE_INT, { message: '$property must be a whole number (0 = retry without limit)' })
+  CALLBACK_MAX_ATTEMPTS?: string;
+  @IsOptional() @IsDuration() CALLBACK_INITIAL_BACKOFF?: string;
+  @IsOptional() @IsDuration() CALLBACK_MAX_BACKOFF?: string;
+  @IsOptional() @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' }) CALLBACK_QUEUE_LIMIT?: string;
+  @IsOptional() @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' }) CALLBACK_QUEUE_TOTAL_LIMIT?: string;
+
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
+  @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: string;
+  @IsOptional() @IsPortNumber() HEALTH_PORT?: string;
+  @IsOptional() @IsPortNumber() METRICS_PORT?: string;
+  @IsOptional() @IsPortNumber() GRPC_PORT?: string;
+  // Temporal refuses payloads over 2 MB; the document travels in the workflow input.
+  @IsOptional() @check('isWorkflowBytes', (v) => POSITIVE_INT.test(v) && Number(v) <= 2_000_000, 'must be a whole number of bytes, at most 2000000')
+  MAX_WORKFLOW_BYTES?: string;
+
+  @IsOptional() @IsSealingKey() RUNNER_SECRETS_KEY?: string;
+  @IsOptional() @IsHostList() CALL_HTTP_ALLOWED_HOSTS?: string;
+  @IsOptional() @IsBool() CALL_HTTP_BLOCK_PRIVATE_NETWORKS?: string;
+  @IsOptional() @IsDuration() CALL_HTTP_TIMEOUT?: string;
+  @IsOptional() @Matches(POSITIVE_INT, { message: '$property must be a positive whole number of bytes' }) CALL_HTTP_MAX_RESPONSE_BYTES?: string;
+  @IsOptional() @IsBool() RUN_SHELL_ENABLED?: string;
+  @IsOptional() @IsBool() RUN_SCRIPT_ENABLED?: string;
+  @IsOptional() @IsDuration() RUN_TIMEOUT?: string;
+  @IsOptional() @IsIn(CONTAINER_RUNTIMES) CONTAINER_RUNTIME?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EVENT_SINK_URL?: string;
+}

@@ -1,0 +1,122 @@
+/** The typed, grouped configuration of the runner, built once from the validated environment. */
+import { parseSealingKey } from '../secrets/sealing';
+import type { CONTAINER_RUNTIMES, LOG_LEVELS, NODE_ENVS, RunnerEnvironment } from './environment';
+import { parseBoolean, parseDuration, parseList } from './parse';
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export type ContainerRuntime = (typeof CONTAINER_RUNTIMES)[number];
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** How long running activities may finish after SIGTERM before the worker gives up on them. */
+  shutdownGraceMs: number;
+  /** Prebuilt workflow bundle (container images); unset: the worker bundles the workflow code at start. */
+  workflowBundlePath?: string;
+}
+
+export interface CallbackConfig {
+  /** Unset: progress callbacks are disabled. */
+  endpoint?: string;
+  apiKey?: string;
+  useTls: boolean;
+  /** PEM file of a private CA; verification stays on either way. */
+  caFile?: string;
+  /** Deadline of each report_progress call. */
+  callTimeoutMs: number;
+  /** 0 = retry transient failures without limit (the queue bound still applies). */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** Events held per execution; beyond it the oldest are dropped (receivers catch up via get_events). */
+  queueLimit: number;
+  /** Events held across all executions; beyond it the oldest backlog loses its oldest waiting event. */
+  totalLimit: number;
+}
+
+export interface ServerConfig {
+  grpcPort: number;
+  healthPort: number;
+  metricsPort: number;
+  logLevel: LogLevel;
+  /** NODE_ENV: `development` asks for readable logs, `production` for JSON lines. */
+  nodeEnv?: NodeEnv;
+  /** Largest workflow document accepted by execute. */
+  maxWorkflowBytes: number;
+}
+
+export interface RuntimeConfig {
+  /** Key that seals secret environment entries; unset: secret entries are refused. */
+  secretsKey?: Buffer;
+  /** Hosts that call tasks may reach although they sit in a blocked range (link-local, cloud metadata). */
+  httpAllowedHosts: string[];
+  /** Also block loopback and private networks (SSRF hardening for multi-tenant deployments). */
+  httpBlockPrivateNetworks: boolean;
+  httpTimeoutMs: number;
+  httpMaxResponseBytes: number;
+  shellEnabled: boolean;
+  scriptEnabled: boolean;
+  runTimeoutMs: number;
+  containerRuntime: ContainerRuntime;
+  eventSinkUrl?: string;
+}
+
+export interface RunnerConfig {
+  temporal: TemporalConfig;
+  callback: CallbackConfig;
+  server: ServerConfig;
+  runtime: RuntimeConfig;
+}
+
+export const DEFAULT_MAX_WORKFLOW_BYTES = 1024 * 1024;
+
+const duration = (text: string | undefined, fallback: string): number => parseDuration(text ?? fallback) as number;
+const bool = (text: string | undefined, fallback: boolean): boolean => (text === undefined ? fallback : (parseBoolean(text) as boolean));
+const int = (text: string | undefined, fallback: number): number => (text === undefined ? fallback : Number(text));
+
+/** Builds the grouped config from an environment that already passed validation. */
+export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
+  return {
+    temporal: {
+      address: env.TEMPORAL_SERVICE_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'workflow-runner',
+      shutdownGraceMs: duration(env.WORKER_SHUTDOWN_GRACE, '30s'),
+      workflowBundlePath: env.TEMPORAL_WORKFLOW_BUNDLE,
+    },
+    callback: {
+      endpoint: env.STIGMER_SERVICE_ENDPOINT,
+      apiKey: env.STIGMER_SERVICE_API_KEY,
+      useTls: bool(env.STIGMER_SERVICE_USE_TLS, true),
+      caFile: env.STIGMER_SERVICE_CA_FILE,
+      callTimeoutMs: duration(env.CALLBACK_TIMEOUT, '5s'),
+      maxAttempts: int(env.CALLBACK_MAX_ATTEMPTS, 0),
+      initialBackoffMs: duration(env.CALLBACK_INITIAL_BACKOFF, '200ms'),
+      maxBackoffMs: duration(env.CALLBACK_MAX_BACKOFF, '30s'),
+      queueLimit: int(env.CALLBACK_QUEUE_LIMIT, 1000),
+      totalLimit: int(env.CALLBACK_QUEUE_TOTAL_LIMIT, 100_000),
+    },
+    server: {
+      grpcPort: int(env.GRPC_PORT, 50051),
+      healthPort: int(env.HEALTH_PORT, 3000),
+      metricsPort: int(env.METRICS_PORT, 9090),
+      logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+      nodeEnv: env.NODE_ENV as NodeEnv | undefined,
+      maxWorkflowBytes: int(env.MAX_WORKFLOW_BYTES, DEFAULT_MAX_WORKFLOW_BYTES),
+    },
+    runtime: {
+      secretsKey: env.RUNNER_SECRETS_KEY === undefined ? undefined : parseSealingKey(env.RUNNER_SECRETS_KEY),
+      httpAllowedHosts: parseList(env.CALL_HTTP_ALLOWED_HOSTS),
+      httpBlockPrivateNetworks: bool(env.CALL_HTTP_BLOCK_PRIVATE_NETWORKS, false),
+      httpTimeoutMs: duration(env.CALL_HTTP_TIMEOUT, '30s'),
+      httpMaxResponseBytes: int(env.CALL_HTTP_MAX_RESPONSE_BYTES, 10 * 1024 * 1024),
+      shellEnabled: bool(env.RUN_SHELL_ENABLED, false),
+      scriptEnabled: bool(env.RUN_SCRIPT_ENABLED, false),
+      runTimeoutMs: duration(env.RUN_TIMEOUT, '5m'),
+      containerRuntime: (env.CONTAINER_RUNTIME as ContainerRuntime | undefined) ?? 'none',
+      eventSinkUrl: env.EVENT_SINK_URL,
+    },
+  };
+}

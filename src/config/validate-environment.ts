@@ -1,0 +1,51 @@
+/**
+ * Parses and validates the process environment once at start-up (the `validate` hook of @nestjs/config).
+ * A bad environment stops the start with one error listing every bad variable by name; secret values are
+ * never part of the message.
+ */
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { RunnerEnvironment } from './environment';
+import { buildRunnerConfig, type RunnerConfig } from './runner-config';
+
+export class ConfigValidationError extends Error {
+  override readonly name = 'ConfigValidationError';
+  constructor(readonly problems: ReadonlyArray<{ variable: string; messages: string[] }>) {
+    super(
+      `invalid configuration: ${problems.length} bad variable(s)\n` +
+        problems.map((p) => `  ${p.variable}: ${p.messages.join('; ')}`).join('\n'),
+    );
+  }
+}
+
+/** Only the variables the runner knows, with empty strings treated as unset (as Kubernetes renders them). */
+function pickKnown(raw: Record<string, unknown>): RunnerEnvironment {
+  const env = new RunnerEnvironment();
+  const known = new Set(Object.keys(validationTargets()));
+  for (const [name, value] of Object.entries(raw)) {
+    if (known.has(name) && typeof value === 'string' && value.trim() !== '') {
+      (env as unknown as Record<string, string>)[name] = value.trim();
+    }
+  }
+  return env;
+}
+
+/** Names of the validated variables, read from the class-validator metadata so the list cannot drift. */
+function validationTargets(): Record<string, true> {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(RunnerEnvironment, '', true, false);
+  return Object.fromEntries(metadata.map((m) => [m.propertyName, true as const]));
+}
+
+function describe(errors: ValidationError[]): Array<{ variable: string; messages: string[] }> {
+  return errors
+    // Messages read "NAME must ..."; the list already leads with the name.
+    .map((e) => ({ variable: e.property, messages: Object.values(e.constraints ?? {}).map((m) => m.replace(`${e.property} `, '')) }))
+    .sort((a, b) => a.variable.localeCompare(b.variable));
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): RunnerConfig {
+  const env = pickKnown(raw);
+  // No value in a message: secrets must never be printed (class-validator only adds them on $value).
+  const errors = validateSync(env, { validationError: { target: false, value: false } });
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  return buildRunnerConfig(env);
+}

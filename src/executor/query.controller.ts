@@ -1,0 +1,66 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { toWireEvent } from '../callback/progress-event';
+import type {
+  EventsPage,
+  ExecutionStatus,
+  GetEventsRequest,
+  GetStatusRequest,
+  SubscribeRequest,
+  WorkflowProgressEvent,
+} from '../generated/ai/stigmer/workflow/runner/v1/io';
+import { parseExecutionId, parsePage } from './execute-request';
+import { ExecutorService } from './executor.service';
+import { QUERY_SERVICE } from './grpc-options';
+import { toRpcException } from './rpc-errors';
+import { followExecution } from './subscription';
+import { toWireEventsPage, toWireStatus } from './wire-mapping';
+
+/** WorkflowRunnerQueryController: reads each run's state from Temporal. */
+@Controller()
+export class QueryController {
+  constructor(private readonly executor: ExecutorService) {}
+
+  @GrpcMethod(QUERY_SERVICE, 'getStatus')
+  async getStatus(request: GetStatusRequest): Promise<ExecutionStatus> {
+    try {
+      const { description, view } = await this.executor.status(request.executionId);
+      return toWireStatus(description, view);
+    } catch (err) {
+      throw toRpcException(err, request.executionId);
+    }
+  }
+
+  @GrpcMethod(QUERY_SERVICE, 'getEvents')
+  async getEvents(request: GetEventsRequest): Promise<EventsPage> {
+    try {
+      const { fromSequence, limit } = parsePage(request.fromSequence, request.limit);
+      const page = await this.executor.events(request.executionId, fromSequence, limit);
+      return toWireEventsPage(page, fromSequence);
+    } catch (err) {
+      throw toRpcException(err, request.executionId);
+    }
+  }
+
+  /** Server stream; ends when the run closes, or quietly when the client cancels. */
+  @GrpcMethod(QUERY_SERVICE, 'subscribe')
+  subscribe(request: SubscribeRequest): Observable<WorkflowProgressEvent> {
+    return new Observable<WorkflowProgressEvent>((subscriber) => {
+      const abort = new AbortController();
+      const pump = async (): Promise<void> => {
+        const executionId = parseExecutionId(request.executionId);
+        const { fromSequence } = parsePage(request.fromSequence, 0);
+        for await (const event of followExecution(this.executor, executionId, fromSequence, abort.signal)) {
+          if (subscriber.closed) break;
+          subscriber.next(toWireEvent(event));
+        }
+        subscriber.complete();
+      };
+      pump().catch((err) => {
+        if (!abort.signal.aborted) subscriber.error(toRpcException(err, request.executionId));
+      });
+      return () => abort.abort();
+    });
+  }
+}

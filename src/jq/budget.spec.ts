@@ -1,0 +1,60 @@
+import { compile, JqError } from './index';
+
+/** Runs a program and returns the JqError it raises, with the time it took. */
+function failure(program: string, budget = {}): { error: JqError; ms: number } {
+  const start = Date.now();
+  try {
+    compile(program).evaluate(null, { budget });
+  } catch (e) {
+    if (e instanceof JqError) return { error: e, ms: Date.now() - start };
+    throw e;
+  }
+  throw new Error(`expected ${program} to fail`);
+}
+
+describe('budget', () => {
+  it('stops an endless generator (repeat) with a budget error naming the limit', () => {
+    const { error, ms } = failure('repeat(1)');
+    expect(error.code).toBe('budget');
+    expect(error.message).toMatch(/maxSteps|maxOutputs/);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('stops range(1e12) on the step limit', () => {
+    const { error } = failure('range(1e12)', { maxSteps: 10_000 });
+    expect(error.code).toBe('budget');
+    expect(error.message).toContain('maxSteps (limit 10000)');
+  });
+
+  it('stops infinite recursion (def f: f; f) quickly', () => {
+    const { error, ms } = failure('def f: f; f');
+    expect(error.code).toBe('budget');
+    expect(error.message).toContain('maxDepth');
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('limits the depth of user recursion', () => {
+    const { error } = failure('def f: if . < 100000 then . + 1 | f else . end; 0 | f', { maxDepth: 100 });
+    expect(error.message).toContain('maxDepth (limit 100)');
+  });
+
+  it('limits the number of outputs', () => {
+    const { error } = failure('range(100)', { maxOutputs: 10 });
+    expect(error.message).toContain('maxOutputs (limit 10)');
+  });
+
+  it('limits array sizes and string sizes', () => {
+    expect(failure('[range(100)]', { maxArrayLength: 50 }).error.message).toContain('maxArrayLength');
+    expect(failure('"ab" * 1000', { maxStringLength: 100 }).error.message).toContain('maxStringLength');
+  });
+
+  it('is not caught by try, so a runaway program cannot be silenced', () => {
+    const { error } = failure('try repeat(1) catch "caught"', { maxSteps: 1000 });
+    expect(error.code).toBe('budget');
+  });
+
+  it('lets bounded work through', () => {
+    expect(compile('[limit(3; repeat(1))]').evaluate(null)).toEqual([[1, 1, 1]]);
+    expect(compile('reduce range(100000) as $x (0; . + $x)').evaluate(null)).toEqual([4999950000]);
+  });
+});

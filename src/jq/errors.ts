@@ -1,0 +1,51 @@
+/** Position of a parse/compile error in the program text (1-based line and column). */
+export interface JqPosition {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The one error type of the engine. `code` classifies the failure:
+ * 'parse' | 'compile' | 'runtime' | 'user' (error/1) | 'budget' | 'halt' | 'break'.
+ * `value` holds the value raised by `error(x)` (or halt_error's value).
+ */
+export class JqError extends Error {
+  readonly code: string;
+  readonly position?: JqPosition;
+  readonly value?: unknown;
+
+  constructor(code: string, message: string, options: { position?: JqPosition; value?: unknown } = {}) {
+    super(message);
+    this.name = 'JqError';
+    this.code = code;
+    if (options.position !== undefined) this.position = options.position;
+    if ('value' in options) this.value = options.value;
+  }
+}
+
+export function positionOf(text: string, offset: number): JqPosition {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      column = 1;
+    } else column++;
+  }
+  return { offset, line, column };
+}
+
+export function parseError(text: string, offset: number, message: string): JqError {
+  const pos = positionOf(text, offset);
+  return new JqError('parse', `${message} at line ${pos.line}, column ${pos.column}`, { position: pos });
+}
+
+/** A runtime error carrying a message; `value` is the message string like jq's error(msg). */
+export function runtimeError(message: string): JqError {
+  return new JqError('runtime', message, { value: message });
+}
+
+export function budgetError(limit: string, max: number): JqError {
+  return new JqError('budget', `jq budget exceeded: ${limit} (limit ${max})`);
+}

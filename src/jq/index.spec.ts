@@ -1,0 +1,81 @@
+import { compile, DEFAULT_BUDGET, hostDependencies, JqError } from './index';
+
+const run = (program: string, input: unknown = null, options = {}): unknown[] => compile(program).evaluate(input, options);
+
+describe('jq engine API', () => {
+  it('evaluates the common subset', () => {
+    const input = { a: { b: 3 }, items: [{ n: 1, ok: true }, { n: 2, ok: false }, { n: 3, ok: true }], name: 'x' };
+    expect(run('.a.b', input)).toEqual([3]);
+    expect(run('.items | map(select(.ok) | .n)', input)).toEqual([[1, 3]]);
+    expect(run('{name, total: (.items | map(.n) | add)}', input)).toEqual([{ name: 'x', total: 6 }]);
+    expect(run('"\\(.name)-\\(.a.b * 2)"', input)).toEqual(['x-6']);
+    expect(run('.items[] | .n', input)).toEqual([1, 2, 3]);
+    expect(run('.a.b as $v | [$v, $v + 1] | .[1] > $v', input)).toEqual([true]);
+    expect(run('.missing // "default"', input)).toEqual(['default']);
+  });
+
+  it('binds named variables without the $', () => {
+    expect(run('$input.x + $context.y', null, { variables: { input: { x: 1 }, context: { y: 2 } } })).toEqual([3]);
+  });
+
+  it('rejects a variable that is neither bound nor supplied', () => {
+    expect(() => run('$nope')).toThrow('$nope is not defined');
+  });
+
+  it('returns the first output or undefined', () => {
+    expect(compile('.[]').first([4, 5])).toBe(4);
+    expect(compile('empty').first(null)).toBeUndefined();
+  });
+
+  it('caches compiled programs by text', () => {
+    expect(compile('.a | .b')).toBe(compile('.a | .b'));
+  });
+
+  it('raises error(x) as a JqError carrying x', () => {
+    try {
+      run('error({code: 42})');
+      throw new Error('expected an error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(JqError);
+      expect((e as JqError).value).toEqual({ code: 42 });
+    }
+  });
+
+  it("uses jq's runtime error messages", () => {
+    expect(() => run('.a', 1)).toThrow('Cannot index number with string ("a")');
+    expect(() => run('. + 1', {})).toThrow('object ({}) and number (1) cannot be added');
+    expect(() => run('.[]', 3)).toThrow('Cannot iterate over number (3)');
+  });
+
+  it('reads the clock, environment, inputs and debug sink only from the host', () => {
+    expect(() => run('now')).toThrow(JqError);
+    expect(run('now', null, { now: () => 1700000000 })).toEqual([1700000000]);
+    expect(run('now | todate', null, { now: () => 0 })).toEqual(['1970-01-01T00:00:00Z']);
+    expect(run('$ENV.HOME, env.HOME')).toEqual([null, null]);
+    expect(run('$ENV.HOME', null, { env: { HOME: '/h' } })).toEqual(['/h']);
+    expect(run('[inputs]', null, { inputs: [1, 2] })).toEqual([[1, 2]]);
+    const seen: unknown[] = [];
+    expect(run('debug | . + 1', 1, { debug: (m: unknown) => seen.push(m) })).toEqual([2]);
+    expect(seen).toEqual([['DEBUG:', 1]]);
+    expect(run('input_filename')).toEqual([null]);
+  });
+
+  it('lists host-dependent builtins statically', () => {
+    expect(hostDependencies('.a | now')).toEqual(['now']);
+    expect(hostDependencies('$ENV.X, env, input, [inputs], debug, stderr, input_filename')).toEqual(
+      ['$ENV', 'debug', 'env', 'input', 'input_filename', 'inputs', 'stderr'].sort(),
+    );
+    expect(hostDependencies('def f: .; f | halt_error')).toEqual(['halt_error']);
+    expect(hostDependencies('.a + 1')).toEqual([]);
+    expect(compile('now').hostDependencies).toEqual(['now']);
+  });
+
+  it('exposes the default budget', () => {
+    expect(DEFAULT_BUDGET.maxSteps).toBeGreaterThan(0);
+    expect(Object.isFrozen(DEFAULT_BUDGET)).toBe(true);
+  });
+
+  it('sorts with the total order of jq', () => {
+    expect(run('sort', [{}, [], 'a', 1, true, false, null])).toEqual([[null, false, true, 1, 'a', [], {}]]);
+  });
+});

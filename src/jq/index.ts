@@ -1,0 +1,164 @@
+/**
+ * The jq engine: a deterministic jq 1.7/1.8 implementation that runs inside sandboxed workflow code.
+ * This file is the one public entry point.
+ */
+import { compileNode } from './compiler';
+import { JqError } from './errors';
+import { builtinRegistry } from './globals';
+import { parse } from './parser';
+import { BreakSignal, DEFAULT_BUDGET, Passthrough, type Budget, type Ctx, type Env, type Fn, type VarFrame } from './runtime';
+import type { Scope } from './scope';
+
+export { JqError } from './errors';
+export type { JqPosition } from './errors';
+export { DEFAULT_BUDGET } from './runtime';
+export type { Budget } from './runtime';
+
+export interface EvalOptions {
+  /** Named variables WITHOUT '$': `{ input: {...} }` binds `$input`. */
+  variables?: Record<string, unknown>;
+  /** Seconds since the epoch; when absent, `now` raises a JqError. */
+  now?: () => number;
+  /** What `env` / `$ENV` return (default {}). */
+  env?: Record<string, string>;
+  /** Sink for `debug` / `stderr` (default: discard). */
+  debug?: (message: unknown) => void;
+  /** Values for `input` / `inputs`. */
+  inputs?: unknown[];
+  budget?: Partial<Budget>;
+}
+
+export interface Program {
+  readonly text: string;
+  evaluate(input: unknown, options?: EvalOptions): unknown[];
+  first(input: unknown, options?: EvalOptions): unknown;
+  /** Host-dependent / non-deterministic builtins and variables the program uses. */
+  readonly hostDependencies: readonly string[];
+}
+
+const CACHE_LIMIT = 1000;
+/** Bounded LRU of compiled programs, keyed by program text (Map keeps insertion order). */
+const cache = new Map<string, CompiledProgram>();
+
+class CompiledProgram implements Program {
+  constructor(
+    readonly text: string,
+    private readonly fn: Fn,
+    private readonly freeVars: readonly string[],
+    readonly hostDependencies: readonly string[],
+  ) {}
+
+  evaluate(input: unknown, options: EvalOptions = {}): unknown[] {
+    const out: unknown[] = [];
+    const ctx = makeCtx(options);
+    const max = ctx.budget.maxOutputs;
+    run(this.fn, input, this.env(ctx, options), (v) => {
+      if (out.length >= max) throw new JqError('budget', `jq budget exceeded: maxOutputs (limit ${max})`);
+      out.push(v);
+    });
+    return out;
+  }
+
+  /** Calls `sink` with each output as it is produced (outputs before an error are delivered). */
+  stream(input: unknown, options: EvalOptions, sink: (v: unknown) => void): void {
+    const ctx = makeCtx(options);
+    let count = 0;
+    const max = ctx.budget.maxOutputs;
+    run(this.fn, input, this.env(ctx, options), (v) => {
+      if (++count > max) throw new JqError('budget', `jq budget exceeded: maxOutputs (limit ${max})`);
+      sink(v);
+    });
+  }
+
+  first(input: unknown, options: EvalOptions = {}): unknown {
+    let result: unknown = undefined;
+    const stop = new BreakSignal({});
+    try {
+      run(this.fn, input, this.env(makeCtx(options), options), (v) => {
+        result = v;
+        throw stop;
+      }, stop);
+    } catch (e) {
+      if (e !== stop) throw e;
+    }
+    return result;
+  }
+
+  private env(ctx: Ctx, options: EvalOptions): Env {
+    const supplied = options.variables ?? {};
+    let vars: VarFrame | null = null;
+    for (const name of this.freeVars) {
+      if (!Object.prototype.hasOwnProperty.call(supplied, name)) throw new JqError('compile', `$${name} is not defined`);
+      vars = { name, value: supplied[name], next: vars };
+    }
+    return { vars, funcs: null, ctx };
+  }
+}
+
+function makeCtx(options: EvalOptions): Ctx {
+  return {
+    steps: 0,
+    depth: 0,
+    budget: options.budget ? { ...DEFAULT_BUDGET, ...options.budget } : DEFAULT_BUDGET,
+    now: options.now,
+    env: options.env ?? {},
+    debug: options.debug,
+    inputs: options.inputs ?? [],
+    inputIndex: 0,
+  };
+}
+
+function run(fn: Fn, input: unknown, env: Env, emit: (v: unknown) => void, stop?: BreakSignal): void {
+  try {
+    fn(input, null, env, (v) => emit(v));
+  } catch (e) {
+    if (e === stop || (e instanceof Passthrough && unwrap(e) === stop)) throw stop;
+    throw normalizeError(e, env.ctx);
+  }
+}
+
+function unwrap(e: unknown): unknown {
+  return e instanceof Passthrough ? unwrap(e.inner) : e;
+}
+
+function normalizeError(e: unknown, ctx: Ctx): unknown {
+  if (e instanceof Passthrough) return normalizeError(e.inner, ctx);
+  if (e instanceof JqError) return e;
+  if (e instanceof BreakSignal) return new JqError('runtime', 'break');
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new JqError('budget', `jq budget exceeded: maxDepth (the JavaScript stack overflowed; limit ${ctx.budget.maxDepth})`);
+  }
+  return e;
+}
+
+function compileText(text: string): CompiledProgram {
+  const ast = parse(text);
+  const scope: Scope = { funcs: null, vars: null, free: new Set(), host: new Set(), globals: builtinRegistry() };
+  let fn: Fn;
+  try {
+    fn = compileNode(ast, scope);
+  } catch (e) {
+    if (e instanceof RangeError) throw new JqError('compile', 'program is nested too deeply');
+    throw e;
+  }
+  return new CompiledProgram(text, fn, [...scope.free], [...scope.host].sort());
+}
+
+/** Compiles a jq program (cached by text). Throws JqError on parse/compile errors. */
+export function compile(text: string): Program {
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const program = compileText(text);
+  cache.set(text, program);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  return program;
+}
+
+/** Lists the host-dependent builtins and variables a program uses, without evaluating it. */
+export function hostDependencies(text: string): string[] {
+  return [...compile(text).hostDependencies];
+}

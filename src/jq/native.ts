@@ -1,0 +1,63 @@
+import { valueOnly } from './compiler';
+import { checkString, INVALID_PATH, type Env, type Fn } from './runtime';
+import type { Scope } from './scope';
+
+/** A native builtin: a factory from compiled argument filters to a filter. */
+export interface Native {
+  readonly make: (args: Fn[], scope: Scope) => Fn;
+  /** Set for host-dependent builtins (reported by hostDependencies). */
+  readonly host?: string;
+}
+
+export type NativeTable = Record<string, Native>;
+
+/** Evaluates every argument as values (first argument outermost) and calls `f` with each combination. */
+export function cartesian(args: Fn[], input: unknown, env: Env, f: (values: unknown[]) => void): void {
+  const values: unknown[] = new Array(args.length);
+  const go = (k: number): void => {
+    if (k === args.length) return f(values.slice());
+    args[k](input, null, env, (v) => {
+      values[k] = v;
+      go(k + 1);
+    });
+  };
+  go(0);
+}
+
+/** A builtin computing one value from the input and its value arguments (cartesian over argument outputs). */
+export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?: string): Native {
+  return {
+    host,
+    make: (args) => {
+      if (args.length === 0) {
+        return (i, p, e, emit) => {
+          const v = checkString(impl(i), e.ctx);
+          emit(v, p === null ? null : INVALID_PATH);
+        };
+      }
+      if (args.length === 1) {
+        const a = args[0];
+        return (i, p, e, emit) =>
+          a(i, null, e, (x) => {
+            const v = checkString(impl(i, x), e.ctx);
+            emit(v, p === null ? null : INVALID_PATH);
+          });
+      }
+      return (i, p, e, emit) =>
+        cartesian(args, i, e, (xs) => {
+          const v = checkString(impl(i, ...xs), e.ctx);
+          emit(v, p === null ? null : INVALID_PATH);
+        });
+    },
+  };
+}
+
+/** A builtin with full control over emission (generators, path-capable builtins). */
+export function gen(make: (args: Fn[], scope: Scope) => Fn, host?: string): Native {
+  return { make, host };
+}
+
+/** A generator builtin whose outputs are plain values (not paths). */
+export function vgen(make: (args: Fn[], scope: Scope) => Fn, host?: string): Native {
+  return { make: (args, scope) => valueOnly(make(args, scope)), host };
+}

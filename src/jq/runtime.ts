@@ -1,0 +1,103 @@
+import { budgetError, JqError } from './errors';
+
+/** A path from the root of the input: object keys, array indices, or slice objects. */
+export type Path = readonly unknown[];
+
+/**
+ * Path of a value produced by a non-path expression while tracking paths. jq only fails when such a
+ * value is indexed or returned from path(f), with messages that name the operation.
+ */
+export const INVALID_PATH: Path = Object.freeze([]);
+
+/** Receives one output; `path` is non-null only while tracking paths (path(f), assignments). */
+export type Emit = (value: unknown, path: Path | null) => void;
+
+/** A compiled filter: calls `emit` once per output, in order. */
+export type Fn = (input: unknown, path: Path | null, env: Env, emit: Emit) => void;
+
+export interface Budget {
+  maxSteps: number;
+  maxOutputs: number;
+  maxDepth: number;
+  maxStringLength: number;
+  maxArrayLength: number;
+}
+
+export const DEFAULT_BUDGET: Budget = Object.freeze({
+  maxSteps: 10_000_000,
+  maxOutputs: 1_000_000,
+  maxDepth: 2_000,
+  maxStringLength: 50_000_000,
+  maxArrayLength: 10_000_000,
+});
+
+/** Per-evaluation state: budget counters and the host's injected capabilities. */
+export interface Ctx {
+  steps: number;
+  depth: number;
+  readonly budget: Budget;
+  readonly now?: () => number;
+  readonly env: Record<string, string>;
+  readonly debug?: (message: unknown) => void;
+  readonly inputs: unknown[];
+  inputIndex: number;
+}
+
+export interface VarFrame {
+  readonly name: string;
+  readonly value: unknown;
+  readonly next: VarFrame | null;
+}
+
+/** A closure: a compiled body plus the environment it was defined in. */
+export interface Closure {
+  readonly fn: Fn;
+  readonly env: Env;
+}
+
+export interface FuncFrame {
+  readonly id: object;
+  /** The user function's closure, or a filter argument bound to a parameter. */
+  closure: Closure | null;
+  readonly next: FuncFrame | null;
+}
+
+export interface Env {
+  readonly vars: VarFrame | null;
+  readonly funcs: FuncFrame | null;
+  readonly ctx: Ctx;
+}
+
+export function bindVar(env: Env, name: string, value: unknown): Env {
+  return { vars: { name, value, next: env.vars }, funcs: env.funcs, ctx: env.ctx };
+}
+
+export function lookupVar(env: Env, name: string): unknown {
+  for (let f = env.vars; f !== null; f = f.next) if (f.name === name) return f.value;
+  throw new JqError('compile', `$${name} is not defined`);
+}
+
+export function lookupFunc(env: Env, id: object): Closure {
+  for (let f = env.funcs; f !== null; f = f.next) if (f.id === id) return f.closure as Closure;
+  throw new JqError('runtime', 'internal error: unbound function');
+}
+
+/** Enforces maxStringLength on a produced value; returns it unchanged. */
+export function checkString(v: unknown, ctx: Ctx): unknown {
+  if (typeof v === 'string' && v.length > ctx.budget.maxStringLength) throw budgetError('maxStringLength', ctx.budget.maxStringLength);
+  return v;
+}
+
+export function step(ctx: Ctx): void {
+  if (++ctx.steps > ctx.budget.maxSteps) throw budgetError('maxSteps', ctx.budget.maxSteps);
+}
+
+/** Thrown to unwind to a `label`, or to stop a generator early (limit/first). Never user-visible. */
+export class BreakSignal {
+  constructor(readonly label: object) {}
+}
+
+/** Wraps an error raised downstream of a `try` body so that the `try` does not catch it. */
+export class Passthrough {
+  constructor(readonly inner: unknown) {}
+}

@@ -1,0 +1,49 @@
+/**
+ * Finishes the evaluation of expressions that read `$secrets` (left as markers by workflow code), with the
+ * sealed secrets opened here, inside the activity. Opened values never leave this process except in the
+ * outgoing request that needs them.
+ */
+import { openSealed } from '../../secrets/sealing';
+import { isWorkflowFault } from '../../zigflow/dsl/errors';
+import { ExpressionEvaluator, isDeferred } from '../../zigflow/dsl/expressions';
+import type { DeferredScope } from './types';
+import { dslFailure, failure } from './failures';
+
+export function resolveDeferred(value: unknown, scope: DeferredScope, key: Buffer | undefined, instance: string): unknown {
+  let evaluator: ExpressionEvaluator | undefined;
+  let variables: Record<string, unknown> | undefined;
+  const visit = (v: unknown): unknown => {
+    if (isDeferred(v)) {
+      evaluator ??= new ExpressionEvaluator({ now: () => Date.now() / 1000, env: scope.env });
+      variables ??= { ...scope.variables, secrets: openSecrets(scope.sealedSecrets, key, instance) };
+      try {
+        return evaluator.evaluateTemplate(v.$deferredExpression, scope.input, variables, { instance });
+      } catch (e) {
+        if (isWorkflowFault(e)) throw dslFailure(e.error);
+        throw e;
+      }
+    }
+    if (Array.isArray(v)) return v.map(visit);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, visit(x)]));
+    }
+    return v;
+  };
+  return visit(value);
+}
+
+export function openSecrets(sealed: Record<string, string>, key: Buffer | undefined, instance: string): Record<string, string> {
+  const names = Object.keys(sealed);
+  if (names.length === 0) return {};
+  if (!key) throw failure('configuration', 'secrets are set but the runner has no secrets key', { instance });
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    try {
+      out[name] = openSealed(sealed[name], key);
+    } catch {
+      // The message names the secret, never its value.
+      throw failure('configuration', `secret '${name}' cannot be opened with the runner's key`, { instance });
+    }
+  }
+  return out;
+}

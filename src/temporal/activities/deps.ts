@@ -1,0 +1,56 @@
+/**
+ * What the runner's activities depend on. Plain data and functions only (no Nest types): the Nest
+ * TemporalModule, the CLI and the test harness each build one and pass it to `createActivities`.
+ */
+export interface ActivityLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface HttpSettings {
+  /** Per-request timeout (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Largest response body read, in bytes (default 10 MiB). */
+  maxResponseBytes?: number;
+  /**
+   * Hosts or IP literals that may be called even though they sit in a blocked range (link-local,
+   * cloud metadata). Loopback and private ranges are allowed by default.
+   */
+  allowHosts?: string[];
+  /** Also block loopback and private (RFC 1918 / ULA) addresses. */
+  blockPrivateNetworks?: boolean;
+  /** Rewrites every outgoing URL (tests point public hosts at local fakes with it). */
+  rewriteUrl?: (url: string) => string;
+}
+
+export interface ProcessSettings {
+  /** `run: shell` is refused unless true. */
+  shellEnabled?: boolean;
+  /** `run: script` is refused unless true. */
+  scriptEnabled?: boolean;
+  /** Upper bound of one process run (default 60 s). */
+  timeoutMs?: number;
+  /** Interpreter commands per script language (defaults: js → node, python → python3). */
+  interpreters?: Record<string, string>;
+  /** Container runtime binary (docker, podman); `run: container` is a configuration error without it. */
+  containerRuntime?: string;
+}
+
+export interface WorkflowRegistry {
+  /** YAML of a registered definition, or undefined. `version` undefined means the latest. */
+  resolve(namespace: string, name: string, version?: string): string | undefined | Promise<string | undefined>;
+}
+
+export interface ActivityDeps {
+  http?: HttpSettings;
+  /** 32-byte key that opens sealed secret environment entries. */
+  secretsKey?: Buffer;
+  process?: ProcessSettings;
+  /** HTTP endpoint receiving emitted CloudEvents (structured mode); events are only reported when unset. */
+  eventSinkUrl?: string;
+  /** Definitions that `run: workflow` may start. */
+  workflows?: WorkflowRegistry;
+  logger?: ActivityLogger;
+}

@@ -1,0 +1,87 @@
+/**
+ * Argument and result shapes of the runner's activities. Pure types: workflow code imports them with
+ * `import type` and calls the activities by name through `scheduleActivity`.
+ */
+import type { WorkflowErrorData } from '../contract';
+
+/** ApplicationFailure type an activity uses for a DSL error; `details[0]` is the WorkflowErrorData. */
+export const DSL_ERROR_FAILURE_TYPE = 'DslError';
+
+export interface ValidationProblem {
+  message: string;
+  pointer: string;
+  line?: number;
+  column?: number;
+  kind: string;
+}
+
+export type ValidateWorkflowResult =
+  | { ok: true; workflow: Record<string, unknown> }
+  | { ok: false; problems: ValidationProblem[] };
+
+/**
+ * What an activity needs to finish evaluating expressions that read `$secrets`: the task's transformed
+ * input, the non-secret runtime arguments and the sealed secrets (opened only inside the activity).
+ */
+export interface DeferredScope {
+  input: unknown;
+  variables: Record<string, unknown>;
+  /** Secret name → sealed value. */
+  sealedSecrets: Record<string, string>;
+  env: Record<string, string>;
+}
+
+export interface HttpCallRequest {
+  /** JSON pointer of the task (error `instance`). */
+  position: string;
+  /** The `with` of a `call: http` task, evaluated except for `$secrets` expressions (deferred markers). */
+  args: Record<string, unknown>;
+  scope: DeferredScope;
+}
+
+export interface OpenApiCallRequest {
+  position: string;
+  args: Record<string, unknown>;
+  scope: DeferredScope;
+}
+
+export interface GrpcCallRequest {
+  position: string;
+  args: Record<string, unknown>;
+  scope: DeferredScope;
+}
+
+export interface EmitEventRequest {
+  position: string;
+  /** A complete CloudEvent (structured mode JSON), built deterministically by workflow code. */
+  event: Record<string, unknown>;
+}
+
+export interface RunProcessRequest {
+  position: string;
+  args: Record<string, unknown>;
+  scope: DeferredScope;
+}
+
+export interface ResolveWorkflowRequest {
+  namespace: string;
+  name: string;
+  version?: string;
+}
+
+export type ActivityErrorData = WorkflowErrorData;
+
+/** The activity functions (names are what the Temporal UI shows). */
+export interface RunnerActivities {
+  validateWorkflow(yamlText: string): Promise<ValidateWorkflowResult>;
+  /** Local no-op: ends the current activation so long pure-data stretches never trip the deadlock detector. */
+  yieldPoint(): Promise<void>;
+  callHttp(request: HttpCallRequest): Promise<unknown>;
+  callOpenApi(request: OpenApiCallRequest): Promise<unknown>;
+  callGrpc(request: GrpcCallRequest): Promise<unknown>;
+  emitEvent(request: EmitEventRequest): Promise<void>;
+  runShell(request: RunProcessRequest): Promise<unknown>;
+  runScript(request: RunProcessRequest): Promise<unknown>;
+  runContainer(request: RunProcessRequest): Promise<unknown>;
+  resolveWorkflowDefinition(request: ResolveWorkflowRequest): Promise<string>;
+}

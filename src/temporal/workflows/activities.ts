@@ -1,0 +1,60 @@
+/**
+ * How workflow code reaches the runner's activities: by name, with a per-task summary so the Temporal UI
+ * reads like the workflow (`callHttp /do/1/getPet`). DSL errors from activities are non-retryable at the
+ * Temporal level; the DSL's own `retry` policies decide whether to try again.
+ */
+import { scheduleActivity, scheduleLocalActivity } from '@temporalio/workflow';
+import type { RunnerActivities, DeferredScope, ValidateWorkflowResult } from '../activities/types';
+import { DSL_ERROR_FAILURE_TYPE } from '../activities/types';
+import { taskVariables, type RunState, type TaskCall } from './state';
+
+type ActivityName = Exclude<keyof RunnerActivities, 'validateWorkflow' | 'yieldPoint'>;
+
+export async function callActivity<K extends ActivityName>(
+  rs: RunState,
+  name: K,
+  request: Parameters<RunnerActivities[K]>[0],
+  summary: string,
+): Promise<Awaited<ReturnType<RunnerActivities[K]>>> {
+  try {
+    return await scheduleActivity<Awaited<ReturnType<RunnerActivities[K]>>>(name, [request], {
+      startToCloseTimeout: '10 minutes',
+      retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
+      summary,
+    });
+  } finally {
+    // An activity ends the activation anyway, so the pure-data step budget starts afresh.
+    rs.stepsSinceYield = 0;
+  }
+}
+
+export async function validateDocument(yamlText: string): Promise<ValidateWorkflowResult> {
+  return scheduleLocalActivity('validateWorkflow', [yamlText], {
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 3 },
+  });
+}
+
+/**
+ * The runtime arguments an activity needs to finish `$secrets` expressions. Definitions are dropped: they
+ * are large and already in history with the workflow input.
+ */
+export function deferredScope(call: TaskCall): DeferredScope {
+  const vars = taskVariables(call);
+  const { definition: _t, ...task } = call.taskDescriptor;
+  const { definition: _w, ...workflow } = call.rs.workflowDescriptor;
+  return {
+    input: call.input,
+    variables: { ...vars, task, workflow },
+    sealedSecrets: call.rs.sealedSecrets,
+    env: call.rs.env,
+  };
+}
+
+/**
+ * Ends the current activation without a server round trip (a local activity completes inside the same
+ * workflow task), unlike a timer whose firing can take up to a second on the server.
+ */
+export async function yieldPoint(): Promise<void> {
+  await scheduleLocalActivity('yieldPoint', [], { startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 5 } });
+}

@@ -1,0 +1,73 @@
+/**
+ * `call`: `http`, `openapi` and `grpc` run in activities (arguments evaluated here, except expressions that
+ * read `$secrets`, which the activity evaluates); a name from `use.functions` runs that function's task
+ * definition with the evaluated `with` as its input.
+ */
+import { dslError, WorkflowFault } from '../../zigflow/dsl/errors';
+import { callActivity, deferredScope } from './activities';
+import { taskVariables, type TaskCall, type TaskResult } from './state';
+
+const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
+
+export async function runCall(call: TaskCall): Promise<TaskResult> {
+  const target = call.task.call;
+  if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
+  if (!BUILT_IN.includes(target)) return runFunction(call, target);
+  const args = evaluateArgs(call);
+  const request = { position: call.position, args, scope: deferredScope(call) };
+  switch (target) {
+    case 'http':
+      return { output: await callActivity(call.rs, 'callHttp', request, `${call.position} http`) };
+    case 'openapi':
+      return { output: await callActivity(call.rs, 'callOpenApi', request, `${call.position} openapi`) };
+    case 'grpc':
+      return { output: await callActivity(call.rs, 'callGrpc', request, `${call.position} grpc`) };
+    default:
+      throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
+  }
+}
+
+function evaluateArgs(call: TaskCall): Record<string, unknown> {
+  const withArgs = (call.task.with ?? {}) as Record<string, unknown>;
+  const resolved = resolveAuthentication(call, withArgs);
+  return call.rs.evaluator.evaluateTemplate(resolved, call.input, taskVariables(call), {
+    instance: call.position,
+    deferSecrets: true,
+  }) as Record<string, unknown>;
+}
+
+/** Replaces `authentication: { use: name }` (on the endpoint or the call) with the `use.authentications` entry. */
+function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): Record<string, unknown> {
+  const known = (call.rs.document.use?.authentications ?? {}) as Record<string, unknown>;
+  const resolve = (auth: unknown): unknown => {
+    const name = typeof auth === 'string' ? auth : (auth as { use?: unknown } | undefined)?.use;
+    if (typeof name !== 'string') return auth;
+    if (!(name in known)) {
+      throw new WorkflowFault(dslError('configuration', `unknown authentication '${name}'`, { instance: call.position }));
+    }
+    return known[name];
+  };
+  const out: Record<string, unknown> = { ...args };
+  if (out.authentication !== undefined) out.authentication = resolve(out.authentication);
+  for (const key of ['endpoint', 'document']) {
+    const value = out[key] as Record<string, unknown> | undefined;
+    const holder = key === 'document' ? (value?.endpoint as Record<string, unknown> | undefined) : value;
+    if (holder && typeof holder === 'object' && holder.authentication !== undefined) {
+      const copy = { ...holder, authentication: resolve(holder.authentication) };
+      out[key] = key === 'document' ? { ...value, endpoint: copy } : copy;
+    }
+  }
+  return out;
+}
+
+async function runFunction(call: TaskCall, name: string): Promise<TaskResult> {
+  const fn = call.rs.document.use?.functions?.[name];
+  if (!fn || typeof fn !== 'object') {
+    throw new WorkflowFault(dslError('configuration', `unknown function '${name}'`, { instance: call.position }));
+  }
+  const args = call.rs.evaluator.evaluateTemplate(call.task.with ?? {}, call.input, taskVariables(call), {
+    instance: call.position,
+  });
+  const result = await call.runner.runTask(call.rs, { name, task: fn }, `${call.position}/call/${name}`, args, call.scope);
+  return { output: result.output };
+}

@@ -1,0 +1,96 @@
+/**
+ * The run's progress log: every event gets the next sequence number, goes out through the `progress` sink
+ * (not recorded in history, not called on replay) and stays in a bounded in-memory log that the `events`
+ * query serves. Timestamps are workflow time, so replays rebuild the identical log.
+ */
+import { proxySinks } from '@temporalio/workflow';
+import type {
+  EventsPage,
+  ProgressEventType,
+  ProgressSinks,
+  WorkflowProgressEvent,
+} from '../contract';
+
+// A type literal (not the interface itself) satisfies the SDK's index-signature constraint on sinks.
+const { progress } = proxySinks<{ progress: ProgressSinks['progress'] }>();
+
+/** Events kept for the query; older ones were already delivered through the sink. */
+const MAX_KEPT_EVENTS = 5000;
+const MAX_SUMMARY_CHARS = 1024;
+const MAX_PAGE = 1000;
+
+export type ProgressFields = Partial<
+  Pick<WorkflowProgressEvent, 'taskName' | 'taskPosition' | 'message' | 'attempt' | 'error' | 'outputSummary'>
+> & { status?: WorkflowProgressEvent['status'] };
+
+const DEFAULT_STATUS: Record<ProgressEventType, WorkflowProgressEvent['status']> = {
+  workflow_started: 'running',
+  workflow_validating: 'running',
+  workflow_validated: 'running',
+  task_started: 'running',
+  task_completed: 'completed',
+  task_failed: 'failed',
+  task_retrying: 'retrying',
+  task_skipped: 'skipped',
+  workflow_paused: 'paused',
+  workflow_resumed: 'running',
+  workflow_completed: 'completed',
+  workflow_failed: 'failed',
+  workflow_cancelled: 'cancelled',
+  event_emitted: 'running',
+};
+
+export class ProgressLog {
+  private readonly kept: WorkflowProgressEvent[] = [];
+  workflowName = '';
+
+  constructor(
+    private readonly executionId: string,
+    /** Sequence of the last event already emitted (by a previous run, after continue-as-new). */
+    private lastSequence = 0,
+  ) {}
+
+  get sequence(): number {
+    return this.lastSequence;
+  }
+
+  emit(eventType: ProgressEventType, fields: ProgressFields = {}): WorkflowProgressEvent {
+    this.lastSequence += 1;
+    const event: WorkflowProgressEvent = {
+      executionId: this.executionId,
+      eventId: `${this.executionId}:${this.lastSequence}`,
+      sequence: this.lastSequence,
+      eventType,
+      status: fields.status ?? DEFAULT_STATUS[eventType],
+      workflowName: this.workflowName,
+      timestamp: new Date().toISOString(),
+    };
+    for (const key of ['taskName', 'taskPosition', 'message', 'attempt', 'error', 'outputSummary'] as const) {
+      if (fields[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = fields[key];
+    }
+    this.kept.push(event);
+    if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
+    progress.emit(event);
+    return event;
+  }
+
+  page(query: { fromSequence?: number; limit?: number } = {}): EventsPage {
+    const from = query.fromSequence ?? 1;
+    const limit = Math.max(1, Math.min(query.limit ?? MAX_PAGE, MAX_PAGE));
+    const matching = this.kept.filter((e) => e.sequence >= from);
+    const events = matching.slice(0, limit);
+    return {
+      events,
+      firstSequence: this.kept.length > 0 ? this.kept[0].sequence : this.lastSequence + 1,
+      lastSequence: this.lastSequence,
+      hasMore: matching.length > events.length,
+    };
+  }
+}
+
+/** JSON of a value, cut to a bound, for `outputSummary`. */
+export function summarize(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > MAX_SUMMARY_CHARS ? `${text.slice(0, MAX_SUMMARY_CHARS)}...` : text;
+}

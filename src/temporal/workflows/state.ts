@@ -1,0 +1,150 @@
+/**
+ * The interpreter's run state: everything a task needs (document, evaluator, context, progress log) and
+ * everything that survives continue-as-new (see {@link ResumeState}).
+ */
+import type { ExecutionStatus, TaskRecord, WorkflowErrorData, WorkflowExecuteInput } from '../contract';
+import type { ExpressionEvaluator, Variables } from '../../zigflow/dsl/expressions';
+import type { FlowDirective, NamedTask, Task } from '../../zigflow/dsl/tasks';
+import type { ProgressLog } from './progress';
+
+/** Kept in the run result and carried across continue-as-new; older records are dropped past this bound. */
+export const MAX_TASK_RECORDS = 2000;
+
+/** What a continued run needs to pick up where the previous one stopped, without re-running finished work. */
+export interface ResumeState {
+  /** Index in the top-level `do` of the task to run next (or the `for` being resumed). */
+  topIndex: number;
+  /** Raw input of that task. */
+  data: unknown;
+  context: unknown;
+  /** Transformed workflow input (`$input` of `workflow.input`). */
+  workflowInput: unknown;
+  startedAt: string;
+  lastSequence: number;
+  tasks: TaskRecord[];
+  pendingEvents: unknown[];
+  paused: boolean;
+  /** Set when a top-level `for` was interrupted between iterations. */
+  forLoop?: { position: string; index: number; data: unknown };
+}
+
+export interface CurrentTask {
+  name: string;
+  position: string;
+}
+
+export interface RunState {
+  executionId: string;
+  workflowName: string;
+  document: Record<string, any>;
+  evaluator: ExpressionEvaluator;
+  progress: ProgressLog;
+  /** `$context`, replaced by `export.as`. */
+  context: unknown;
+  /** `$workflow` and `$runtime` (constant per run). */
+  workflowDescriptor: Record<string, unknown>;
+  runtimeDescriptor: Record<string, unknown>;
+  env: Record<string, string>;
+  /** Secret name → sealed value; opened only inside activities. */
+  sealedSecrets: Record<string, string>;
+  status: ExecutionStatus;
+  paused: boolean;
+  currentTask?: CurrentTask;
+  error?: WorkflowErrorData;
+  tasks: TaskRecord[];
+  /** CloudEvents received through the `event` signal and not yet consumed by a `listen` task. */
+  pendingEvents: unknown[];
+  /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
+  stepsSinceYield: number;
+  /** Resume point of a continued run, consumed when reached. */
+  resume?: ResumeState;
+  /** Continue-as-new once history reaches this many events even if the server does not suggest it. */
+  continueAsNewAfterEvents: number;
+  workflowInput: unknown;
+  startedAt: string;
+  /** The run's start argument, passed again on continue-as-new. */
+  originalInput: WorkflowExecuteInput;
+}
+
+/** One task being executed by its kind's executor. */
+export interface TaskCall {
+  rs: RunState;
+  runner: Runner;
+  name: string;
+  task: Task;
+  position: string;
+  /** Transformed task input. */
+  input: unknown;
+  /** User variables in scope (`for` items, `catch.as`, ...). */
+  scope: Variables;
+  /** `$task` of the running task. */
+  taskDescriptor: Record<string, unknown>;
+}
+
+export interface TaskResult {
+  output: unknown;
+  /** Set by composite tasks when a nested `then: end` ends the workflow. */
+  flow?: FlowDirective;
+}
+
+/**
+ * Pure-data work completes synchronously: promise creation is costly in the workflow sandbox (the SDK
+ * captures a stack trace per promise), so interpreter steps return a promise only when they really wait.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+export interface TaskOutcome {
+  output: unknown;
+  flow: FlowDirective;
+}
+
+export interface ListResult {
+  output: unknown;
+  ended: boolean;
+}
+
+/** Interpreter entry points handed to composite tasks (avoids import cycles between task files). */
+export interface Runner {
+  runList(
+    rs: RunState,
+    list: NamedTask[],
+    listPointer: string,
+    input: unknown,
+    scope: Variables,
+    startIndex?: number,
+  ): MaybePromise<ListResult>;
+  /** Runs one task through the whole pipeline (data flow, `if`, timeout, progress events). */
+  runTask(
+    rs: RunState,
+    named: NamedTask,
+    position: string,
+    input: unknown,
+    scope: Variables,
+  ): MaybePromise<TaskOutcome>;
+  /** Task boundary: honours pause and yields periodically; a promise only when it has to wait. */
+  checkpoint(rs: RunState): Promise<void> | undefined;
+}
+
+/** All runtime arguments for an expression of a task (the spec's table; `$secrets` is never bound here). */
+export function taskVariables(call: TaskCall, extra: Variables = {}): Variables {
+  return {
+    ...call.scope,
+    ...extra,
+    context: call.rs.context,
+    input: call.input,
+    task: call.taskDescriptor,
+    workflow: call.rs.workflowDescriptor,
+    runtime: call.rs.runtimeDescriptor,
+    authorization: null,
+  };
+}
+
+export function recordTask(rs: RunState, record: TaskRecord): TaskRecord {
+  rs.tasks.push(record);
+  if (rs.tasks.length > MAX_TASK_RECORDS) rs.tasks.splice(0, rs.tasks.length - MAX_TASK_RECORDS);
+  return record;
+}

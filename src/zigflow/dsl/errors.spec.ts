@@ -1,0 +1,34 @@
+import { asErrorData, dslError, errorTypeUri, normalizeErrorType, sameErrorType, withInstance, WorkflowFault, isWorkflowFault } from './errors';
+
+describe('workflow errors', () => {
+  it('builds standard errors with the spec type URI and default status', () => {
+    expect(dslError('timeout', 'too slow', { instance: '/do/0/x' })).toEqual({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout',
+      status: 408,
+      title: 'Timeout Error',
+      detail: 'too slow',
+      instance: '/do/0/x',
+    });
+    expect(dslError('authentication', 'x').status).toBe(401);
+  });
+
+  it('matches the legacy .../dsl/errors/types/... URIs to the 1.0.0 ones', () => {
+    expect(normalizeErrorType('https://serverlessworkflow.io/dsl/errors/types/communication')).toBe(errorTypeUri('communication'));
+    expect(sameErrorType('https://serverlessworkflow.io/dsl/errors/types/runtime', errorTypeUri('runtime'))).toBe(true);
+    expect(sameErrorType('https://serverlessworkflow.io/dsl/errors/types/runtime', errorTypeUri('timeout'))).toBe(false);
+    expect(sameErrorType('https://example.com/custom', 'https://example.com/custom')).toBe(true);
+  });
+
+  it('keeps the innermost instance', () => {
+    const inner = dslError('runtime', 'x', { instance: '/do/0/a/do/1/b' });
+    expect(withInstance(inner, '/do/0/a').instance).toBe('/do/0/a/do/1/b');
+    expect(withInstance(dslError('runtime', 'x'), '/do/0/a').instance).toBe('/do/0/a');
+  });
+
+  it('recognises faults and problem-details data', () => {
+    expect(isWorkflowFault(new WorkflowFault(dslError('runtime', 'x')))).toBe(true);
+    expect(isWorkflowFault(new Error('x'))).toBe(false);
+    expect(asErrorData({ type: 't', status: 400, title: 'T', extra: 1 })).toEqual({ type: 't', status: 400, title: 'T' });
+    expect(asErrorData({ type: 't' })).toBeUndefined();
+  });
+});

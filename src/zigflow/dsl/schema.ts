@@ -1,0 +1,41 @@
+/**
+ * JSON Schema validation of data (workflow/task input, output and export schemas). Runs inside the workflow
+ * sandbox, so it uses an interpreter-style validator (@cfworker/json-schema) that never generates code.
+ */
+import { Validator, type Schema } from '@cfworker/json-schema';
+import { dslError, WorkflowFault } from './errors';
+
+/** The DSL's schema definition: `{ format?, document }` or `{ format?, resource }`. */
+export interface SchemaDefinition {
+  format?: string;
+  document?: unknown;
+  resource?: unknown;
+}
+
+/** Validates `data`; throws a `validation` fault listing the first problems. */
+export function validateAgainstSchema(
+  definition: SchemaDefinition | undefined,
+  data: unknown,
+  what: string,
+  instance?: string,
+): void {
+  if (!definition) return;
+  if (definition.format && !definition.format.toLowerCase().startsWith('json')) {
+    throw new WorkflowFault(dslError('configuration', `${what} schema format '${definition.format}' is not supported`, { instance }));
+  }
+  if (definition.document === undefined) {
+    throw new WorkflowFault(
+      dslError('configuration', `${what} schema: only inline schema documents are supported`, { instance }),
+    );
+  }
+  const validator = new Validator(definition.document as Schema, '2020-12', false);
+  const result = validator.validate(data as never);
+  if (result.valid) return;
+  const problems = result.errors
+    .filter((e) => e.keyword !== 'properties' && e.keyword !== 'items' && e.keyword !== '$ref')
+    .slice(0, 5)
+    .map((e) => `${e.instanceLocation.replace(/^#/, '') || '/'}: ${e.error}`);
+  throw new WorkflowFault(
+    dslError('validation', `${what} does not match its schema: ${problems.join('; ') || 'invalid'}`, { instance }),
+  );
+}

@@ -1,0 +1,136 @@
+import { BAD_DOCUMENTS, wf } from './bad-documents.fixture';
+import { loadWorkflow, validateDocument } from './loader';
+
+describe('loadWorkflow: bad documents', () => {
+  it('has a corpus of at least 60 distinct bad documents', () => {
+    expect(new Set(BAD_DOCUMENTS.map((d) => d.name)).size).toBe(BAD_DOCUMENTS.length);
+    expect(BAD_DOCUMENTS.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(BAD_DOCUMENTS.map((d) => [d.name, d] as const))('%s', (_name, bad) => {
+    const result = loadWorkflow(bad.yaml);
+    if (result.ok) throw new Error(`expected problems, the document loaded`);
+    const match = result.problems.find((p) => p.kind === bad.kind && p.pointer === bad.pointer && p.message.includes(bad.message));
+    if (!match) throw new Error(`no ${bad.kind} problem at '${bad.pointer}' containing "${bad.message}"; got:\n${JSON.stringify(result.problems, null, 2)}`);
+    if (bad.line !== undefined) expect(match.line).toBe(bad.line);
+    if (bad.column !== undefined) expect(match.column).toBe(bad.column);
+  });
+});
+
+describe('loadWorkflow: good documents', () => {
+  it('loads a valid document as plain JSON', () => {
+    const result = loadWorkflow(wf('do:\n  - a:\n      set: {x: 1}\n      then: b\n  - b:\n      wait: PT1S\n'));
+    expect(result).toEqual({
+      ok: true,
+      warnings: [],
+      workflow: {
+        document: { dsl: '1.0.3', namespace: 'test', name: 'bad', version: '1.0.0' },
+        do: [{ a: { set: { x: 1 }, then: 'b' } }, { b: { wait: 'PT1S' } }],
+      },
+    });
+  });
+
+  it.each(['1.0.0', '1.0.1', '1.0.2', '1.0.3'])('accepts DSL %s', (dsl) => {
+    const result = loadWorkflow(`document: {dsl: '${dsl}', namespace: a, name: n, version: '1.0.0'}\ndo:\n  - a: {set: {x: 1}}\n`);
+    expect(result.ok).toBe(true);
+  });
+
+  it('warns about unknown top-level properties without failing', () => {
+    const result = loadWorkflow(wf('extra: 1\ndo: []\n'));
+    expect(result).toMatchObject({ ok: true, warnings: [{ kind: 'semantic', pointer: '/extra', line: 6, column: 1 }] });
+  });
+
+  it('accepts references that are defined, built-in calls, flow directives and catalog functions', () => {
+    const yaml = wf(
+      [
+        'use:',
+        '  secrets: [token, key]',
+        '  functions:',
+        '    greet: {call: http, with: {method: get, endpoint: "http://x"}}',
+        '  errors:',
+        '    notFound: {type: "https://x/not-found", status: 404}',
+        '  retries:',
+        '    fast: {limit: {attempt: {count: 2}}}',
+        '  authentications:',
+        '    petstore: {bearer: {token: "${ $secrets.token }"}}',
+        '  timeouts:',
+        '    short: {after: PT1S}',
+        'do:',
+        '  - a: {call: greet, timeout: short, then: b}',
+        '  - b:',
+        '      try:',
+        '        - c: {raise: {error: notFound}}',
+        '      catch: {retry: fast, when: ".status == 404"}',
+        '  - d: {call: http, with: {method: get, endpoint: {uri: "http://x", authentication: {use: petstore}}}}',
+        "  - e: {call: 'log:1.0.0@default', then: end}",
+        '  - now: {set: {at: "${ now | todate }", note: "${ \\"input and env are just words here\\" }", home: "${ $ENV.HOME // env.USER }"}}',
+        '  - f: {call: http, with: {method: get, endpoint: "http://x", headers: {k: "${ $secrets.key }", j: "${ $secrets[\\"token\\"] }"}}, then: exit}',
+      ].join('\n') + '\n',
+    );
+    const result = loadWorkflow(yaml);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  it('reports every problem of a document, ordered by position', () => {
+    const result = loadWorkflow(wf('do:\n  - a:\n      set: {x: 1}\n      then: nowhere\n  - b:\n      frob: 1\n  - a:\n      set: {y: 1}\n'));
+    if (result.ok) throw new Error('expected problems');
+    expect(result.problems.map((p) => p.pointer)).toEqual(['/do/0/a/then', '/do/1/b', '/do/2/a']);
+    const lines = result.problems.map((p) => p.line!);
+    expect([...lines].sort((x, y) => x - y)).toEqual(lines);
+  });
+
+  it('applies the size limit option', () => {
+    const result = loadWorkflow(wf('do: []\n'), { maxBytes: 20 });
+    expect(result).toEqual({ ok: false, problems: [{ kind: 'limits', pointer: '', message: 'document is larger than the limit of 20 bytes' }] });
+  });
+
+  it('applies the depth limit option with the pointer of the too-deep value', () => {
+    const result = loadWorkflow(wf('do:\n  - a:\n      set:\n        x: {y: {z: 1}}\n'), { maxDepth: 5 });
+    expect(result).toMatchObject({ ok: false, problems: [{ kind: 'limits', pointer: '/do/0/a/set/x', message: 'document nesting is deeper than the limit of 5 levels' }] });
+  });
+
+  it('counts the size in UTF-8 bytes', () => {
+    const text = wf(`do: []\n# ${'é'.repeat(20)}\n`);
+    expect(loadWorkflow(text, { maxBytes: text.length + 5 }).ok).toBe(false);
+    expect(loadWorkflow(text, { maxBytes: text.length + 20 }).ok).toBe(true);
+  });
+});
+
+describe('loadWorkflow: large documents', () => {
+  it('summarises thousands of problems after the first 200', () => {
+    const yaml = wf('do:\n' + Array.from({ length: 3000 }, (_, i) => `  - t${i}: {frob: ${i}}`).join('\n') + '\n');
+    const result = loadWorkflow(yaml);
+    if (result.ok) throw new Error('expected problems');
+    expect(result.problems).toHaveLength(201);
+    expect(result.problems[0]).toMatchObject({ pointer: '/do/0/t0', line: 7, message: expect.stringContaining('unknown task kind') });
+    expect(result.problems[200].message).toBe('… and 2800 more problems (only the first 200 are listed)');
+  }, 60_000);
+
+  it('keeps messages short when a list holds thousands of names', () => {
+    const yaml = wf('do:\n' + Array.from({ length: 2000 }, (_, i) => `  - t${i}: {set: {x: 1}}`).join('\n') + '\n  - last: {set: {x: 1}, then: ghost}\n');
+    const result = loadWorkflow(yaml);
+    if (result.ok) throw new Error('expected problems');
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0].message).toContain('t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, … 1991 more');
+  }, 60_000);
+
+  it('loads a document with a string value close to the size limit', () => {
+    const result = loadWorkflow(wf(`do:\n  - a: {set: {x: '${'y'.repeat(1_000_000)}'}}\n`));
+    expect(result.ok).toBe(true);
+  });
+
+  it('expands aliases under the limit', () => {
+    const result = loadWorkflow(wf('x: &a [1]\ny: [' + Array.from({ length: 90 }, () => '*a').join(',') + ']\ndo: []\n'));
+    expect(result).toMatchObject({ ok: true, warnings: [{ pointer: '/x' }, { pointer: '/y' }] });
+  });
+});
+
+describe('validateDocument', () => {
+  it('validates parsed JSON, including the depth limit', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    const result = validateDocument({ document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1' }, do: [], deep });
+    expect(result).toMatchObject({ ok: false, problems: [{ kind: 'limits', message: 'document nesting is deeper than the limit of 64 levels' }] });
+    expect(validateDocument({ document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1.0.0' }, do: [{ a: { set: { x: 1 } } }] }).ok).toBe(true);
+  });
+});

@@ -1,0 +1,36 @@
+/** The jq engine inside the real Temporal workflow sandbox (bundled by webpack, deterministic globals). */
+import { startTestRunner, type TestRunner } from '../support/runner-harness';
+import { workflow } from './workflow-text';
+
+// Workflow bundling and the real Temporal server make hooks and runs slower than jest defaults.
+jest.setTimeout(120_000);
+
+let runner: TestRunner;
+beforeAll(async () => {
+  runner = await startTestRunner();
+});
+afterAll(async () => runner?.shutdown());
+
+it('evaluates jq programs in workflow code, with now from workflow time and env from the run', async () => {
+  const { result } = await runner.run(
+    workflow('jq', `
+do:
+  - compute:
+      set:
+        sum: \${ reduce .xs[] as $x (0; . + $x) }
+        grouped: \${ .xs | group_by(. % 2) }
+        text: \${ "n=\\(.xs | length)" }
+        paths: \${ [paths] | length }
+        upper: \${ .name | ascii_upcase }
+        nowIsNumber: \${ now | type }
+        region: \${ $ENV.REGION }
+        sorted: \${ .xs | sort | reverse }
+`),
+    { xs: [3, 1, 2], name: 'ada' },
+    { environment: [{ name: 'REGION', value: 'eu-1' }] },
+  );
+  expect(result).toMatchObject({
+    status: 'completed',
+    output: { sum: 6, grouped: [[2], [3, 1]], text: 'n=3', upper: 'ADA', nowIsNumber: 'number', region: 'eu-1', sorted: [3, 2, 1] },
+  });
+});

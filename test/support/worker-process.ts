@@ -1,0 +1,243 @@
+/**
+ * A runner worker as its own OS process, so fault tests can SIGKILL/SIGTERM it and the bench can measure
+ * the worker's CPU and memory apart from the load generator. Run with
+ * `node -r ts-node/register/transpile-only test/support/worker-process.ts`; configured through env:
+ *
+ *   WORKER_TEMPORAL_ADDRESS  (required)   WORKER_TASK_QUEUE (required)   WORKER_NAMESPACE (default `default`)
+ *   WORKER_STIGMER_ENDPOINT  progress goes to this (insecure) Stigmer endpoint; otherwise to stdout
+ *   WORKER_PROGRESS          `stdout` (default without a Stigmer endpoint) or `none`
+ *   WORKER_WORKFLOWS_PATH    bundle this workflows entry instead of the runner's own (the bench adds
+ *                            hand-written workflows next to the runner's)
+ *   WORKER_GRACE_MS          shutdown grace time for running activities
+ *   WORKER_SECRETS_KEY       hex key that opens sealed secrets
+ *
+ * It prints one JSON object per line on stdout: `{"type":"ready"}`, `{"type":"progress","event":...}`,
+ * `{"type":"stopped"}`. With an IPC channel it answers `{type:"usage", reset?}` with CPU and memory.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import { ProgressDelivery } from '../../src/callback/progress-delivery';
+import { StigmerClient } from '../../src/callback/stigmer-client';
+import type { WorkflowProgressEvent } from '../../src/temporal/contract';
+import { createRunnerWorker } from '../../src/temporal/worker-factory';
+
+type Line = Record<string, unknown> & { type: string };
+
+function emit(line: Line): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+function progressSink(): (event: WorkflowProgressEvent) => void {
+  const endpoint = process.env.WORKER_STIGMER_ENDPOINT;
+  if (endpoint) {
+    const client = new StigmerClient({ endpoint, useTls: false, callTimeoutMs: 2000 });
+    const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined };
+    const delivery = new ProgressDelivery(
+      (event) => client.reportProgress(event),
+      { maxAttempts: 0, initialBackoffMs: 50, maxBackoffMs: 500, queueLimit: 100_000, totalLimit: 1_000_000 },
+      quiet,
+      { call: () => undefined, retry: () => undefined },
+    );
+    return (event) => delivery.enqueue(event);
+  }
+  if (process.env.WORKER_PROGRESS === 'none') return () => undefined;
+  return (event) => emit({ type: 'progress', event });
+}
+
+/** CPU time since the last reset and peak memory sampled every 50 ms. */
+function usageReporter(): void {
+  let cpuStart = process.cpuUsage();
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  setInterval(sample, 50).unref();
+  process.on('message', (message: { type?: string; reset?: boolean; gc?: boolean }) => {
+    if (message?.type !== 'usage') return;
+    if (message.gc) global.gc?.();
+    sample();
+    const cpu = process.cpuUsage(cpuStart);
+    const m = process.memoryUsage();
+    process.send?.({
+      type: 'usage',
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakRssMb: peakRss / 2 ** 20,
+      peakHeapMb: peakHeap / 2 ** 20,
+      rssMb: m.rss / 2 ** 20,
+      heapMb: m.heapUsed / 2 ** 20,
+    });
+    if (message.reset) {
+      cpuStart = process.cpuUsage();
+      peakRss = 0;
+      peakHeap = 0;
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const address = required('WORKER_TEMPORAL_ADDRESS');
+  const taskQueue = required('WORKER_TASK_QUEUE');
+  const workflowsPath = process.env.WORKER_WORKFLOWS_PATH;
+  const workflowBundle = workflowsPath ? await bundleWorkflowCode({ workflowsPath, logger: silentLogger }) : undefined;
+  const connection = await NativeConnection.connect({ address });
+  const keyHex = process.env.WORKER_SECRETS_KEY;
+  const worker = await createRunnerWorker({
+    connection,
+    namespace: process.env.WORKER_NAMESPACE ?? 'default',
+    taskQueue,
+    activities: { secretsKey: keyHex ? Buffer.from(keyHex, 'hex') : undefined },
+    onProgress: progressSink(),
+    workflowBundle,
+    shutdownGraceTime: Number(process.env.WORKER_GRACE_MS ?? 10_000),
+  });
+  if (process.send) usageReporter();
+  const running = worker.run();
+  emit({ type: 'ready' });
+  await running;
+  await connection.close();
+  emit({ type: 'stopped' });
+}
+
+const silentLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      process.exit(1);
+    },
+  );
+}
+
+export interface WorkerProcessOptions {
+  address: string;
+  taskQueue: string;
+  namespace?: string;
+  stigmerEndpoint?: string;
+  progress?: 'stdout' | 'none';
+  workflowsPath?: string;
+  graceMs?: number;
+  secretsKeyHex?: string;
+  /** Called for every progress event printed on stdout. */
+  onProgress?: (event: WorkflowProgressEvent) => void;
+  /** Extra node flags (e.g. `--expose-gc`). */
+  nodeFlags?: string[];
+}
+
+export interface WorkerUsage {
+  cpuMs: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+/** A started worker process: resolves `ready` once it polls; `exited` with its exit code or signal. */
+export interface WorkerProcessHandle {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything it wrote on stderr (for failure messages and log scans). */
+  stderr(): string;
+  /** Every line it wrote on stdout. */
+  stdout(): string;
+  usage(options?: { reset?: boolean; gc?: boolean }): Promise<WorkerUsage>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcessHandle {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WORKER_TEMPORAL_ADDRESS: options.address,
+    WORKER_TASK_QUEUE: options.taskQueue,
+    WORKER_NAMESPACE: options.namespace ?? 'default',
+    WORKER_STIGMER_ENDPOINT: options.stigmerEndpoint ?? '',
+    WORKER_PROGRESS: options.progress ?? 'stdout',
+    WORKER_WORKFLOWS_PATH: options.workflowsPath ?? '',
+    WORKER_GRACE_MS: String(options.graceMs ?? 10_000),
+    WORKER_SECRETS_KEY: options.secretsKeyHex ?? '',
+  };
+  const child = fork(__filename, [], {
+    env,
+    execArgv: ['-r', 'ts-node/register/transpile-only', ...(options.nodeFlags ?? [])],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let out = '';
+  let err = '';
+  let partial = '';
+  let markReady: () => void = () => undefined;
+  let failReady: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolveReady, rejectReady) => {
+    markReady = resolveReady;
+    failReady = rejectReady;
+  });
+  // Callers await `ready`; an early exit must not also surface as an unhandled rejection.
+  ready.catch(() => undefined);
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  child.stdout?.on('data', (d: Buffer) => {
+    const text = d.toString();
+    out += text;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const raw of lines) {
+      const line = parseLine(raw);
+      if (line?.type === 'ready') markReady();
+      else if (line?.type === 'error') failReady(new Error(`worker process failed: ${String(line.message)}`));
+      else if (line?.type === 'progress') options.onProgress?.(line.event as WorkflowProgressEvent);
+    }
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
+    child.once('exit', (code, signal) => {
+      failReady(new Error(`worker process exited before ready (code ${code}, signal ${signal}): ${err.slice(-2000)}`));
+      resolveExit({ code, signal });
+    });
+  });
+  return {
+    child,
+    ready,
+    exited,
+    stderr: () => err,
+    stdout: () => out,
+    usage: (request = {}) =>
+      new Promise<WorkerUsage>((resolveUsage) => {
+        const onMessage = (m: { type?: string } & WorkerUsage): void => {
+          if (m?.type !== 'usage') return;
+          child.off('message', onMessage);
+          resolveUsage(m);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'usage', ...request });
+      }),
+    kill: (signal) => {
+      child.kill(signal);
+    },
+  };
+}
+
+function parseLine(raw: string): Line | undefined {
+  if (!raw.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(raw) as Line;
+  } catch {
+    return undefined;
+  }
+}
