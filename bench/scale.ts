@@ -6,6 +6,7 @@
  *   3. a 1 MB task output: passed on, or refused with a clear error, never a stuck run.
  *
  *   npx ts-node --transpile-only bench/scale.ts [--rounds 4] [--concurrent 1000] [--items 100000]
+ *                                               [--can-after 50] [--parts concurrent,loop,output]
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../src/temporal/contract';
@@ -42,8 +43,15 @@ const bigOutputYaml = (baseUrl: string) =>
   `  - fetch:\n      call: http\n      with:\n        method: get\n        endpoint: '${baseUrl}/big/1048576'\n` +
   `  - measure:\n      set:\n        size: \${ .data | length }\n`;
 
-async function execute(client: Client, env: BenchEnv, id: string, yaml: string, input: Record<string, unknown>): Promise<WorkflowRunResult> {
-  const arg: WorkflowExecuteInput = { executionId: id, workflowYaml: yaml, input };
+async function execute(
+  client: Client,
+  env: BenchEnv,
+  id: string,
+  yaml: string,
+  input: Record<string, unknown>,
+  metadata?: Record<string, string>,
+): Promise<WorkflowRunResult> {
+  const arg: WorkflowExecuteInput = { executionId: id, workflowYaml: yaml, input, metadata };
   try {
     return (await client.workflow.execute(WORKFLOW_TYPE, { taskQueue: env.taskQueue, workflowId: id, args: [arg] })) as WorkflowRunResult;
   } catch (e) {
@@ -78,20 +86,36 @@ async function concurrentRounds(env: BenchEnv, rounds: number, concurrent: numbe
   process.stdout.write(`${JSON.stringify(samples)}\nworker heap after warm-up: ${first.heapMb} MB -> ${last.heapMb} MB: ${flat ? 'FLAT' : 'GROWING'}\n`);
 }
 
-async function bigLoop(env: BenchEnv, items: number): Promise<void> {
+async function bigLoop(env: BenchEnv, items: number, canAfterEvents: number): Promise<void> {
   const id = `scale-for-${Date.now()}`;
   const started = performance.now();
-  const result = await execute(env.client, env, id, bigLoopYaml(items), { sum: 0 });
+  // The interpreter keeps a pure-data loop's history small (a few hundred events for 100,000 items), far
+  // below the default threshold; a low threshold makes the run continue-as-new many times on the way.
+  const metadata = { 'runner.continueAsNewAfterEvents': String(canAfterEvents) };
+  const result = await execute(env.client, env, id, bigLoopYaml(items), { sum: 0 }, metadata);
   const seconds = (performance.now() - started) / 1000;
-  let runs = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs += 1;
+  const { runs, events } = await runCount(env.client, id);
   const expected = (items * (items - 1)) / 2;
   const output = result.output as { sum?: number } | undefined;
   process.stdout.write(
-    `\nfor over ${items} items: ${result.status} in ${round(seconds, 1)} s, ${runs} runs (continue-as-new), ` +
+    `\nfor over ${items} items: ${result.status} in ${round(seconds, 1)} s, ${runs} run(s) (continue-as-new), ${events} history events in all, ` +
       `sum ${output?.sum} (expected ${expected}): ${output?.sum === expected ? 'CORRECT' : 'WRONG'}` +
       `${result.error ? `, error ${JSON.stringify(result.error)}` : ''}\n`,
   );
+}
+
+/** Runs of a workflow id, following each run's `continuedExecutionRunId` back to the first. */
+async function runCount(client: Client, workflowId: string): Promise<{ runs: number; events: number }> {
+  let runs = 0;
+  let events = 0;
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    runs += 1;
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    events += history.events?.length ?? 0;
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+  }
+  return { runs, events };
 }
 
 async function bigOutput(env: BenchEnv): Promise<void> {
@@ -117,12 +141,19 @@ async function main(): Promise<void> {
     void env.close().finally(() => process.exit(130));
   });
   try {
-    log('concurrent rounds');
-    await concurrentRounds(env, option('--rounds', 4), option('--concurrent', 1000));
-    log('for over many items');
-    await bigLoop(env, option('--items', 100_000));
-    log('1 MB output');
-    await bigOutput(env);
+    const parts = (process.argv.includes('--parts') ? process.argv[process.argv.indexOf('--parts') + 1] : 'concurrent,loop,output').split(',');
+    if (parts.includes('concurrent')) {
+      log('concurrent rounds');
+      await concurrentRounds(env, option('--rounds', 4), option('--concurrent', 1000));
+    }
+    if (parts.includes('loop')) {
+      log('for over many items');
+      await bigLoop(env, option('--items', 100_000), option('--can-after', 50));
+    }
+    if (parts.includes('output')) {
+      log('1 MB output');
+      await bigOutput(env);
+    }
   } finally {
     await env.close();
   }

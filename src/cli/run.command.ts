@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parseBoolean } from '../config/parse';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { createRunnerWorker } from '../temporal/worker-factory';
@@ -80,7 +80,8 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
 
 function installQuietRuntime(): void {
   try {
-    Runtime.install({ shutdownSignals: [] });
+    // Worker lifecycle chatter (state changes) would drown the progress lines on stderr.
+    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
   } catch {
     // Already installed in this process (tests, `serve`): keep it.
   }

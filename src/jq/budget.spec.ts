@@ -53,6 +53,12 @@ describe('budget', () => {
     expect(error.code).toBe('budget');
   });
 
+  it('allows recursion up to the depth limit and loops (until/while) of any length', () => {
+    expect(compile('def f: if . < 450 then . + 1 | f else . end; 0 | f').evaluate(null)).toEqual([450]);
+    expect(compile('0 | until(. >= 200000; . + 1)').evaluate(null)).toEqual([200000]);
+    expect(compile('[0 | while(. < 100000; . + 1)] | length').evaluate(null)).toEqual([100000]);
+  });
+
   it('lets bounded work through', () => {
     expect(compile('[limit(3; repeat(1))]').evaluate(null)).toEqual([[1, 1, 1]]);
     expect(compile('reduce range(100000) as $x (0; . + $x)').evaluate(null)).toEqual([4999950000]);

@@ -101,6 +101,12 @@ function tonumber(v: unknown): number {
   throw runtimeError(`${describe(v)} cannot be parsed as a number`);
 }
 
+function collect(f: Fn, input: unknown, env: import('./runtime').Env): unknown[] {
+  const out: unknown[] = [];
+  f(input, null, env, (v) => out.push(v));
+  return out;
+}
+
 function limitGen(n: number, f: Fn): Fn {
   return (i, p, e, emit) => {
     if (n <= 0) return;
@@ -255,6 +261,55 @@ const CORE: NativeTable = {
       if (count < 0) throw runtimeError("limit doesn't support negative count");
       limitGen(count, f)(i, p, e, emit);
     })),
+  'while/2': vgen(([cond, update]) => {
+    // def while(cond; update): def _while: if cond then ., (update | _while) else empty end; _while;
+    // iterative while each step has one condition and one update output (jq relies on tail calls here)
+    const loop: Fn = (i, _p, e, emit) => {
+      let v = i;
+      for (;;) {
+        step(e.ctx);
+        const cs = collect(cond, v, e);
+        if (cs.length !== 1) {
+          for (const c of cs) if (isTruthy(c)) { emit(v, null); update(v, null, e, (u) => loop(u, null, e, emit)); }
+          return;
+        }
+        if (!isTruthy(cs[0])) return;
+        emit(v, null);
+        const us = collect(update, v, e);
+        if (us.length !== 1) {
+          for (const u of us) loop(u, null, e, emit);
+          return;
+        }
+        v = us[0];
+      }
+    };
+    return loop;
+  }),
+  'until/2': vgen(([cond, update]) => {
+    // def until(cond; update): def _until: if cond then . else (update | _until) end; _until;
+    const loop: Fn = (i, _p, e, emit) => {
+      let v = i;
+      for (;;) {
+        step(e.ctx);
+        const cs = collect(cond, v, e);
+        if (cs.length !== 1) {
+          for (const c of cs) {
+            if (isTruthy(c)) emit(v, null);
+            else update(v, null, e, (u) => loop(u, null, e, emit));
+          }
+          return;
+        }
+        if (isTruthy(cs[0])) return emit(v, null);
+        const us = collect(update, v, e);
+        if (us.length !== 1) {
+          for (const u of us) loop(u, null, e, emit);
+          return;
+        }
+        v = us[0];
+      }
+    };
+    return loop;
+  }),
   // jq 1.8.2 applies f to the original input again and again: [1|limit(3; repeat(.*2))] is [2,2,2]
   'repeat/1': gen(([f]) => (i, p, e, emit) => {
     for (;;) {

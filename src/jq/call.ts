@@ -1,5 +1,5 @@
 import type { Node } from './ast';
-import { budgetError, JqError } from './errors';
+import { budgetError, JqError, positionOf } from './errors';
 import { compileNode } from './compiler';
 import { NATIVES } from './builtins';
 import { lookupFunc, step, type Emit, type Env, type Fn, type FuncFrame, type Path } from './runtime';
@@ -19,6 +19,23 @@ export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at
     }
     const args = argNodes.map((a) => compileNode(a, scope));
     const params = user.params;
+    if (params.length === 0) {
+      // no parameters: call the body directly (one JavaScript frame less per jq-level recursion)
+      return (i, p, e, emit) => {
+        const c = lookupFunc(e, id);
+        const ctx = e.ctx;
+        step(ctx);
+        if (++ctx.depth > ctx.budget.maxDepth) {
+          ctx.depth = 0;
+          throw budgetError('maxDepth', ctx.budget.maxDepth);
+        }
+        try {
+          c.fn(i, p, c.env, emit);
+        } finally {
+          if (ctx.depth > 0) ctx.depth--;
+        }
+      };
+    }
     return (i, p, e, emit) => {
       const c = lookupFunc(e, id);
       invoke(c.fn, c.env, id, params, args, i, p, e, emit);
@@ -42,14 +59,16 @@ export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at
       invoke(body, { vars: null, funcs: null, ctx: e.ctx }, gid, params, args, i, p, e, emit);
     };
   }
-  throw new JqError('compile', `${name}/${arity} is not defined`, { position: undefined, value: `${name}/${arity} is not defined` });
-  void at;
+  const message = `${name}/${arity} is not defined`;
+  throw new JqError('compile', message, { position: scope.text === undefined ? undefined : positionOf(scope.text, at), value: message });
 }
 
-const HOST_GLOBALS = new Set(['inputs', 'todate', 'date', 'fromdate', 'env', 'halt_error', 'input_line_number', 'localtime', 'get_search_list']);
+/** jq-defined builtins that reach host-dependent natives (their bodies are compiled lazily, elsewhere). */
+const HOST_GLOBALS: Record<string, string> = { env: 'env', halt_error: 'halt_error', debug: 'debug' };
+
 function noteHostUse(name: string, scope: Scope): void {
-  if (name === 'inputs' || name === 'env' || name === 'halt_error') scope.host.add(name);
-  void HOST_GLOBALS;
+  const host = HOST_GLOBALS[name];
+  if (host !== undefined) scope.host.add(host);
 }
 
 /** Calls a function body: binds filter parameters as closures over the caller and `$` parameters as values. */

@@ -33,6 +33,15 @@ export function extendPath(vp: Path | null, key: unknown, v: unknown): Path | nu
   return [...vp, key];
 }
 
+const NOT_CONSTANT = Symbol('not constant');
+const NONE = Symbol('none');
+
+/** A compiled literal carries its value, so operators can fold constant operands. */
+function constantOf(fn: Fn): unknown {
+  const c = (fn as Fn & { constant?: { value: unknown } }).constant;
+  return c ? c.value : NOT_CONSTANT;
+}
+
 export const identity: Fn = (input, path, _env, emit) => emit(input, path);
 
 /** True for JqErrors that `try`, `?` and `//` may swallow (not budget or halt). */
@@ -57,13 +66,15 @@ export function compileNode(node: Node, scope: Scope): Fn {
     case 'recurse': return recurseAll;
     case 'literal': {
       const value = node.value;
-      return valueOnly((_i, _p, _e, emit) => emit(value, null));
+      const fn: Fn & { constant?: { value: unknown } } = (_i, p, _e, emit) => emit(value, p === null ? null : INVALID_PATH);
+      fn.constant = { value };
+      return fn;
     }
     case 'string': return compileString(node.parts, node.format, scope);
     case 'format': {
       const name = node.name;
       if (!FORMATS.has(name)) throw new JqError('compile', `${name}/0 is not a valid format`);
-      return valueOnly((i, _p, _e, emit) => emit(applyFormat(name, i), null));
+      return (i, p, _e, emit) => emit(applyFormat(name, i), p === null ? null : INVALID_PATH);
     }
     case 'index': return compileIndex(node.target, node.key, scope, node.opt === true);
     case 'slice': return compileSlice(node, scope);
@@ -88,7 +99,7 @@ export function compileNode(node: Node, scope: Scope): Fn {
     }
     case 'neg': {
       const o = compileNode(node.operand, scope);
-      return valueOnly((i, _p, e, emit) => o(i, null, e, (v) => emit(negate(v), null)));
+      return (i, p, e, emit) => o(i, null, e, (v) => emit(negate(v), p === null ? null : INVALID_PATH));
     }
     case 'binary': return compileBinary(node.op, compileNode(node.left, scope), compileNode(node.right, scope));
     case 'and':
@@ -233,7 +244,19 @@ function compileTry(body: Fn, handler: Fn | null): Fn {
 }
 
 function compileBinary(op: string, l: Fn, r: Fn): Fn {
-  return valueOnly((i, _p, e, emit) => r(i, null, e, (rv) => l(i, null, e, (lv) => emit(checkString(binaryOp(op, lv, rv), e.ctx), null))));
+  const lc = constantOf(l);
+  const rc = constantOf(r);
+  // constant operands (`. + 1`, `.a == "x"`) skip a generator level: fewer frames per jq-level recursion
+  if (rc !== NOT_CONSTANT) {
+    const rv = rc;
+    return (i, p, e, emit) => l(i, null, e, (lv) => emit(checkString(binaryOp(op, lv, rv), e.ctx), p === null ? null : INVALID_PATH));
+  }
+  if (lc !== NOT_CONSTANT) {
+    const lv = lc;
+    return (i, p, e, emit) => r(i, null, e, (rv) => emit(checkString(binaryOp(op, lv, rv), e.ctx), p === null ? null : INVALID_PATH));
+  }
+  return (i, p, e, emit) =>
+    r(i, null, e, (rv) => l(i, null, e, (lv) => emit(checkString(binaryOp(op, lv, rv), e.ctx), p === null ? null : INVALID_PATH)));
 }
 
 function compileLogic(kind: 'and' | 'or', l: Fn, r: Fn): Fn {
@@ -313,7 +336,20 @@ function compileIf(node: Extract<Node, { kind: 'if' }>, scope: Scope): Fn {
   const cond = compileNode(node.cond, scope);
   const then = compileNode(node.then, scope);
   const otherwise = node.else ? compileNode(node.else, scope) : identity;
-  return (i, p, e, emit) => cond(i, null, e, (c) => (isTruthy(c) ? then(i, p, e, emit) : otherwise(i, p, e, emit)));
+  // The condition's outputs are gathered before a branch runs, so the branch does not nest inside the
+  // condition's frames (deep jq recursion goes through `if`); outputs and their order are unchanged.
+  return (i, p, e, emit) => {
+    let first: unknown = NONE;
+    const more: unknown[] = [];
+    cond(i, null, e, (c) => {
+      if (first === NONE) first = c;
+      else more.push(c);
+    });
+    if (first === NONE) return;
+    if (isTruthy(first)) then(i, p, e, emit);
+    else otherwise(i, p, e, emit);
+    for (const c of more) (isTruthy(c) ? then : otherwise)(i, p, e, emit);
+  };
 }
 
 function compileLabel(name: string, body: Fn): Fn {
@@ -336,20 +372,26 @@ function compileVar(name: string, scope: Scope): Fn {
   }
   if (name === '__prog_args' && !hasVar(scope, name)) return valueOnly((_i, _p, _e, emit) => emit([], null));
   if (!hasVar(scope, name)) scope.free.add(name);
-  return valueOnly((_i, _p, e, emit) => emit(lookupVar(e, name), null));
+  return (_i, p, e, emit) => emit(lookupVar(e, name), p === null ? null : INVALID_PATH);
 }
 
 function compileString(parts: readonly (string | Node)[], format: string | null, scope: Scope): Fn {
   const fns = parts.map((part) => (typeof part === 'string' ? part : compileNode(part, scope)));
   const fmt = format ?? 'text';
-  // jq evaluates the interpolations from the last to the first (the last varies fastest... reversed)
-  const build = (i: unknown, e: Env, idx: number, acc: string, emit: Emit): void => {
-    if (idx === fns.length) return emit(checkString(acc, e.ctx), null);
+  // jq evaluates the last interpolation outermost: "\((1,2)) \((3,4))" gives "1 3", "2 3", "1 4", "2 4"
+  const build = (i: unknown, e: Env, idx: number, acc: string[], emit: Emit): void => {
+    if (idx < 0) return emit(checkString(acc.join(''), e.ctx), null);
     const f = fns[idx];
-    if (typeof f === 'string') return build(i, e, idx + 1, acc + f, emit);
-    f(i, null, e, (v) => build(i, e, idx + 1, acc + formatString(fmt, v), emit));
+    if (typeof f === 'string') {
+      acc[idx] = f;
+      return build(i, e, idx - 1, acc, emit);
+    }
+    f(i, null, e, (v) => {
+      acc[idx] = formatString(fmt, v);
+      build(i, e, idx - 1, acc, emit);
+    });
   };
-  return valueOnly((i, _p, e, emit) => build(i, e, 0, '', emit));
+  return valueOnly((i, _p, e, emit) => build(i, e, fns.length - 1, new Array<string>(fns.length), emit));
 }
 
 function compileDef(def: FuncDef, rest: Node, scope: Scope): Fn {

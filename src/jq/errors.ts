@@ -15,7 +15,7 @@ export class JqError extends Error {
   readonly position?: JqPosition;
   readonly value?: unknown;
 
-  constructor(code: string, message: string, options: { position?: JqPosition; value?: unknown } = {}) {
+  constructor(code: string, message: string, options: { position?: JqPosition | undefined; value?: unknown } = {}) {
     super(message);
     this.name = 'JqError';
     this.code = code;

@@ -37,13 +37,6 @@ class BuiltinRegistry implements GlobalResolver {
     }
     return g.body;
   }
-
-  /** Host dependencies of a jq-defined builtin (e.g. `env` reads $ENV). */
-  hostUses(g: GlobalFunc): Set<string> {
-    const scope: Scope = { funcs: null, vars: null, free: new Set(), host: new Set(), globals: this };
-    compileFuncBody(g.def, scope, { paramIds: [] });
-    return scope.host;
-  }
 }
 
 let registry: BuiltinRegistry | null = null;

@@ -18,6 +18,17 @@ describe('jq engine API', () => {
     expect(run('$input.x + $context.y', null, { variables: { input: { x: 1 }, context: { y: 2 } } })).toEqual([3]);
   });
 
+  it('reports unknown functions at compile time with their position', () => {
+    try {
+      compile('.a |\n  nosuch(1)');
+      throw new Error('expected a compile error');
+    } catch (e) {
+      expect((e as JqError).code).toBe('compile');
+      expect((e as JqError).message).toBe('nosuch/1 is not defined');
+      expect((e as JqError).position).toEqual({ offset: 7, line: 2, column: 3 });
+    }
+  });
+
   it('rejects a variable that is neither bound nor supplied', () => {
     expect(() => run('$nope')).toThrow('$nope is not defined');
   });
@@ -67,6 +78,7 @@ describe('jq engine API', () => {
     );
     expect(hostDependencies('def f: .; f | halt_error')).toEqual(['halt_error']);
     expect(hostDependencies('.a + 1')).toEqual([]);
+    expect(hostDependencies('debug("msg") | .')).toEqual(['debug']);
     expect(compile('now').hostDependencies).toEqual(['now']);
   });
 

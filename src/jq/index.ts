@@ -133,7 +133,7 @@ function normalizeError(e: unknown, ctx: Ctx): unknown {
 
 function compileText(text: string): CompiledProgram {
   const ast = parse(text);
-  const scope: Scope = { funcs: null, vars: null, free: new Set(), host: new Set(), globals: builtinRegistry() };
+  const scope: Scope = { funcs: null, vars: null, free: new Set(), host: new Set(), globals: builtinRegistry(), text };
   let fn: Fn;
   try {
     fn = compileNode(ast, scope);

@@ -11,17 +11,20 @@ export interface Native {
 
 export type NativeTable = Record<string, Native>;
 
-/** Evaluates every argument as values (first argument outermost) and calls `f` with each combination. */
+/**
+ * Evaluates every argument as values and calls `f` with each combination. Like jq's C builtins, the last
+ * argument varies slowest: [pow(2,3; 1,2)] is [2,3,4,9].
+ */
 export function cartesian(args: Fn[], input: unknown, env: Env, f: (values: unknown[]) => void): void {
   const values: unknown[] = new Array(args.length);
   const go = (k: number): void => {
-    if (k === args.length) return f(values.slice());
+    if (k < 0) return f(values.slice());
     args[k](input, null, env, (v) => {
       values[k] = v;
-      go(k + 1);
+      go(k - 1);
     });
   };
-  go(0);
+  go(args.length - 1);
 }
 
 /** A builtin computing one value from the input and its value arguments (cartesian over argument outputs). */

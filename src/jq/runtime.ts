@@ -26,7 +26,8 @@ export interface Budget {
 export const DEFAULT_BUDGET: Budget = Object.freeze({
   maxSteps: 10_000_000,
   maxOutputs: 1_000_000,
-  maxDepth: 2_000,
+  // below the depth at which the JavaScript stack would overflow, so the limit is reached deterministically
+  maxDepth: 500,
   maxStringLength: 50_000_000,
   maxArrayLength: 10_000_000,
 });

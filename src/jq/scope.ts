@@ -29,6 +29,8 @@ export interface Scope {
   readonly free: Set<string>;
   /** Names of host-dependent builtins/variables used. */
   readonly host: Set<string>;
+  /** The program text, for error positions (absent for builtins). */
+  readonly text?: string;
   /** Resolves jq-defined builtins (compiled once, lazily). */
   readonly globals: GlobalResolver;
 }

@@ -37,6 +37,8 @@ export const BAD_DOCUMENTS: BadDocument[] = [
   { name: 'only a comment', yaml: '# nothing here\n', kind: 'yaml', pointer: '', message: 'the document is empty' },
   { name: 'alias to an undefined anchor', yaml: wf('do:\n  - a: *missing\n'), kind: 'yaml', pointer: '', message: 'alias *missing', line: 7 },
   { name: 'bad block scalar indicator', yaml: wf('do:\n  - a:\n      set: |x\n'), kind: 'yaml', pointer: '', message: 'YAML syntax error' },
+  { name: 'a collection used as a map key', yaml: wf('do:\n  - ? [a, b]\n    : {set: {x: 1}}\n'), kind: 'yaml', pointer: '', message: 'map keys must be plain strings, found a collection used as a key', line: 7, column: 7 },
+  { name: 'a flow map used as a key', yaml: wf('do: []\n{ then: end }: 1\n'), kind: 'yaml', pointer: '', message: 'map keys must be plain strings' },
   { name: 'a scalar instead of a map', yaml: 'hello world\n', kind: 'schema', pointer: '', message: "a workflow must be a YAML mapping with 'document' and 'do', got a string" },
   { name: 'a list instead of a map', yaml: '- a\n- b\n', kind: 'schema', pointer: '', message: 'got a list' },
 

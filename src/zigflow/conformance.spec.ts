@@ -50,6 +50,7 @@ describe('conformance kit workflows', () => {
     const result = loadWorkflow(w.yaml);
     expect(result.ok ? [] : result.problems).toEqual([]);
     if (!result.ok) return;
+    expect(result.warnings).toEqual([]);
     expect(result.workflow).toEqual(parse(w.yaml));
     const graph = renderMermaid(result.workflow);
     expect(graph.startsWith('flowchart TD\n')).toBe(true);

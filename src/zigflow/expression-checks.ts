@@ -153,11 +153,13 @@ function isData(tokens: string[]): boolean {
 
 function expressionFields(document: Record<string, unknown>, sites: Map<string, TaskSite>): Field[] {
   const fields: Field[] = [];
-  const stack: { value: unknown; pointer: string; site?: TaskSite }[] = [{ value: document, pointer: '' }];
+  // Tokens travel with each entry (rather than re-splitting the pointer) and are only built for
+  // containers and strings: documents hold thousands of values.
+  const stack: { value: unknown; pointer: string; tokens: string[]; site?: TaskSite }[] = [{ value: document, pointer: '', tokens: [] }];
   while (stack.length > 0) {
-    const { value, pointer, site: outer } = stack.pop()!;
+    const { value, pointer, tokens, site: outer } = stack.pop()!;
+    if (value === null || (typeof value !== 'object' && typeof value !== 'string')) continue;
     const site = sites.get(pointer) ?? outer;
-    const tokens = splitPointer(pointer);
     if (isData(tokens)) continue;
     if (typeof value === 'string') {
       const definitional = isDefinitional(tokens, site);
@@ -167,7 +169,10 @@ function expressionFields(document: Record<string, unknown>, sites: Map<string, 
       continue;
     }
     const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : isObject(value) ? Object.entries(value) : [];
-    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i][1], pointer: joinPointer(pointer, entries[i][0]), site });
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i];
+      stack.push({ value: child, pointer: joinPointer(pointer, key), tokens: [...tokens, String(key)], site });
+    }
   }
   return fields;
 }

@@ -71,6 +71,13 @@ describe('loadWorkflow: good documents', () => {
     expect(result.ok ? [] : result.problems).toEqual([]);
   });
 
+  it('warns about tasks no path reaches', () => {
+    const result = loadWorkflow(wf('do:\n  - a: {set: {x: 1}, then: c}\n  - b: {set: {x: 2}}\n  - c: {set: {x: 3}, then: end}\n  - d: {set: {x: 4}}\n'));
+    expect(result).toMatchObject({ ok: true, warnings: [{ pointer: '/do/1/b', line: 8, column: 5, message: "task 'b' is never reached: every path before it jumps elsewhere with 'then'" }, { pointer: '/do/3/d' }] });
+    const guarded = loadWorkflow(wf('do:\n  - a: {if: .go, set: {x: 1}, then: end}\n  - b:\n      switch:\n        - s: {when: .y, then: end}\n  - c: {set: {x: 3}}\n'));
+    expect(guarded).toMatchObject({ ok: true, warnings: [] });
+  });
+
   it('reports every problem of a document, ordered by position', () => {
     const result = loadWorkflow(wf('do:\n  - a:\n      set: {x: 1}\n      then: nowhere\n  - b:\n      frob: 1\n  - a:\n      set: {y: 1}\n'));
     if (result.ok) throw new Error('expected problems');

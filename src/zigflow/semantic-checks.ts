@@ -4,6 +4,7 @@
  * (through expression-checks) every runtime expression.
  */
 import { expressionProblems } from './expression-checks';
+import { unreachableTasks } from './flow-checks';
 import { DraftProblem, joinPointer, listNames, ValidationProblem } from './problems';
 import { isObject, TaskSite } from './task-walker';
 
@@ -31,6 +32,7 @@ export function semanticProblems(document: Record<string, unknown>, sites: TaskS
   const warnings: DraftProblem[] = Object.keys(document)
     .filter((k) => !KNOWN_TOP_LEVEL.has(k))
     .map((k) => ({ kind: 'semantic' as const, pointer: joinPointer('', k), message: `unknown top-level property '${k}' is ignored`, atKey: true }));
+  warnings.push(...unreachableTasks(sites));
   return { errors, warnings };
 }
 

@@ -4,7 +4,7 @@
  * a silently dropped duplicate task definition is a bug waiting to happen); aliases are expanded under
  * a count limit.
  */
-import { isAlias, LineCounter, parseAllDocuments, visit, YAMLError } from 'yaml';
+import { Document, isAlias, isScalar, LineCounter, Node, parseAllDocuments, visit, YAMLError } from 'yaml';
 import { MAX_ALIAS_COUNT } from './limits';
 import { ValidationProblem } from './problems';
 import { SourceMap } from './source-map';
@@ -15,7 +15,9 @@ export type YamlParseResult =
 
 export function parseYamlSource(text: string): YamlParseResult {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  // logLevel 'error': yaml would otherwise print process warnings (e.g. for collection keys) itself;
+  // those cases are reported as problems below.
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   if (list.length === 0) return { ok: false, problems: [emptyProblem()] };
   const problems = list.flatMap((d) => d.errors.map((e) => yamlProblem(e, lines, text)));
@@ -27,8 +29,8 @@ export function parseYamlSource(text: string): YamlParseResult {
   if (problems.length > 0) return { ok: false, problems };
   const doc = list[0];
   const sourceMap = new SourceMap(doc, lines, text);
-  const aliasProblem = checkAliases(doc, sourceMap);
-  if (aliasProblem) return { ok: false, problems: [aliasProblem] };
+  const structureProblem = checkStructure(doc, sourceMap);
+  if (structureProblem) return { ok: false, problems: [structureProblem] };
   try {
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     if (value === null || value === undefined) return { ok: false, problems: [emptyProblem()] };
@@ -51,10 +53,21 @@ export function parseYamlSource(text: string): YamlParseResult {
   }
 }
 
-/** An alias must point at an anchor defined before it; yaml reports that lazily, at toJS, without a position. */
-function checkAliases(doc: ReturnType<typeof parseAllDocuments>[number] & object, sourceMap: SourceMap): ValidationProblem | undefined {
+/**
+ * What yaml reports late or not at all: an alias must point at an anchor defined before it (reported
+ * at toJS, without a position), and a map key must be a scalar (a collection or alias key would be
+ * silently turned into a string such as "{ a: 1 }").
+ */
+function checkStructure(doc: Document, sourceMap: SourceMap): ValidationProblem | undefined {
   let found: ValidationProblem | undefined;
   visit(doc, {
+    Pair(_key, pair) {
+      if (pair.key === null || isScalar(pair.key)) return;
+      const node = pair.key as Node;
+      const pos = node.range ? sourceMap.at(node.range[0]) : undefined;
+      found = { kind: 'yaml', pointer: '', ...pos, message: `map keys must be plain strings, found ${isAlias(node) ? 'an alias' : 'a collection'} used as a key` };
+      return visit.BREAK;
+    },
     Alias(_key, node) {
       if (!isAlias(node) || found) return;
       try {

@@ -3,7 +3,7 @@
  * TypeScript sources), against the real Temporal dev server of the test run (TEMPORAL_TEST_ADDRESS)
  * and, for the order example, a real local HTTP inventory service.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +147,32 @@ describe('workflow-runner run (real Temporal)', () => {
     const invalid = await cli(['run', fixture('invalid.yaml'), '--json'], { TEMPORAL_SERVICE_ADDRESS: '127.0.0.1:1' });
     expect(invalid.code).toBe(1);
     expect(JSON.parse(invalid.stdout)).toMatchObject({ status: 'faulted', error: { title: 'Invalid workflow' } });
+  });
+
+  it('Ctrl-C cancels the run: status cancelled, exit 3', async () => {
+    const child = spawn(process.execPath, [bin, 'run', fixture('waiting.yaml'), '--json'], {
+      cwd: root,
+      env: { ...process.env, WORKFLOW_RUNNER_FROM_SOURCE: '1', ...temporal() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/task_started\s+hold/.test(stderr)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(3);
+    const report = JSON.parse(stdout);
+    expect(report.status).toBe('cancelled');
+    expect(report.tasks).toEqual([
+      { name: 'first', position: '/do/0/first', status: 'completed' },
+      { name: 'hold', position: '/do/1/hold', status: 'cancelled' },
+    ]);
   });
 
   it('says clearly when Temporal cannot be reached (4)', async () => {

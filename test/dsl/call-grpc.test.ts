@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPackageDefinition, Server, ServerCredentials, status, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadPackageDefinition, Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { startTestRunner, type TestRunner } from '../support/runner-harness';
 import { workflow } from './workflow-text';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'greet.proto'), PROTO);
   const pkg = loadPackageDefinition(loadSync(join(dir, 'greet.proto'))) as unknown as { greet: { v1: { Greeter: ServiceClientConstructor } } };
   grpcServer.addService(pkg.greet.v1.Greeter.service, {
-    SayHello: (call: { request: { name: string } }, cb: (e: unknown, r?: unknown) => void) =>
+    SayHello: (call: ServerUnaryCall<{ name: string }, unknown>, cb: sendUnaryData<unknown>) =>
       call.request.name === 'nobody' ? cb({ code: status.NOT_FOUND, details: 'no such person' }) : cb(null, { message: `Hello ${call.request.name}` }),
   });
   grpcPort = await new Promise<number>((resolve, reject) =>

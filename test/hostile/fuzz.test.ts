@@ -6,11 +6,13 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { JqError } from '../../src/jq/errors';
+import { compile as compileJq } from '../../src/jq';
 import { parse as parseJq } from '../../src/jq/parser';
 import { loadWorkflow, validateDocument, type LoadResult } from '../../src/zigflow/loader';
 import { referenceDocument } from './corpus';
 
-const BUDGET_MS = 2000;
+/** Wall-clock per input; generous because CI machines are shared (a GC pause or a busy core is not a hang). */
+const BUDGET_MS = 5000;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 
 function timed<T>(fn: () => T): T {
@@ -119,6 +121,43 @@ describe('fuzzing the loader, validator and jq parser', () => {
         }
       }),
       { numRuns: RUNS * 2 },
+    );
+  });
+
+  /** Well-formed programs built from the grammar, so evaluation (not only parsing) is exercised. */
+  const validJq = fc.letrec((tie) => ({
+    expr: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('.', '.a', '.[0]', '.[]?', '1', '"s"', '$x', 'null', '[]', '{}', 'length', 'keys?', 'tostring', 'add', 'reverse',
+        'sort?', 'tojson', 'not', 'type', 'floor?', 'ascii_downcase?', 'to_entries?', 'paths', '[recurse(.[]?)]', 'range(5)', 'repeat(1)', 'empty', 'error("x")'),
+      fc.tuple(tie('expr'), fc.constantFrom('|', ',', '+', '-', '*', '/', '%', '//', '==', '<', 'and', 'or'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+      tie('expr').map((a) => `[${a}]`),
+      tie('expr').map((a) => `{k: ${a}}`),
+      fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, c]) => `(if ${a} then ${b} else ${c} end)`),
+      fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `(try ${a} catch ${b})`),
+      fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, c]) => `reduce ${a} as $y (${b}; ${c})`),
+      fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `(${a} as $z | ${b})`),
+      fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `(${a} | select(${b}))`),
+      tie('expr').map((a) => `[limit(3; ${a})]`),
+      fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `(def f: ${a}; ${b} | f)`),
+    ),
+  })).expr;
+
+  it('compiled jq programs end in outputs or a JqError within their budget, on any input', () => {
+    // A small step budget: a step that raises and suppresses an error costs ~70 us, so 20,000 steps stay
+    // well inside the time budget; what this checks is that every loop is counted and ends.
+    const budget = { maxSteps: 20_000, maxOutputs: 10_000, maxStringLength: 1_000_000, maxArrayLength: 100_000 };
+    fc.assert(
+      fc.property(fc.oneof(validJq, jqProgram), anyJson, (program, input) => {
+        timed(() => {
+          try {
+            compileJq(program).evaluate(input, { budget, variables: { x: 1 } });
+          } catch (e) {
+            if (!(e instanceof JqError)) throw e;
+          }
+        });
+      }),
+      { numRuns: RUNS },
     );
   });
 

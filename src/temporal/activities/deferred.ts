@@ -14,7 +14,7 @@ export function resolveDeferred(value: unknown, scope: DeferredScope, key: Buffe
   let variables: Record<string, unknown> | undefined;
   const visit = (v: unknown): unknown => {
     if (isDeferred(v)) {
-      evaluator ??= new ExpressionEvaluator({ now: () => Date.now() / 1000, env: scope.env });
+      evaluator ??= new ExpressionEvaluator({ now: () => Date.now() / 1000, env: scope.env, mode: scope.mode });
       variables ??= { ...scope.variables, secrets: openSecrets(scope.sealedSecrets, key, instance) };
       try {
         return evaluator.evaluateTemplate(v.$deferredExpression, scope.input, variables, { instance });

@@ -29,6 +29,8 @@ export interface DeferredScope {
   /** Secret name → sealed value. */
   sealedSecrets: Record<string, string>;
   env: Record<string, string>;
+  /** The document's `evaluate.mode`, so loose-mode strings interpolate `$secrets` too. */
+  mode?: 'strict' | 'loose';
 }
 
 export interface HttpCallRequest {

@@ -48,6 +48,7 @@ export function deferredScope(call: TaskCall): DeferredScope {
     variables: { ...vars, task, workflow },
     sealedSecrets: call.rs.sealedSecrets,
     env: call.rs.env,
+    mode: call.rs.evaluator.mode,
   };
 }
 
