@@ -32,6 +32,12 @@ function indicesOf(v: unknown, x: unknown): unknown {
   return index(v, x);
 }
 
+/** jq defines ascii_downcase/upcase over explode, hence the message. */
+function explodable(v: unknown): string {
+  if (typeof v !== 'string') throw runtimeError('explode input must be a string');
+  return v;
+}
+
 const WS = /^[\s\u0085]+|[\s\u0085]+$/g;
 
 function trimInput(v: unknown): string {
@@ -61,8 +67,8 @@ export const STRING_NATIVES: NativeTable = {
     });
     return out;
   }),
-  'ascii_downcase/0': fn((v) => str(v, 'cannot be ascii_downcased').replace(/[A-Z]/g, (c) => c.toLowerCase())),
-  'ascii_upcase/0': fn((v) => str(v, 'cannot be ascii_upcased').replace(/[a-z]/g, (c) => c.toUpperCase())),
+  'ascii_downcase/0': fn((v) => explodable(v).replace(/[A-Z]/g, (c) => c.toLowerCase())),
+  'ascii_upcase/0': fn((v) => explodable(v).replace(/[a-z]/g, (c) => c.toUpperCase())),
   'startswith/1': fn((v, x) => {
     if (typeof v !== 'string' || typeof x !== 'string') throw runtimeError('startswith() requires string inputs');
     return v.startsWith(x);

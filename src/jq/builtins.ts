@@ -8,7 +8,7 @@ import { REGEX_NATIVES } from './regex';
 import { DATE_NATIVES } from './dates';
 import { delpaths, getpath, index, setpath } from './paths';
 import { BreakSignal, INVALID_PATH, step, type Fn, type Path } from './runtime';
-import { codepointLength } from './strings';
+import { codepointLength, utf8ByteLength } from './strings';
 import { add } from './ops';
 import { compare, describe, equals, isObject, isTruthy, sortedKeys, toJson, typeOf, type JqObject } from './values';
 import { parseJson } from './json';
@@ -130,7 +130,7 @@ const CORE: NativeTable = {
   'length/0': fn(length),
   'utf8bytelength/0': fn((v) => {
     if (typeof v !== 'string') throw runtimeError(`${describe(v)} only strings have UTF-8 byte length`);
-    return new TextEncoderLite().length(v);
+    return utf8ByteLength(v);
   }),
   'keys/0': fn((v) => keys(v, true)),
   'keys_unsorted/0': fn((v) => keys(v, false)),
@@ -148,7 +148,7 @@ const CORE: NativeTable = {
   'tonumber/0': fn(tonumber),
   'tojson/0': fn((v) => toJson(v)),
   'fromjson/0': fn((v) => {
-    if (typeof v !== 'string') throw runtimeError(`${describe(v)} cannot be parsed as JSON`);
+    if (typeof v !== 'string') throw runtimeError(`${describe(v)} only strings can be parsed`);
     return parseJson(v);
   }),
   'sort/0': fn(sortArray),
@@ -419,17 +419,6 @@ const CORE: NativeTable = {
   }),
 };
 
-/** Minimal UTF-8 length counter (no TextEncoder in the workflow sandbox guarantee). */
-class TextEncoderLite {
-  length(s: string): number {
-    let n = 0;
-    for (const ch of s) {
-      const c = ch.codePointAt(0) as number;
-      n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    }
-    return n;
-  }
-}
 
 function builtinNames(): string[] {
   const names = new Set(Object.keys(NATIVES).filter((k) => !k.startsWith('_')));

@@ -11,7 +11,7 @@ import knownFailures from './conformance-known-failures.json';
 const TEST_DIR = process.env.JQ_TESTS_DIR ?? resolve(__dirname, '../../../shared/conformance/jq');
 const FILES = ['jq.test', 'man.test', 'onig.test', 'manonig.test', 'base64.test'];
 /** The pass rate reached; raise it when cases are fixed. */
-const PASS_RATE_FLOOR = 0.96;
+const PASS_RATE_FLOOR = 0.962;
 
 describe('jq conformance (jq 1.8.2 test files)', () => {
   const cases: ConformanceCase[] = FILES.flatMap((f) => parseTestFile(f, readFileSync(join(TEST_DIR, f), 'utf8')));

@@ -126,6 +126,8 @@ function strptime(v: unknown, fmt: unknown): Tm {
     return fail();
   };
   let pm: boolean | null = null;
+  // like glibc, %p only changes the hour when it was read with %I/%l
+  let twelveHour = false;
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
     if (c !== '%') {
@@ -141,7 +143,7 @@ function strptime(v: unknown, fmt: unknown): Tm {
       case 'm': tm[1] = num(2) - 1; break;
       case 'd': case 'e': tm[2] = num(2); break;
       case 'H': case 'k': tm[3] = num(2); break;
-      case 'I': case 'l': tm[3] = num(2); break;
+      case 'I': case 'l': tm[3] = num(2); twelveHour = true; break;
       case 'M': tm[4] = num(2); break;
       case 'S': tm[5] = num(2); break;
       case 'y': { const y = num(2); tm[0] = y < 69 ? 2000 + y : 1900 + y; break; }
@@ -173,7 +175,7 @@ function strptime(v: unknown, fmt: unknown): Tm {
     }
   }
   if (pos !== v.length) fail();
-  if (pm !== null) tm[3] = (tm[3] % 12) + (pm ? 12 : 0);
+  if (pm !== null && twelveHour) tm[3] = (tm[3] % 12) + (pm ? 12 : 0);
   void offset; // glibc's strptime parses %z but timegm ignores tm_gmtoff, as jq does
   return normalize(tm);
 }

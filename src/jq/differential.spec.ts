@@ -77,7 +77,6 @@ const program: fc.Arbitrary<string> = fc.letrec((tie) => ({
   ),
 })).p;
 
-export const generators = { program, json, ours, theirs };
 
 describe('differential: this engine vs jq 1.8.2 (jq-wasm)', () => {
   let jq: Jq;
@@ -108,6 +107,9 @@ describe('differential: this engine vs jq 1.8.2 (jq-wasm)', () => {
       '.a[1:] | first, last', 'any(.a[]; . == 2), all(.a[]; . != null)', '.b * 2', '[1,2] - [2]', '{} * {a: {b: 1}}',
       '.a as [$x, $y] | $x + $y', '. as {b: $s} | $s', '"\\(1 + 2)"', 'ltrimstr("s")?', '.b | sub("t"; "T")', '[.b | scan("[a-z]")]',
       '1 / 0', '{} | .a.b.c', '[.[] | length]', '.x // "default"', '.a[] |= . * 2', 'try (.a[] |= . * 2) catch .',
+      '[pow(2,3; 1,2)]', '["\\((1,2)) \\((3,4))"]', '[{a:(1,2), b:(3,4)}]', '[range(0,1;3,4)]', '[limit(1,2; 5,6)]',
+      '[0 | while(. < 5; . + 1, . + 2)]', '[3 | until(. > 4; . + 1, . + 2)]', '[1 | limit(3; repeat(. * 2))]',
+      '(.b | error) // 1', '.a.b?', '[.[] | abs?]', '[.a[] | tostring | ascii_downcase]', 'to_entries | from_entries',
     ]) check(p, input);
   });
 

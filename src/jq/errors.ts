@@ -7,7 +7,7 @@ export interface JqPosition {
 
 /**
  * The one error type of the engine. `code` classifies the failure:
- * 'parse' | 'compile' | 'runtime' | 'user' (error/1) | 'budget' | 'halt' | 'break'.
+ * 'parse' | 'compile' | 'runtime' | 'user' (error/1) | 'budget' | 'halt' | 'internal' (an engine defect).
  * `value` holds the value raised by `error(x)` (or halt_error's value).
  */
 export class JqError extends Error {

@@ -128,7 +128,8 @@ function normalizeError(e: unknown, ctx: Ctx): unknown {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new JqError('budget', `jq budget exceeded: maxDepth (the JavaScript stack overflowed; limit ${ctx.budget.maxDepth})`);
   }
-  return e;
+  // an engine defect must still surface as the engine's error type, never as a stray TypeError
+  return new JqError('internal', `internal jq engine error: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function compileText(text: string): CompiledProgram {

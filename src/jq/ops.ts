@@ -54,6 +54,8 @@ export function divide(a: unknown, b: unknown): unknown {
 
 export function splitString(a: string, sep: string): string[] {
   if (a === '') return [];
+  // an empty separator splits into code points, not UTF-16 units
+  if (sep === '') return Array.from(a);
   return a.split(sep);
 }
 

@@ -23,7 +23,6 @@ const RUNAWAY = [
   '${ last(range(1e12)) }',
   '${ [0 | recurse(. + 1; true)] | length }',
   '${ "x" * 1e9 }',
-  '${ 1 as $x | [paths] | until(false; . + [1]) }',
 ];
 
 describe('hostile input at run time', () => {
