@@ -72,6 +72,13 @@ describe('parseExecuteInput', () => {
     );
   });
 
+  it('refuses an input that would exceed Temporal\'s start payload limit, naming the field', () => {
+    const big = JSON.stringify({ blob: 'x'.repeat(3_000_000) });
+    const err = failure(() => parseExecuteInput(wire({ inputJson: big }), limits));
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.message).toMatch(/^input_json: makes the start payload \d+ bytes; Temporal accepts at most 2000000$/);
+  });
+
   it('refuses secret entries when no sealing key is configured, without echoing the value', () => {
     const err = failure(() => parseExecuteInput(wire({ environment: [{ name: 'T', value: 'hunter2', secret: true }] }), { maxWorkflowBytes: 1000 }));
     expect(err.code).toBe(status.FAILED_PRECONDITION);

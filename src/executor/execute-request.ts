@@ -14,6 +14,8 @@ const MAX_ENV_ENTRIES = 500;
 const MAX_METADATA_ENTRIES = 100;
 const MAX_METADATA_CHARS = 4096;
 export const MAX_EVENTS_PAGE = 1000;
+/** Temporal refuses a start payload over 2 MB (its default blob size limit); refuse it here, naming the field. */
+export const MAX_START_PAYLOAD_BYTES = 2_000_000;
 export const DEFAULT_EVENTS_PAGE = 100;
 
 export interface ExecuteLimits {
@@ -90,6 +92,11 @@ export function parseExecuteInput(wire: WireExecuteInput, limits: ExecuteLimits)
   if (input !== undefined) result.input = input;
   if (environment.length > 0) result.environment = environment;
   if (metadata) result.metadata = metadata;
+  const payloadBytes = Buffer.byteLength(JSON.stringify(result), 'utf8');
+  if (payloadBytes > MAX_START_PAYLOAD_BYTES) {
+    const field = input !== undefined ? (wire.inputJson ? 'input_json' : 'input') : 'workflow_yaml';
+    throw invalidArgument(field, `makes the start payload ${payloadBytes} bytes; Temporal accepts at most ${MAX_START_PAYLOAD_BYTES}`);
+  }
   return result;
 }
 

@@ -43,6 +43,7 @@ const BAD_REQUESTS: BadRequest[] = [
   { name: 'input json that does not parse', client: 'command', method: 'execute', request: execute({ inputJson: '{"a":' }), code: status.INVALID_ARGUMENT, fragment: 'input_json' },
   { name: 'input json that is an array', client: 'command', method: 'execute', request: execute({ inputJson: '[1,2]' }), code: status.INVALID_ARGUMENT, fragment: 'input_json' },
   { name: 'input json that is a string', client: 'command', method: 'execute', request: execute({ inputJson: '"text"' }), code: status.INVALID_ARGUMENT, fragment: 'input_json' },
+  { name: 'input json over Temporal\'s start payload limit', client: 'command', method: 'execute', request: execute({ inputJson: JSON.stringify({ blob: 'x'.repeat(3_000_000) }) }), code: status.INVALID_ARGUMENT, fragment: 'input_json: makes the start payload' },
   { name: 'input and input json together', client: 'command', method: 'execute', request: execute({ input: { a: 1 }, inputJson: '{"a":1}' }), code: status.INVALID_ARGUMENT, fragment: 'input_json' },
   { name: 'environment name invalid', client: 'command', method: 'execute', request: execute({ environment: [{ name: '1bad name', value: 'v', secret: false }] }), code: status.INVALID_ARGUMENT, fragment: 'environment[0].name' },
   { name: 'environment name empty', client: 'command', method: 'execute', request: execute({ environment: [{ name: '', value: 'v', secret: false }] }), code: status.INVALID_ARGUMENT, fragment: 'environment[0].name' },

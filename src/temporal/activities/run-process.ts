@@ -104,6 +104,9 @@ function spawnBounded(launch: Launch, timeoutMs: number): Promise<ProcessResult>
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr, timedOut });
     });
+    // A process that exits without reading its stdin makes the write fail with EPIPE; that is not an
+    // error of the run (its exit code says what happened), and an unhandled stream error would crash the worker.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(launch.stdin ?? '');
   });
 }
