@@ -72,6 +72,8 @@ export interface WorkflowProgressEvent {
   taskName?: string;
   /** JSON pointer of the task, e.g. `/do/1/checkStock`. */
   taskPosition?: string;
+  /** DSL task type of a task event (`set`, `call`, `for`, ...); absent on workflow events. */
+  taskKind?: string;
   message?: string;
   /** ISO 8601, workflow time. */
   timestamp: string;
@@ -82,11 +84,12 @@ export interface WorkflowProgressEvent {
 }
 
 /** Progress goes out of workflow code through a Temporal sink: not in history, not called on replay. */
-export interface ProgressSinks {
+// A type alias, not an interface: only a type literal satisfies the SDK's index-signature `Sinks` constraint.
+export type ProgressSinks = {
   progress: {
     emit(event: WorkflowProgressEvent): void;
   };
-}
+};
 
 /** Signals and queries of {@link WORKFLOW_TYPE}. */
 export const SIGNAL_PAUSE = 'pause';

@@ -10,14 +10,14 @@ import { createEmitEvent } from './emit-event';
 import { createResolveWorkflowDefinition } from './resolve-workflow';
 import { createRunProcesses } from './run-process';
 import type { RunnerActivities } from './types';
-import { validateWorkflow } from './validate-workflow';
+import { createValidateWorkflow } from './validate-workflow';
 
 export type { ActivityDeps } from './deps';
 export type { RunnerActivities } from './types';
 
 export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
   return {
-    validateWorkflow,
+    validateWorkflow: createValidateWorkflow(),
     yieldPoint: async () => undefined,
     callHttp: createCallHttp(deps),
     callOpenApi: createCallOpenApi(deps),

@@ -28,6 +28,7 @@ export async function runEmit(call: TaskCall): Promise<TaskResult> {
   call.rs.progress.emit('event_emitted', {
     taskName: call.name,
     taskPosition: call.position,
+    taskKind: 'emit',
     message: String(attributes.type),
     outputSummary: summarize(event),
   });

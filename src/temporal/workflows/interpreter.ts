@@ -174,10 +174,10 @@ export function runTask(
     call.input = input;
     if (task.if !== undefined && !rs.evaluator.evaluateCondition(task.if, input, vars, position)) {
       record.status = 'skipped';
-      rs.progress.emit('task_skipped', { taskName: name, taskPosition: position });
+      rs.progress.emit('task_skipped', { taskName: name, taskPosition: position, taskKind: kind });
       return { output: rawInput, flow: 'continue' };
     }
-    rs.progress.emit('task_started', { taskName: name, taskPosition: position });
+    rs.progress.emit('task_started', { taskName: name, taskPosition: position, taskKind: kind });
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
       ms === undefined ? EXECUTORS[kind](call) : withTimeout(ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
@@ -196,7 +196,12 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
     const output = transformOutput(rs.evaluator, call.task.output, result.output, vars, call.position);
     rs.context = exportContext(rs.evaluator, call.task.export, output, rs.context, { ...vars, output }, call.position);
     record.status = 'completed';
-    rs.progress.emit('task_completed', { taskName: call.name, taskPosition: call.position, outputSummary: summarize(output) });
+    rs.progress.emit('task_completed', {
+      taskName: call.name,
+      taskPosition: call.position,
+      taskKind: taskKind(call.task),
+      outputSummary: summarize(output),
+    });
     // A nested `then: end` or a switch case's directive takes precedence over the task's own `then`.
     return { output, flow: result.flow ?? call.task.then ?? 'continue' };
   } catch (e) {
@@ -212,7 +217,12 @@ function failTask(run: TaskRun, e: unknown): never {
   }
   const fault = new WorkflowFault(toErrorData(e, call.position));
   record.status = 'failed';
-  rs.progress.emit('task_failed', { taskName: call.name, taskPosition: call.position, error: fault.error });
+  rs.progress.emit('task_failed', {
+    taskName: call.name,
+    taskPosition: call.position,
+    taskKind: taskKind(call.task),
+    error: fault.error,
+  });
   throw fault;
 }
 

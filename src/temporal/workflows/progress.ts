@@ -11,8 +11,7 @@ import type {
   WorkflowProgressEvent,
 } from '../contract';
 
-// A type literal (not the interface itself) satisfies the SDK's index-signature constraint on sinks.
-const { progress } = proxySinks<{ progress: ProgressSinks['progress'] }>();
+const { progress } = proxySinks<ProgressSinks>();
 
 /** Events kept for the query; older ones were already delivered through the sink. */
 const MAX_KEPT_EVENTS = 5000;
@@ -20,7 +19,10 @@ const MAX_SUMMARY_CHARS = 1024;
 const MAX_PAGE = 1000;
 
 export type ProgressFields = Partial<
-  Pick<WorkflowProgressEvent, 'taskName' | 'taskPosition' | 'message' | 'attempt' | 'error' | 'outputSummary'>
+  Pick<
+    WorkflowProgressEvent,
+    'taskName' | 'taskPosition' | 'taskKind' | 'message' | 'attempt' | 'error' | 'outputSummary'
+  >
 > & { status?: WorkflowProgressEvent['status'] };
 
 const DEFAULT_STATUS: Record<ProgressEventType, WorkflowProgressEvent['status']> = {
@@ -65,7 +67,7 @@ export class ProgressLog {
       workflowName: this.workflowName,
       timestamp: new Date().toISOString(),
     };
-    for (const key of ['taskName', 'taskPosition', 'message', 'attempt', 'error', 'outputSummary'] as const) {
+    for (const key of ['taskName', 'taskPosition', 'taskKind', 'message', 'attempt', 'error', 'outputSummary'] as const) {
       if (fields[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = fields[key];
     }
     this.kept.push(event);

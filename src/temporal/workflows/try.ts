@@ -45,6 +45,7 @@ export async function runTry(call: TaskCall): Promise<TaskResult> {
           rs.progress.emit('task_retrying', {
             taskName: call.name,
             taskPosition: position,
+            taskKind: 'try',
             attempt: attempt + 1,
             error: e.error,
             message: `retrying in ${delay} ms`,
