@@ -9,7 +9,7 @@
  *   completion.
  * - `on` (event-triggered start) is refused: events reach runs through `listen`, not schedules.
  */
-import type { ScheduleOptionsAction, ScheduleSpec } from '@temporalio/client';
+import type { ScheduleSpec } from '@temporalio/client';
 import { dslError, WorkflowFault } from '../zigflow/dsl/errors';
 import { durationToMs } from '../zigflow/dsl/durations';
 
@@ -24,9 +24,6 @@ export type SchedulePlan =
       policies: { overlap: 'SKIP'; catchupWindow: number };
     }
   | { kind: 'afterCompletion'; delayMs: number };
-
-/** The Temporal action shape a plan's schedule starts; re-exported so callers need not import the client. */
-export type ScheduleAction = ScheduleOptionsAction;
 
 /** `cron` fields Temporal accepts: 5 to 7 space-separated fields, or an `@` descriptor (`@daily`, `@every 5m`). */
 const CRON_FIELDS = /^\S+(\s+\S+){4,6}$/;

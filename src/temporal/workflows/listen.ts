@@ -4,16 +4,24 @@
  * event), with `until` (an expression over the events consumed so far, or another filter strategy). The
  * output is the consumed events as `read` asks: `data` (default), `envelope` or `raw`; with `foreach`, the
  * outputs of `foreach.do` run once per event.
+ *
+ * `correlate` (per filter): each key's `from` is evaluated on the event; with `expect`, the result must equal
+ * it (an expression is evaluated on the task input); without, the first correlated event of the task binds
+ * the key and later events must carry the same value. Events are considered strictly in arrival order.
  */
 import { condition } from '@temporalio/workflow';
 import { taskList } from '../../zigflow/dsl/tasks';
 import { taskVariables, type TaskCall, type TaskResult } from './state';
 
-type Filter = { with?: Record<string, unknown> };
+type Correlation = { from: unknown; expect?: unknown };
+type Filter = { with?: Record<string, unknown>; correlate?: Record<string, Correlation> };
+/** A listen task's call plus the correlation keys bound so far (JSON of each value). */
+type ListenCall = TaskCall & { bound: Map<string, string> };
 type Strategy = { one?: Filter; all?: Filter[]; any?: Filter[]; until?: unknown };
 type CloudEvent = Record<string, unknown>;
 
-export async function runListen(call: TaskCall): Promise<TaskResult> {
+export async function runListen(taskCall: TaskCall): Promise<TaskResult> {
+  const call: ListenCall = { ...taskCall, bound: new Map() };
   const to = (call.task.listen?.to ?? {}) as Strategy;
   const read = (call.task.listen?.read ?? 'data') as string;
   const events = await consumeStrategy(call, to);
@@ -23,7 +31,7 @@ export async function runListen(call: TaskCall): Promise<TaskResult> {
 }
 
 /** `foreach`: runs `foreach.do` once per consumed event (bound to `$<item>`, index `$<at>`); outputs each result. */
-async function runForeach(call: TaskCall, events: unknown[]): Promise<unknown[]> {
+async function runForeach(call: ListenCall, events: unknown[]): Promise<unknown[]> {
   const spec = call.task.foreach as { item?: string; at?: string; do?: unknown };
   const list = taskList(spec.do);
   const outputs: unknown[] = [];
@@ -35,7 +43,7 @@ async function runForeach(call: TaskCall, events: unknown[]): Promise<unknown[]>
   return outputs;
 }
 
-async function consumeStrategy(call: TaskCall, to: Strategy): Promise<CloudEvent[]> {
+async function consumeStrategy(call: ListenCall, to: Strategy): Promise<CloudEvent[]> {
   if (to.one) return [await consume(call, (e) => matches(call, to.one as Filter, e))];
   if (to.all) return consumeAll(call, to.all);
   const filters = to.any ?? [];
@@ -59,7 +67,7 @@ async function consumeStrategy(call: TaskCall, to: Strategy): Promise<CloudEvent
   }
 }
 
-async function consumeAll(call: TaskCall, filters: Filter[]): Promise<CloudEvent[]> {
+async function consumeAll(call: ListenCall, filters: Filter[]): Promise<CloudEvent[]> {
   const remaining = [...filters];
   const collected: CloudEvent[] = [];
   while (remaining.length > 0) {
@@ -71,15 +79,27 @@ async function consumeAll(call: TaskCall, filters: Filter[]): Promise<CloudEvent
 }
 
 /** Waits for the first pending event that satisfies `accept` and removes it from the queue. */
-async function consume(call: TaskCall, accept: (e: CloudEvent) => boolean): Promise<CloudEvent> {
+async function consume(call: ListenCall, accept: (e: CloudEvent) => boolean): Promise<CloudEvent> {
   const pending = call.rs.pendingEvents as CloudEvent[];
-  await condition(() => pending.some(accept));
+  // A throw inside a condition predicate fails the workflow task (retried forever), not the workflow:
+  // a filter that cannot be evaluated ends the wait and becomes the task's fault instead.
+  let fault: unknown;
+  const safe = (e: CloudEvent): boolean => {
+    try {
+      return accept(e);
+    } catch (error) {
+      fault = error;
+      return true;
+    }
+  };
+  await condition(() => fault !== undefined || pending.some(safe));
+  if (fault !== undefined) throw fault;
   const index = pending.findIndex(accept);
   return pending.splice(index, 1)[0];
 }
 
 /** Every attribute of `with` must equal the event's; expression values are evaluated against the event. */
-function matches(call: TaskCall, filter: Filter, event: CloudEvent): boolean {
+function matches(call: ListenCall, filter: Filter, event: CloudEvent): boolean {
   const { evaluator } = call.rs;
   for (const [key, expected] of Object.entries(filter.with ?? {})) {
     if (evaluator.isExpression(expected)) {
@@ -89,5 +109,26 @@ function matches(call: TaskCall, filter: Filter, event: CloudEvent): boolean {
       return false;
     }
   }
+  return correlates(call, filter.correlate ?? {}, event);
+}
+
+/**
+ * Checks `correlate` keys and binds the unbound ones. Binding here is safe because predicates run over the
+ * pending queue in arrival order and the first event they accept is the one consumed, in the same activation.
+ */
+function correlates(call: ListenCall, keys: Record<string, Correlation>, event: CloudEvent): boolean {
+  const { evaluator } = call.rs;
+  const vars = taskVariables(call);
+  const values: [string, string][] = [];
+  for (const [key, spec] of Object.entries(keys)) {
+    const value = JSON.stringify(evaluator.evaluateField(spec.from, event, vars, call.position) ?? null);
+    const expected =
+      spec.expect !== undefined
+        ? JSON.stringify(evaluator.evaluateTemplate(spec.expect, call.input, vars, { instance: call.position }) ?? null)
+        : call.bound.get(key);
+    if (expected !== undefined && expected !== value) return false;
+    values.push([key, value]);
+  }
+  for (const [key, value] of values) if (!call.bound.has(key)) call.bound.set(key, value);
   return true;
 }
