@@ -63,4 +63,33 @@ describe('budget', () => {
     expect(compile('[limit(3; repeat(1))]').evaluate(null)).toEqual([[1, 1, 1]]);
     expect(compile('reduce range(100000) as $x (0; . + $x)').evaluate(null)).toEqual([4999950000]);
   });
+
+  // Work that grows with every step (copying a growing array, scanning a huge string) is charged by size, so the
+  // default budget stops these in about a second instead of running for minutes. The bounds are generous: they
+  // only tell a stopped program from a runaway one.
+  it.each([
+    ['until(false; . + [1])'],
+    ['"" | until(false; . + "ab")'],
+    ['{} | until(false; . + {(length | tostring): 1})'],
+    ['[range(300000) | "x"] | join(",") | [splits(",")] | join(",")'],
+    ['[range(100000)] | until(false; (tostring | fromjson | sort))'],
+  ])('stops %s, whose per-step work grows, with a budget error', (program) => {
+    const { error, ms } = failure(program);
+    expect(error.code).toBe('budget');
+    expect(error.message).toContain('maxSteps');
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('keeps errors suppressed by ? and try cheap', () => {
+    // some 40,000 suppressed errors; each used to cost tens of microseconds for a captured stack trace
+    const { error, ms } = failure('first(repeat(1) | (to_entries?), (try error("x") catch empty))', { maxSteps: 120_000 });
+    expect(error.code).toBe('budget');
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('still gives the caller a stack for the errors it receives', () => {
+    const { error } = failure('error("x")');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.stack).toContain('budget.spec');
+  });
 });

@@ -5,7 +5,7 @@ import { bindFn, reduceFn, foreachFn } from './bind';
 import { callFn } from './call';
 import { index, slice } from './paths';
 import { binaryOp, negate } from './ops';
-import { BreakSignal, INVALID_PATH, bindVar, checkString, lookupVar, Passthrough, step, type Emit, type Env, type Fn, type Path } from './runtime';
+import { BreakSignal, INVALID_PATH, bindVar, charge, checkString, lookupVar, Passthrough, step, type Ctx, type Emit, type Env, type Fn, type Path } from './runtime';
 import { hasVar, withFunc, withVar, type FuncId, type Scope } from './scope';
 import { formatString, applyFormat, FORMATS } from './formats';
 import { describe, isTruthy, preview, toJson } from './values';
@@ -220,6 +220,8 @@ function compileSliceStrict(node: Extract<Node, { kind: 'slice' }>, scope: Scope
       f(i, null, e, (fv) =>
         target(i, p, e, (v, vp) => {
           const np = vp === null ? null : extendPath(vp, { start: fv, end: tv }, v);
+          // a string slice counts code points from the start: charge the scan
+          if (typeof v === 'string') charge(e.ctx, v);
           emit(slice(v, fv, tv), np);
         })));
 }
@@ -243,20 +245,28 @@ function compileTry(body: Fn, handler: Fn | null): Fn {
   };
 }
 
+/** Applies a binary operator, charging steps for the strings, arrays and objects it copies. */
+function costedOp(op: string, lv: unknown, rv: unknown, ctx: Ctx): unknown {
+  const v = binaryOp(op, lv, rv);
+  if (v !== null && typeof v === 'object') charge(ctx, v, true);
+  else if (typeof v === 'string') charge(ctx, v);
+  return checkString(v, ctx);
+}
+
 function compileBinary(op: string, l: Fn, r: Fn): Fn {
   const lc = constantOf(l);
   const rc = constantOf(r);
   // constant operands (`. + 1`, `.a == "x"`) skip a generator level: fewer frames per jq-level recursion
   if (rc !== NOT_CONSTANT) {
     const rv = rc;
-    return (i, p, e, emit) => l(i, null, e, (lv) => emit(checkString(binaryOp(op, lv, rv), e.ctx), p === null ? null : INVALID_PATH));
+    return (i, p, e, emit) => l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
   }
   if (lc !== NOT_CONSTANT) {
     const lv = lc;
-    return (i, p, e, emit) => r(i, null, e, (rv) => emit(checkString(binaryOp(op, lv, rv), e.ctx), p === null ? null : INVALID_PATH));
+    return (i, p, e, emit) => r(i, null, e, (rv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
   }
   return (i, p, e, emit) =>
-    r(i, null, e, (rv) => l(i, null, e, (lv) => emit(checkString(binaryOp(op, lv, rv), e.ctx), p === null ? null : INVALID_PATH)));
+    r(i, null, e, (rv) => l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH)));
 }
 
 function compileLogic(kind: 'and' | 'or', l: Fn, r: Fn): Fn {

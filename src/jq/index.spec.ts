@@ -33,6 +33,28 @@ describe('jq engine API', () => {
     expect(() => run('$nope')).toThrow('$nope is not defined');
   });
 
+  it.each([
+    ['.n', { n: 1 }, 1],
+    ['.[]?', [7, 8], 7],
+    ['limit(2; .[])', [7, 8], 7],
+    ['first(limit(3; .[] | try . catch 0))', [7, 8], 7],
+    ['label $out | (try .[] catch 1), break $out', [7, 8], 7],
+    ['label $a | label $b | .[] | ., break $b', [7, 8], 7],
+    ['try (try .[] catch 1) catch 2', [7, 8], 7],
+    ['(.[] as [$a] ?// $a | $a), 9', [[7], 8], 7],
+    ['(.[]? // 3) | first(., .)', [7, 8], 7],
+    ['reduce (label $f | .[] | ., break $f) as $x (0; . + $x), 5', [7, 8], 7],
+    ['foreach .[] as $x (0; . + $x; try . catch 0)', [7, 8], 7],
+    ['isempty(.[]), .[]', [7, 8], false],
+  ])('first(%s) stops after the first output without surfacing the stop signal', (text, input, expected) => {
+    expect(compile(text).first(input)).toEqual(expected);
+  });
+
+  it('first still reports errors raised before any output', () => {
+    expect(() => compile('error("x"), 1').first(null)).toThrow(JqError);
+    expect(() => compile('label $f | error("y")').first(null)).toThrow('y');
+  });
+
   it('returns the first output or undefined', () => {
     expect(compile('.[]').first([4, 5])).toBe(4);
     expect(compile('empty').first(null)).toBeUndefined();

@@ -3,7 +3,7 @@
  * This file is the one public entry point.
  */
 import { compileNode } from './compiler';
-import { JqError } from './errors';
+import { JqError, withStack } from './errors';
 import { builtinRegistry } from './globals';
 import { parse } from './parser';
 import { BreakSignal, DEFAULT_BUDGET, Passthrough, type Budget, type Ctx, type Env, type Fn, type VarFrame } from './runtime';
@@ -72,14 +72,18 @@ class CompiledProgram implements Program {
 
   first(input: unknown, options: EvalOptions = {}): unknown {
     let result: unknown = undefined;
+    let got = false;
     const stop = new BreakSignal({});
     try {
       run(this.fn, input, this.env(makeCtx(options), options), (v) => {
         result = v;
+        got = true;
         throw stop;
       }, stop);
     } catch (e) {
-      if (e !== stop) throw e;
+      // once the first output is in hand, whatever unwinds the evaluation is only the stop signal on its way
+      // out (possibly re-wrapped by try/label/limit frames); it must never surface as an error
+      if (!got) throw e;
     }
     return result;
   }
@@ -112,8 +116,8 @@ function run(fn: Fn, input: unknown, env: Env, emit: (v: unknown) => void, stop?
   try {
     fn(input, null, env, (v) => emit(v));
   } catch (e) {
-    if (e === stop || (e instanceof Passthrough && unwrap(e) === stop)) throw stop;
-    throw normalizeError(e, env.ctx);
+    if (stop !== undefined && unwrap(e) === stop) throw stop;
+    throw withStack(normalizeError(e, env.ctx), run);
   }
 }
 
@@ -121,10 +125,10 @@ function unwrap(e: unknown): unknown {
   return e instanceof Passthrough ? unwrap(e.inner) : e;
 }
 
-function normalizeError(e: unknown, ctx: Ctx): unknown {
+function normalizeError(e: unknown, ctx: Ctx): JqError {
   if (e instanceof Passthrough) return normalizeError(e.inner, ctx);
   if (e instanceof JqError) return e;
-  if (e instanceof BreakSignal) return new JqError('runtime', 'break');
+  if (e instanceof BreakSignal) return new JqError('internal', 'internal jq engine error: a break escaped its label');
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new JqError('budget', `jq budget exceeded: maxDepth (the JavaScript stack overflowed; limit ${ctx.budget.maxDepth})`);
   }
@@ -153,7 +157,12 @@ export function compile(text: string): Program {
     cache.set(text, hit);
     return hit;
   }
-  const program = compileText(text);
+  let program: CompiledProgram;
+  try {
+    program = compileText(text);
+  } catch (e) {
+    throw e instanceof JqError ? withStack(e, compile) : e;
+  }
   cache.set(text, program);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return program;

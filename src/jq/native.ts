@@ -1,5 +1,5 @@
 import { valueOnly } from './compiler';
-import { checkString, INVALID_PATH, type Env, type Fn } from './runtime';
+import { charge, checkString, INVALID_PATH, type Ctx, type Env, type Fn } from './runtime';
 import type { Scope } from './scope';
 
 /** A native builtin: a factory from compiled argument filters to a filter. */
@@ -27,6 +27,13 @@ export function cartesian(args: Fn[], input: unknown, env: Env, f: (values: unkn
   go(args.length - 1);
 }
 
+/** Charges a builtin's work: the input it scanned and the value it built (join, split, sort, tostring, ...). */
+function costed(v: unknown, input: unknown, ctx: Ctx): unknown {
+  charge(ctx, input);
+  charge(ctx, v);
+  return checkString(v, ctx);
+}
+
 /** A builtin computing one value from the input and its value arguments (cartesian over argument outputs). */
 export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?: string): Native {
   return {
@@ -34,7 +41,7 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
     make: (args) => {
       if (args.length === 0) {
         return (i, p, e, emit) => {
-          const v = checkString(impl(i), e.ctx);
+          const v = costed(impl(i), i, e.ctx);
           emit(v, p === null ? null : INVALID_PATH);
         };
       }
@@ -42,13 +49,13 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
         const a = args[0];
         return (i, p, e, emit) =>
           a(i, null, e, (x) => {
-            const v = checkString(impl(i, x), e.ctx);
+            const v = costed(impl(i, x), i, e.ctx);
             emit(v, p === null ? null : INVALID_PATH);
           });
       }
       return (i, p, e, emit) =>
         cartesian(args, i, e, (xs) => {
-          const v = checkString(impl(i, ...xs), e.ctx);
+          const v = costed(impl(i, ...xs), i, e.ctx);
           emit(v, p === null ? null : INVALID_PATH);
         });
     },

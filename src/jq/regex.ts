@@ -115,21 +115,43 @@ function cpLen(s: string): number {
   return cpOffset(s, s.length);
 }
 
-function matchObject(s: string, m: RegExpExecArray, names: (string | null)[]): unknown {
+/**
+ * Converts increasing UTF-16 indices of one string to code-point offsets, counting on from the previous index
+ * so that a global match over a long string stays linear instead of rescanning from the start per match.
+ */
+function cpCounter(s: string): (index: number) => number {
+  let at = 0;
+  let cp = 0;
+  return (index) => {
+    if (index < at) {
+      at = 0;
+      cp = 0;
+    }
+    for (; at < index; at++, cp++) {
+      const c = s.charCodeAt(at);
+      if (c >= 0xd800 && c <= 0xdbff) at++;
+    }
+    return cp;
+  };
+}
+
+function matchObject(m: RegExpExecArray, names: (string | null)[], cpAt: (index: number) => number): unknown {
   const idx = (m as RegExpExecArray & { indices: ([number, number] | undefined)[] }).indices;
+  const offset = cpAt(m.index); // before the captures, which lie at or after it, so the counter only moves on
   const captures = names.map((name, k) => {
     const r = idx[k + 1];
     const str = m[k + 1];
     if (r === undefined || str === undefined) return { offset: -1, length: 0, string: null, name };
-    return { offset: cpOffset(s, r[0]), length: cpLen(str), string: str, name };
+    return { offset: cpAt(r[0]), length: cpLen(str), string: str, name };
   });
-  return { offset: cpOffset(s, m.index), length: cpLen(m[0]), string: m[0], captures };
+  return { offset, length: cpLen(m[0]), string: m[0], captures };
 }
 
 export function matchAll(input: unknown, re: unknown, flags: unknown, testOnly: boolean): unknown {
   if (typeof input !== 'string') throw runtimeError(`${describe(input)} cannot be matched, as it is not a string`);
   const c = compileRegex(re, flags);
   const out: unknown[] = [];
+  const cpAt = cpCounter(input);
   c.re.lastIndex = 0;
   for (;;) {
     const m = c.re.exec(input);
@@ -137,7 +159,7 @@ export function matchAll(input: unknown, re: unknown, flags: unknown, testOnly: 
     if (m[0] === '') c.re.lastIndex = m.index + 1 + (input.charCodeAt(m.index) >= 0xd800 && input.charCodeAt(m.index) <= 0xdbff ? 1 : 0);
     if (!(c.skipEmpty && m[0] === '')) {
       if (testOnly) return true;
-      out.push(matchObject(input, m, c.names));
+      out.push(matchObject(m, c.names, cpAt));
       if (!c.global) break;
     }
     if (m.index >= input.length) break;

@@ -89,6 +89,18 @@ export function checkString(v: unknown, ctx: Ctx): unknown {
   return v;
 }
 
+/**
+ * Charges steps proportional to the size of a value a builtin or operator built or scanned, so that the step
+ * budget also bounds programs whose per-step work grows (`until(false; . + [1])`, joins over huge arrays).
+ * Objects count one per key only when `objects` is set, because counting keys is itself linear.
+ */
+export function charge(ctx: Ctx, v: unknown, objects = false): void {
+  let n = 0;
+  if (typeof v === 'string' || Array.isArray(v)) n = v.length;
+  else if (objects && v !== null && typeof v === 'object') n = Object.keys(v).length;
+  if (n > 0 && (ctx.steps += n) > ctx.budget.maxSteps) throw budgetError('maxSteps', ctx.budget.maxSteps);
+}
+
 export function step(ctx: Ctx): void {
   if (++ctx.steps > ctx.budget.maxSteps) throw budgetError('maxSteps', ctx.budget.maxSteps);
 }
