@@ -18,15 +18,23 @@ export class JqError extends Error {
   constructor(code: string, message: string, options: { position?: JqPosition | undefined; value?: unknown } = {}) {
     // `try`, `?` and `//` swallow most JqErrors inside the evaluator, so capturing a stack trace for each one
     // made suppressed errors cost tens of microseconds; the public entry points attach a stack on the way out.
+    // Temporal's workflow sandbox freezes Error.stackTraceLimit: there an assignment would throw, so the
+    // limit is only lowered where it is writable (the sandbox then pays for the stack, but stays correct).
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    const lowered = stackLimitWritable();
+    if (lowered) Error.stackTraceLimit = 0;
     super(message);
-    Error.stackTraceLimit = limit;
+    if (lowered) Error.stackTraceLimit = limit;
     this.name = 'JqError';
     this.code = code;
     if (options.position !== undefined) this.position = options.position;
     if ('value' in options) this.value = options.value;
   }
+}
+
+function stackLimitWritable(): boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+  return descriptor !== undefined && descriptor.writable === true && !Object.isFrozen(Error);
 }
 
 /** Gives an error leaving the engine the caller's stack (JqErrors are created without one). */

@@ -113,3 +113,15 @@ describe('jq engine API', () => {
     expect(run('sort', [{}, [], 'a', 1, true, false, null])).toEqual([[null, false, true, 1, 'a', [], {}]]);
   });
 });
+
+describe('errors where Error.stackTraceLimit is read-only (as in the Temporal workflow sandbox)', () => {
+  const original = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+  beforeEach(() => Object.defineProperty(Error, 'stackTraceLimit', { ...original, writable: false }));
+  afterEach(() => Object.defineProperty(Error, 'stackTraceLimit', original));
+
+  it('still suppresses errors with ? and reports uncaught ones as jq errors', () => {
+    expect(compile('[.[] | .a?]').evaluate([1, { a: 2 }])).toEqual([[2]]);
+    expect(compile('try (1 | .a) catch "fallback"').evaluate(null)).toEqual(['fallback']);
+    expect(() => compile('.a').evaluate(1)).toThrow(/Cannot index number with/);
+  });
+});

@@ -23,6 +23,9 @@ const RUNAWAY = [
   '${ last(range(1e12)) }',
   '${ [0 | recurse(. + 1; true)] | length }',
   '${ "x" * 1e9 }',
+  // Work that grows with every step: stopped because steps are charged by the size they copy.
+  '${ [] | until(false; . + [1]) }',
+  '${ [range(1000000) | "x"] | join(",") | [splits(",")] | join(",") }',
 ];
 
 describe('hostile input at run time', () => {
