@@ -1,7 +1,6 @@
-import { Controller } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
+import { Controller, UseFilters } from '@nestjs/common';
 import { status } from '@grpc/grpc-js';
-import { RpcException } from '@nestjs/microservices';
+import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import type {
   CancelRequest,
   CommandResponse,
@@ -14,40 +13,37 @@ import type {
 } from '../generated/ai/stigmer/workflow/runner/v1/io';
 import { ExecutorService } from './executor.service';
 import { COMMAND_SERVICE } from './grpc-options';
-import { toRpcException } from './rpc-errors';
+import { RpcExceptionFilter } from './rpc-exception.filter';
 
 /** WorkflowRunnerCommandController: the runner's commands (report_progress is the Stigmer side's). */
 @Controller()
+@UseFilters(RpcExceptionFilter)
 export class CommandController {
   constructor(private readonly executor: ExecutorService) {}
 
   @GrpcMethod(COMMAND_SERVICE, 'execute')
-  async execute(request: WorkflowExecuteInput): Promise<ExecuteResponse> {
-    try {
-      return await this.executor.execute(request);
-    } catch (err) {
-      throw toRpcException(err, request.executionId);
-    }
+  execute(request: WorkflowExecuteInput): Promise<ExecuteResponse> {
+    return this.executor.execute(request);
   }
 
   @GrpcMethod(COMMAND_SERVICE, 'cancel')
   cancel(request: CancelRequest): Promise<CommandResponse> {
-    return this.command(request.executionId, () => this.executor.cancel(request.executionId, request.reason));
+    return this.command(request.executionId, this.executor.cancel(request.executionId, request.reason));
   }
 
   @GrpcMethod(COMMAND_SERVICE, 'pause')
   pause(request: PauseRequest): Promise<CommandResponse> {
-    return this.command(request.executionId, () => this.executor.pause(request.executionId, request.reason));
+    return this.command(request.executionId, this.executor.pause(request.executionId, request.reason));
   }
 
   @GrpcMethod(COMMAND_SERVICE, 'resume')
   resume(request: ResumeRequest): Promise<CommandResponse> {
-    return this.command(request.executionId, () => this.executor.resume(request.executionId));
+    return this.command(request.executionId, this.executor.resume(request.executionId));
   }
 
   @GrpcMethod(COMMAND_SERVICE, 'sendEvent')
   sendEvent(request: SendEventRequest): Promise<CommandResponse> {
-    return this.command(request.executionId, () => this.executor.sendEvent(request));
+    return this.command(request.executionId, this.executor.sendEvent(request));
   }
 
   /** Served by the Stigmer Service, not by the runner. */
@@ -56,11 +52,7 @@ export class CommandController {
     throw new RpcException({ code: status.UNIMPLEMENTED, message: 'report_progress is served by the Stigmer Service, not the runner' });
   }
 
-  private async command(executionId: string, run: () => Promise<string>): Promise<CommandResponse> {
-    try {
-      return { executionId, status: await run() };
-    } catch (err) {
-      throw toRpcException(err, executionId);
-    }
+  private async command(executionId: string, pending: Promise<string>): Promise<CommandResponse> {
+    return { executionId, status: await pending };
   }
 }

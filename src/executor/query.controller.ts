@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 import { toWireEvent } from '../callback/progress-event';
@@ -13,37 +13,30 @@ import type {
 import { parseExecutionId, parsePage } from './execute-request';
 import { ExecutorService } from './executor.service';
 import { QUERY_SERVICE } from './grpc-options';
-import { toRpcException } from './rpc-errors';
+import { RpcExceptionFilter } from './rpc-exception.filter';
 import { followExecution } from './subscription';
 import { toWireEventsPage, toWireStatus } from './wire-mapping';
 
 /** WorkflowRunnerQueryController: reads each run's state from Temporal. */
 @Controller()
+@UseFilters(RpcExceptionFilter)
 export class QueryController {
   constructor(private readonly executor: ExecutorService) {}
 
   @GrpcMethod(QUERY_SERVICE, 'getStatus')
   async getStatus(request: GetStatusRequest): Promise<ExecutionStatus> {
-    try {
-      const { description, view } = await this.executor.status(request.executionId);
-      return toWireStatus(description, view);
-    } catch (err) {
-      throw toRpcException(err, request.executionId);
-    }
+    const { description, view } = await this.executor.status(request.executionId);
+    return toWireStatus(description, view);
   }
 
   @GrpcMethod(QUERY_SERVICE, 'getEvents')
   async getEvents(request: GetEventsRequest): Promise<EventsPage> {
-    try {
-      const { fromSequence, limit } = parsePage(request.fromSequence, request.limit);
-      const page = await this.executor.events(request.executionId, fromSequence, limit);
-      return toWireEventsPage(page, fromSequence);
-    } catch (err) {
-      throw toRpcException(err, request.executionId);
-    }
+    const { fromSequence, limit } = parsePage(request.fromSequence, request.limit);
+    const page = await this.executor.events(request.executionId, fromSequence, limit);
+    return toWireEventsPage(page, fromSequence);
   }
 
-  /** Server stream; ends when the run closes, or quietly when the client cancels. */
+  /** Server stream; ends when the run closes, or quietly when the client cancels. Errors map through RpcExceptionFilter. */
   @GrpcMethod(QUERY_SERVICE, 'subscribe')
   subscribe(request: SubscribeRequest): Observable<WorkflowProgressEvent> {
     return new Observable<WorkflowProgressEvent>((subscriber) => {
@@ -58,7 +51,7 @@ export class QueryController {
         subscriber.complete();
       };
       pump().catch((err) => {
-        if (!abort.signal.aborted) subscriber.error(toRpcException(err, request.executionId));
+        if (!abort.signal.aborted) subscriber.error(err);
       });
       return () => abort.abort();
     });

@@ -1,13 +1,13 @@
 import { invalidPath, iterate } from './compiler';
 import { JqError, runtimeError } from './errors';
 import { toStringValue } from './formats';
-import { fn, gen, vgen, type NativeTable } from './native';
+import { fn, fnCtx, gen, vgen, type NativeTable } from './native';
 import { MATH_NATIVES } from './builtins-math';
 import { STRING_NATIVES } from './builtins-string';
 import { REGEX_NATIVES } from './regex';
 import { DATE_NATIVES } from './dates';
 import { delpaths, getpath, index, setpath } from './paths';
-import { BreakSignal, INVALID_PATH, step, type Fn, type Path } from './runtime';
+import { BreakSignal, chargeSort, INVALID_PATH, step, type Ctx, type Env, type Fn, type Path } from './runtime';
 import { codepointLength, utf8ByteLength } from './strings';
 import { add } from './ops';
 import { compare, describe, equals, isObject, isTruthy, sortedKeys, toJson, typeOf, type JqObject } from './values';
@@ -52,17 +52,19 @@ function containsInner(a: unknown, b: unknown): boolean {
   return typeOf(a) === typeOf(b) && equals(a, b);
 }
 
-function sortArray(v: unknown): unknown[] {
+/** Sorts a copy of an array, charging the comparisons (n·log2(n) steps). */
+function sortArray(v: unknown, ctx: Ctx): unknown[] {
   if (!Array.isArray(v)) throw runtimeError(`${describe(v)} cannot be sorted, as it is not an array`);
+  chargeSort(ctx, v.length);
   return v.slice().sort(compare);
 }
 
-/** Evaluates `[f]` for every element and returns [key, element] pairs in stable sorted order. */
 /**
- * Evaluates `[f]` for every element and returns the rows stably sorted by it. When every `[f]` has exactly
- * one element the rows compare by that element, which orders them the same way and is much cheaper.
+ * Evaluates `[f]` for every element and returns the rows stably sorted by it, charging the comparisons.
+ * When every `[f]` has exactly one element the rows compare by that element, which orders them the same way
+ * and is much cheaper.
  */
-function keyed(f: Fn, v: unknown, env: import('./runtime').Env): { key: unknown; value: unknown }[] {
+function keyed(f: Fn, v: unknown, env: Env): { key: unknown; value: unknown }[] {
   if (!Array.isArray(v)) throw runtimeError(`Cannot index ${typeOf(v)} with number`);
   let single = true;
   const rows = v.map((x) => {
@@ -72,6 +74,7 @@ function keyed(f: Fn, v: unknown, env: import('./runtime').Env): { key: unknown;
     return { key: key as unknown, value: x };
   });
   if (single) for (const r of rows) r.key = (r.key as unknown[])[0];
+  chargeSort(env.ctx, rows.length);
   return rows.sort((a, b) => compare(a.key, b.key));
 }
 
@@ -101,10 +104,43 @@ function tonumber(v: unknown): number {
   throw runtimeError(`${describe(v)} cannot be parsed as a number`);
 }
 
-function collect(f: Fn, input: unknown, env: import('./runtime').Env): unknown[] {
+function collect(f: Fn, input: unknown, env: Env): unknown[] {
   const out: unknown[] = [];
   f(input, null, env, (v) => out.push(v));
   return out;
+}
+
+/**
+ * while/2 (`whileTrue`) and until/2 as one loop, iterative while each step has one condition and one update
+ * output (jq's recursive definitions rely on tail calls). A true condition emits the value; the loop goes on
+ * from the update while the condition equals `whileTrue` (while: true goes on, until: false goes on).
+ */
+function conditionLoop(cond: Fn, update: Fn, whileTrue: boolean): Fn {
+  const loop: Fn = (i, _p, e, emit) => {
+    let v = i;
+    for (;;) {
+      step(e.ctx);
+      const cs = collect(cond, v, e);
+      if (cs.length !== 1) {
+        for (const c of cs) {
+          const holds = isTruthy(c);
+          if (holds) emit(v, null);
+          if (holds === whileTrue) update(v, null, e, (u) => loop(u, null, e, emit));
+        }
+        return;
+      }
+      const holds = isTruthy(cs[0]);
+      if (holds) emit(v, null);
+      if (holds !== whileTrue) return;
+      const us = collect(update, v, e);
+      if (us.length !== 1) {
+        for (const u of us) loop(u, null, e, emit);
+        return;
+      }
+      v = us[0];
+    }
+  };
+  return loop;
 }
 
 function limitGen(n: number, f: Fn): Fn {
@@ -151,7 +187,7 @@ const CORE: NativeTable = {
     if (typeof v !== 'string') throw runtimeError(`${describe(v)} only strings can be parsed`);
     return parseJson(v);
   }),
-  'sort/0': fn(sortArray),
+  'sort/0': fnCtx(sortArray),
   // jq 1.8: def reverse: [.[length - 1 - range(0;length)]];
   'reverse/0': fn((v) => {
     if (Array.isArray(v)) return v.slice().reverse();
@@ -160,10 +196,13 @@ const CORE: NativeTable = {
     index(v, n - 1);
     return [];
   }),
-  'unique/0': fn((v) => sortArray(v).filter((x, k, a) => k === 0 || compare(a[k - 1], x) !== 0)),
-  'min/0': fn((v) => (sortArray(v).length ? sortArray(v)[0] : null)),
-  'max/0': fn((v) => {
-    const s = sortArray(v);
+  'unique/0': fnCtx((v, ctx) => sortArray(v, ctx).filter((x, k, a) => k === 0 || compare(a[k - 1], x) !== 0)),
+  'min/0': fnCtx((v, ctx) => {
+    const s = sortArray(v, ctx);
+    return s.length ? s[0] : null;
+  }),
+  'max/0': fnCtx((v, ctx) => {
+    const s = sortArray(v, ctx);
     return s.length ? s[s.length - 1] : null;
   }),
   'explode/0': fn((v) => {
@@ -261,55 +300,10 @@ const CORE: NativeTable = {
       if (count < 0) throw runtimeError("limit doesn't support negative count");
       limitGen(count, f)(i, p, e, emit);
     })),
-  'while/2': vgen(([cond, update]) => {
-    // def while(cond; update): def _while: if cond then ., (update | _while) else empty end; _while;
-    // iterative while each step has one condition and one update output (jq relies on tail calls here)
-    const loop: Fn = (i, _p, e, emit) => {
-      let v = i;
-      for (;;) {
-        step(e.ctx);
-        const cs = collect(cond, v, e);
-        if (cs.length !== 1) {
-          for (const c of cs) if (isTruthy(c)) { emit(v, null); update(v, null, e, (u) => loop(u, null, e, emit)); }
-          return;
-        }
-        if (!isTruthy(cs[0])) return;
-        emit(v, null);
-        const us = collect(update, v, e);
-        if (us.length !== 1) {
-          for (const u of us) loop(u, null, e, emit);
-          return;
-        }
-        v = us[0];
-      }
-    };
-    return loop;
-  }),
-  'until/2': vgen(([cond, update]) => {
-    // def until(cond; update): def _until: if cond then . else (update | _until) end; _until;
-    const loop: Fn = (i, _p, e, emit) => {
-      let v = i;
-      for (;;) {
-        step(e.ctx);
-        const cs = collect(cond, v, e);
-        if (cs.length !== 1) {
-          for (const c of cs) {
-            if (isTruthy(c)) emit(v, null);
-            else update(v, null, e, (u) => loop(u, null, e, emit));
-          }
-          return;
-        }
-        if (isTruthy(cs[0])) return emit(v, null);
-        const us = collect(update, v, e);
-        if (us.length !== 1) {
-          for (const u of us) loop(u, null, e, emit);
-          return;
-        }
-        v = us[0];
-      }
-    };
-    return loop;
-  }),
+  // def while(cond; update): def _while: if cond then ., (update | _while) else empty end; _while;
+  'while/2': vgen(([cond, update]) => conditionLoop(cond, update, true)),
+  // def until(cond; update): def _until: if cond then . else (update | _until) end; _until;
+  'until/2': vgen(([cond, update]) => conditionLoop(cond, update, false)),
   // jq 1.8.2 applies f to the original input again and again: [1|limit(3; repeat(.*2))] is [2,2,2]
   'repeat/1': gen(([f]) => (i, p, e, emit) => {
     for (;;) {

@@ -2,7 +2,7 @@ import type { Node } from './ast';
 import { budgetError, JqError, positionOf } from './errors';
 import { compileNode } from './compiler';
 import { NATIVES } from './builtins';
-import { lookupFunc, step, type Emit, type Env, type Fn, type FuncFrame, type Path } from './runtime';
+import { lookupFunc, step, type Ctx, type Emit, type Env, type Fn, type FuncFrame, type Path } from './runtime';
 import { findFunc, type FuncId, type Scope } from './scope';
 
 /** Resolves a call at compile time: user function or parameter, native builtin, or jq-defined builtin. */
@@ -24,11 +24,7 @@ export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at
       return (i, p, e, emit) => {
         const c = lookupFunc(e, id);
         const ctx = e.ctx;
-        step(ctx);
-        if (++ctx.depth > ctx.budget.maxDepth) {
-          ctx.depth = 0;
-          throw budgetError('maxDepth', ctx.budget.maxDepth);
-        }
+        enterCall(ctx);
         try {
           c.fn(i, p, c.env, emit);
         } finally {
@@ -71,17 +67,22 @@ function noteHostUse(name: string, scope: Scope): void {
   if (host !== undefined) scope.host.add(host);
 }
 
+/** Charges a call and enters one level of call depth; the caller leaves it again in a `finally`. */
+function enterCall(ctx: Ctx): void {
+  step(ctx);
+  if (++ctx.depth > ctx.budget.maxDepth) {
+    ctx.depth = 0;
+    throw budgetError('maxDepth', ctx.budget.maxDepth);
+  }
+}
+
 /** Calls a function body: binds filter parameters as closures over the caller and `$` parameters as values. */
 function invoke(
   body: Fn, defEnv: Env, id: FuncId, params: readonly string[], args: Fn[],
   input: unknown, path: Path | null, caller: Env, emit: Emit,
 ): void {
   const ctx = caller.ctx;
-  step(ctx);
-  if (++ctx.depth > ctx.budget.maxDepth) {
-    ctx.depth = 0;
-    throw budgetError('maxDepth', ctx.budget.maxDepth);
-  }
+  enterCall(ctx);
   try {
     if (params.length === 0) return body(input, path, defEnv, emit);
     bindParams(0, params, id.paramIds, args, input, caller, defEnv, (env) => body(input, path, env, emit));

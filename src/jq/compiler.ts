@@ -5,7 +5,7 @@ import { bindFn, reduceFn, foreachFn } from './bind';
 import { callFn } from './call';
 import { index, slice } from './paths';
 import { binaryOp, negate } from './ops';
-import { BreakSignal, INVALID_PATH, bindVar, charge, checkString, lookupVar, Passthrough, step, type Ctx, type Emit, type Env, type Fn, type Path } from './runtime';
+import { BreakSignal, INVALID_PATH, bindVar, charge, chargeSteps, checkString, lookupVar, Passthrough, step, type Ctx, type Emit, type Env, type Fn, type Path } from './runtime';
 import { hasVar, withFunc, withVar, type FuncId, type Scope } from './scope';
 import { formatString, applyFormat, FORMATS } from './formats';
 import { describe, isTruthy, preview, toJson } from './values';
@@ -220,9 +220,11 @@ function compileSliceStrict(node: Extract<Node, { kind: 'slice' }>, scope: Scope
       f(i, null, e, (fv) =>
         target(i, p, e, (v, vp) => {
           const np = vp === null ? null : extendPath(vp, { start: fv, end: tv }, v);
-          // a string slice counts code points from the start: charge the scan
+          // a string slice counts code points from the start: charge the scan; an array slice: the copy
           if (typeof v === 'string') charge(e.ctx, v);
-          emit(slice(v, fv, tv), np);
+          const r = slice(v, fv, tv);
+          if (Array.isArray(r)) charge(e.ctx, r);
+          emit(r, np);
         })));
 }
 
@@ -326,17 +328,25 @@ function compileObject(node: Extract<Node, { kind: 'object' }>, scope: Scope): F
     else en.key(i, null, e, withKey);
     return out;
   };
+  // Every object built is charged one step per key it copies, like the objects operators build.
   return valueOnly((i, _p, e, emit) => {
     const all = entries.map((en) => pairsOf(en, i, e));
     if (all.every((pairs) => pairs.length === 1)) {
       // the common case: one object, no cartesian product
+      chargeSteps(e.ctx, all.length);
       const o: Record<string, unknown> = {};
       for (const pairs of all) o[pairs[0][0]] = pairs[0][1];
       return emit(o, null);
     }
     const build = (idx: number, acc: Record<string, unknown>): void => {
-      if (idx === all.length) return emit({ ...acc }, null);
-      for (const [k, v] of all[idx]) build(idx + 1, { ...acc, [k]: v });
+      if (idx === all.length) {
+        chargeSteps(e.ctx, idx);
+        return emit({ ...acc }, null);
+      }
+      for (const [k, v] of all[idx]) {
+        chargeSteps(e.ctx, idx + 1);
+        build(idx + 1, { ...acc, [k]: v });
+      }
     };
     build(0, {});
   });

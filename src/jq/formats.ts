@@ -22,24 +22,31 @@ export function base64Encode(s: string): string {
 }
 
 export function base64Decode(s: string): string {
+  const { bytes, count } = decodeBits(s, B64, 6, 'base64');
+  if (count % 4 === 1) throw runtimeError(`${describe(s)} trailing base64 byte found`);
+  return utf8Decode(bytes);
+}
+
+/** The bytes that base64/base32 text (`width` bits per character of `alphabet`) holds before its first `=`. */
+function decodeBits(s: string, alphabet: string, width: number, name: string): { bytes: number[]; count: number } {
   const bytes: number[] = [];
   let acc = 0;
   let bits = 0;
   let count = 0;
   for (const ch of s) {
     if (ch === '=') break;
-    const v = B64.indexOf(ch);
-    if (v < 0) throw runtimeError(`${describe(s)} is not valid base64 data`);
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw runtimeError(`${describe(s)} is not valid ${name} data`);
     count++;
-    acc = (acc << 6) | v;
-    bits += 6;
+    // at most 7 + width bits are pending: 16 bits hold them
+    acc = ((acc << width) | v) & 0xffff;
+    bits += width;
     if (bits >= 8) {
       bits -= 8;
       bytes.push((acc >> bits) & 0xff);
     }
   }
-  if (count % 4 === 1) throw runtimeError(`${describe(s)} trailing base64 byte found`);
-  return utf8Decode(bytes);
+  return { bytes, count };
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -63,21 +70,7 @@ function base32Encode(s: string): string {
 }
 
 function base32Decode(s: string): string {
-  const bytes: number[] = [];
-  let acc = 0;
-  let bits = 0;
-  for (const ch of s) {
-    if (ch === '=') break;
-    const v = B32.indexOf(ch);
-    if (v < 0) throw runtimeError(`${describe(s)} is not valid base32 data`);
-    acc = ((acc << 5) | v) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((acc >> bits) & 0xff);
-    }
-  }
-  return utf8Decode(bytes);
+  return utf8Decode(decodeBits(s, B32, 5, 'base32').bytes);
 }
 
 const HTML: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };

@@ -62,6 +62,16 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
   };
 }
 
+/** A builtin of no arguments computing one value from the input and charging its own extra work (sorts) on `ctx`. */
+export function fnCtx(impl: (input: unknown, ctx: Ctx) => unknown): Native {
+  return {
+    make: () => (i, p, e, emit) => {
+      const v = costed(impl(i, e.ctx), i, e.ctx);
+      emit(v, p === null ? null : INVALID_PATH);
+    },
+  };
+}
+
 /** A builtin with full control over emission (generators, path-capable builtins). */
 export function gen(make: (args: Fn[], scope: Scope) => Fn, host?: string): Native {
   return { make, host };

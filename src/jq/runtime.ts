@@ -98,7 +98,17 @@ export function charge(ctx: Ctx, v: unknown, objects = false): void {
   let n = 0;
   if (typeof v === 'string' || Array.isArray(v)) n = v.length;
   else if (objects && v !== null && typeof v === 'object') n = Object.keys(v).length;
-  if (n > 0 && (ctx.steps += n) > ctx.budget.maxSteps) throw budgetError('maxSteps', ctx.budget.maxSteps);
+  if (n > 0) chargeSteps(ctx, n);
+}
+
+/** Charges `n` steps of work whose size the caller already knows (keys copied, comparisons made). */
+export function chargeSteps(ctx: Ctx, n: number): void {
+  if ((ctx.steps += n) > ctx.budget.maxSteps) throw budgetError('maxSteps', ctx.budget.maxSteps);
+}
+
+/** Charges the comparisons of sorting `n` values: n·log2(n), the work of a comparison sort. */
+export function chargeSort(ctx: Ctx, n: number): void {
+  if (n > 1) chargeSteps(ctx, Math.ceil(n * Math.log2(n)));
 }
 
 export function step(ctx: Ctx): void {

@@ -1,16 +1,20 @@
 /**
  * Shared pieces of the fault tests: a durable reference workflow (timers and pure data only, so a lost
- * worker costs at most a workflow-task timeout), its expected output, and the progress log of a run read
- * back through the `events` query, checked for gaps.
+ * worker costs at most a workflow-task timeout), its expected output, the progress log of a run read
+ * back through the `events` query, checked for gaps, and a harness that runs such workflows on worker
+ * processes the tests can kill.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import {
   QUERY_EVENTS,
   WORKFLOW_TYPE,
   type EventsPage,
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
+  type WorkflowRunResult,
 } from '../../src/temporal/contract';
+import { spawnWorkerProcess, type WorkerProcessHandle, type WorkerProcessOptions } from '../support/worker-process';
 
 export const DURABLE_YAML = `document:
   dsl: '1.0.0'
@@ -79,4 +83,85 @@ export async function until(predicate: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Durable runs in flight on one worker process (see FaultHarness.startInFlight). */
+export interface InFlight {
+  taskQueue: string;
+  worker: WorkerProcessHandle;
+  handles: WorkflowHandle[];
+}
+
+/**
+ * A Temporal client on the test server plus the worker processes a fault test spawns. Create it with
+ * `useFaultHarness()`, which opens it before the tests and afterwards SIGKILLs every worker it spawned
+ * (those already gone included) and closes the connection.
+ */
+export class FaultHarness {
+  readonly address = process.env.TEMPORAL_TEST_ADDRESS!;
+  private connection: Connection | undefined;
+  private openClient: Client | undefined;
+  private readonly workers: WorkerProcessHandle[] = [];
+
+  get client(): Client {
+    if (!this.openClient) throw new Error('FaultHarness is not open (use useFaultHarness() at describe level)');
+    return this.openClient;
+  }
+
+  async open(): Promise<void> {
+    this.connection = await Connection.connect({ address: this.address });
+    this.openClient = new Client({ connection: this.connection });
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) {
+      w.kill('SIGKILL');
+      await w.exited;
+    }
+    await this.connection?.close();
+  }
+
+  /** Spawns a worker process on this server and waits until it polls. */
+  async spawnWorker(options: Omit<WorkerProcessOptions, 'address'>): Promise<WorkerProcessHandle> {
+    const worker = spawnWorkerProcess({ ...options, address: this.address });
+    this.workers.push(worker);
+    await worker.ready;
+    return worker;
+  }
+
+  /**
+   * Starts `count` DURABLE_YAML runs (input `{ n }`, n = 0..count-1) on a fresh task queue served by one
+   * worker process, and resolves once they are well under way: `tasksPerRun` completed tasks per run on
+   * average (each run has ten).
+   */
+  async startInFlight(name: string, count: number, tasksPerRun: number, worker: Pick<WorkerProcessOptions, 'graceMs'> = {}): Promise<InFlight> {
+    const taskQueue = `faults-${name}-${randomUUID()}`;
+    let completedTasks = 0;
+    const first = await this.spawnWorker({
+      ...worker,
+      taskQueue,
+      onProgress: (e) => {
+        if (e.eventType === 'task_completed') completedTasks += 1;
+      },
+    });
+    const handles = await Promise.all(
+      Array.from({ length: count }, (_, n) => startDurable(this.client, taskQueue, `${name}-${taskQueue}-${n}`, n)),
+    );
+    await until(() => completedTasks >= count * tasksPerRun, 'executions to be in flight');
+    return { taskQueue, worker: first, handles };
+  }
+
+  /** Starts a fresh worker process on the runs' task queue and waits for every run's result, in order. */
+  async finish(inFlight: InFlight): Promise<WorkflowRunResult[]> {
+    await this.spawnWorker({ taskQueue: inFlight.taskQueue, progress: 'none' });
+    return (await Promise.all(inFlight.handles.map((h) => h.result()))) as WorkflowRunResult[];
+  }
+}
+
+/** A FaultHarness opened in beforeAll and closed in afterAll of the enclosing describe block. */
+export function useFaultHarness(): FaultHarness {
+  const harness = new FaultHarness();
+  beforeAll(() => harness.open());
+  afterAll(() => harness.close());
+  return harness;
 }
