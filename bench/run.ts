@@ -11,7 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../src/temporal/contract';
+import { WORKFLOW_TYPE, type WorkflowRunResult } from '../src/temporal/contract';
+import { startValidator, withValidatedDocument } from '../src/temporal/start-input';
 import { type BenchEnv, startBenchEnv } from './support/bench-env';
 import { measure, runLoad } from './support/measure';
 import { REFERENCE_WORKFLOWS, type ReferenceWorkflow, workflowYaml } from './support/references';
@@ -44,6 +45,8 @@ const log = (line: string): void => {
 
 type Variant = 'dsl' | 'handWritten';
 
+const validate = startValidator();
+
 /** Starts one execution and resolves with its output; a faulted DSL run rejects. */
 function executor(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant, tag: string) {
   const yaml = workflowYaml(reference, env.http.baseUrl);
@@ -57,7 +60,11 @@ function executor(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant,
       });
       return { id, output };
     }
-    const input: WorkflowExecuteInput = { executionId: id, workflowYaml: yaml, input: reference.dslInput(env.http.baseUrl) };
+    // Started as the runner's gRPC executor starts a run: the validated document rides along.
+    const input = withValidatedDocument(
+      { executionId: id, workflowYaml: yaml, input: reference.dslInput(env.http.baseUrl) },
+      validate,
+    );
     const result = (await env.client.workflow.execute(WORKFLOW_TYPE, {
       taskQueue: env.taskQueue,
       workflowId: id,

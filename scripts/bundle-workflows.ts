@@ -8,17 +8,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from '../src/temporal/worker-factory';
 
 const compiled = __dirname.endsWith(join('dist', 'scripts'));
 const distDir = compiled ? resolve(__dirname, '..') : resolve(__dirname, '..', 'dist');
-const workflowsPath = compiled
-  ? resolve(distDir, 'src', 'temporal', 'workflows')
-  : resolve(__dirname, '..', 'src', 'temporal', 'workflows');
 
 async function main(): Promise<void> {
   const out = process.argv[2] ? resolve(process.argv[2]) : join(distDir, 'workflow-bundle.js');
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions());
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, code);
   console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB, ${Date.now() - started} ms)`);

@@ -29,7 +29,8 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
     taskQueue,
     progress: 'none',
     workflowsPath: resolve(__dirname, '..', 'handwritten', 'index.ts'),
-    nodeFlags: ['--expose-gc'],
+    // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    nodeFlags: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
   });
   await worker.ready;
   const connection = await Connection.connect({ address: server.address });

@@ -30,6 +30,12 @@ describe('parseCommandLine', () => {
     [['run', 'a.yaml', '--input', '{"x":1}', '--json'], { name: 'run', file: 'a.yaml', json: true, input: '{"x":1}', inputFile: undefined }],
     [['run', 'a.yaml', '--input-file', 'in.json'], { name: 'run', file: 'a.yaml', json: false, input: undefined, inputFile: 'in.json' }],
     [['serve'], { name: 'serve' }],
+    [['definitions', 'register', 'a.yaml', 'b.yml'], { name: 'definitions', action: 'register', files: ['a.yaml', 'b.yml'], json: false }],
+    [['definitions', 'list', '--json'], { name: 'definitions', action: 'list', json: true }],
+    [['definitions', 'list', '--namespace', 'ops', '--name', 'nightly'], { name: 'definitions', action: 'list', namespace: 'ops', defName: 'nightly', json: false }],
+    [['definitions', 'remove', 'ops', 'nightly'], { name: 'definitions', action: 'remove', namespace: 'ops', defName: 'nightly', json: false }],
+    [['definitions', 'remove', 'ops', 'nightly', '1.2.0', '--json'], { name: 'definitions', action: 'remove', namespace: 'ops', defName: 'nightly', version: '1.2.0', json: true }],
+    [['definitions', '--help'], { name: 'help', topic: 'definitions' }],
   ])('%j → %j', (argv, expected) => {
     expect(parseCommandLine(argv)).toEqual(expected);
   });
@@ -43,6 +49,13 @@ describe('parseCommandLine', () => {
     [['run', 'a.yaml', '--input'], /argument missing/],
     [['run', 'a.yaml', '--input', '{}', '--input-file', 'x'], /either --input or --input-file/],
     [['serve', 'extra'], /serve takes no arguments/],
+    [['definitions'], /definitions: missing action \(register, list or remove\)/],
+    [['definitions', 'show'], /unknown action 'show'/],
+    [['definitions', 'register'], /at least one FILE/],
+    [['definitions', 'list', 'ops'], /list takes no arguments, got 'ops'/],
+    [['definitions', 'list', '--version', '1'], /definitions list: Unknown option '--version'/],
+    [['definitions', 'remove', 'ops'], /NAMESPACE NAME \[VERSION\], got 1 argument$/],
+    [['definitions', 'remove', 'a', 'b', 'c', 'd'], /got 4 arguments/],
   ])('%j is a usage error (%s)', (argv, message) => {
     expect(usageError(() => parseCommandLine(argv)).message).toMatch(message);
   });
@@ -104,6 +117,17 @@ describe('runCli (in process)', () => {
     const missing = io();
     expect(await runCli(['graph', join(dir, 'missing.yaml')], missing)).toBe(EXIT.ENVIRONMENT);
     expect(missing.stderr).toMatch(/cannot read workflow file .*missing\.yaml: no such file/);
+  });
+
+  it('definitions register refuses an invalid file (1) and a missing TEMPORAL_SERVICE_ADDRESS (4) before connecting', async () => {
+    const invalid = io();
+    invalid.env = { TEMPORAL_SERVICE_ADDRESS: '127.0.0.1:1' };
+    expect(await runCli(['definitions', 'register', good, bad], invalid)).toBe(EXIT.FAILED);
+    expect(invalid.stdout).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:10:13 /do/0/a/then `));
+    expect(invalid.stderr).toMatch(/nothing registered: 1 of 2 files refused/);
+    const unset = io();
+    expect(await runCli(['definitions', 'list'], unset)).toBe(EXIT.ENVIRONMENT);
+    expect(unset.stderr).toMatch(/TEMPORAL_SERVICE_ADDRESS: is required/);
   });
 
   it('run --json on an invalid workflow reports faulted without needing Temporal', async () => {

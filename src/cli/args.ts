@@ -7,7 +7,14 @@ export type Command =
   | { name: 'validate'; file: string; json: boolean }
   | { name: 'graph'; file: string }
   | { name: 'run'; file: string; json: boolean; input?: string; inputFile?: string }
-  | { name: 'serve' };
+  | { name: 'serve' }
+  | DefinitionsCommand;
+
+/** `definitions register|list|remove`: the runner's definition registry, straight through Temporal. */
+export type DefinitionsCommand =
+  | { name: 'definitions'; action: 'register'; files: string[]; json: boolean }
+  | { name: 'definitions'; action: 'list'; namespace?: string; defName?: string; json: boolean }
+  | { name: 'definitions'; action: 'remove'; namespace: string; defName: string; version?: string; json: boolean };
 
 export const USAGE = `Usage: workflow-runner <command> [options]
 
@@ -19,6 +26,14 @@ Commands:
                                 that is unset, on an embedded Temporal dev server; live task progress
                                 goes to stderr, --json prints {status, output, error, tasks} on stdout
   serve                         Start the runner service (gRPC API, worker, health, metrics)
+  definitions register FILE... [--json]
+                                Validate the files, then register them with the runner's definition
+                                registry on TEMPORAL_SERVICE_ADDRESS (TEMPORAL_TASK_QUEUE) and sync
+                                their schedules; needs a running \`serve\` on that queue
+  definitions list [--namespace N] [--name N] [--json]
+                                List registered definitions (* marks the latest version)
+  definitions remove NAMESPACE NAME [VERSION] [--json]
+                                Remove one version, or every version of NAMESPACE/NAME
 
 Options:
   -h, --help                    Show this help (or a command's: workflow-runner run --help)
@@ -26,7 +41,8 @@ Options:
 
 Exit codes:
   0  valid / completed / success        3  run: cancelled
-  1  invalid workflow / run faulted     4  file unreadable, Temporal unreachable
+  1  invalid workflow / run faulted /   4  file unreadable, Temporal unreachable,
+     definition refused or not found       no runner polling the task queue
   2  bad command line
 `;
 
@@ -35,6 +51,13 @@ const COMMAND_OPTIONS = {
   graph: {},
   run: { json: { type: 'boolean' }, input: { type: 'string' }, 'input-file': { type: 'string' } },
   serve: {},
+  definitions: {},
+} as const;
+
+const DEFINITIONS_OPTIONS = {
+  register: { json: { type: 'boolean' } },
+  list: { json: { type: 'boolean' }, namespace: { type: 'string' }, name: { type: 'string' } },
+  remove: { json: { type: 'boolean' } },
 } as const;
 
 type CommandName = keyof typeof COMMAND_OPTIONS;
@@ -52,16 +75,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (first === '-v' || first === '--version') return { name: 'version' };
   if (!isCommand(first)) throw new CliError(`unknown command '${first}' (try --help)`, EXIT.USAGE);
   if (rest.includes('-h') || rest.includes('--help')) return { name: 'help', topic: first };
+  if (first === 'definitions') return parseDefinitionsLine(rest);
 
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    const options: NonNullable<ParseArgsConfig['options']> = COMMAND_OPTIONS[first];
-    const result = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
-    parsed = { values: result.values as Record<string, string | boolean | undefined>, positionals: result.positionals };
-  } catch (err) {
-    throw new CliError(`${first}: ${(err as Error).message.split('\n')[0]}`, EXIT.USAGE);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(first, rest, COMMAND_OPTIONS[first]);
   if (first === 'serve') {
     if (positionals.length > 0) throw new CliError(`serve takes no arguments, got '${positionals[0]}'`, EXIT.USAGE);
     return { name: 'serve' };
@@ -78,6 +94,41 @@ export function parseCommandLine(argv: readonly string[]): Command {
     throw new CliError('run: give either --input or --input-file, not both', EXIT.USAGE);
   }
   return { name: 'run', file, json: values.json === true, input, inputFile };
+}
+
+type ParsedOptions = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+function parseOptions(command: string, args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): ParsedOptions {
+  try {
+    const result = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    return { values: result.values as ParsedOptions['values'], positionals: result.positionals };
+  } catch (err) {
+    throw new CliError(`${command}: ${(err as Error).message.split('\n')[0]}`, EXIT.USAGE);
+  }
+}
+
+function parseDefinitionsLine(rest: readonly string[]): DefinitionsCommand {
+  const [action, ...args] = rest;
+  if (action !== 'register' && action !== 'list' && action !== 'remove') {
+    throw new CliError(`definitions: ${action === undefined ? 'missing' : `unknown`} action${action === undefined ? '' : ` '${action}'`} (register, list or remove)`, EXIT.USAGE);
+  }
+  const { values, positionals } = parseOptions(`definitions ${action}`, args, DEFINITIONS_OPTIONS[action]);
+  const json = values.json === true;
+  if (action === 'register') {
+    if (positionals.length === 0) throw new CliError('definitions register needs at least one FILE argument', EXIT.USAGE);
+    return { name: 'definitions', action, files: positionals, json };
+  }
+  if (action === 'list') {
+    if (positionals.length > 0) throw new CliError(`definitions list takes no arguments, got '${positionals[0]}' (use --namespace, --name)`, EXIT.USAGE);
+    const namespace = values.namespace as string | undefined;
+    const defName = values.name as string | undefined;
+    return { name: 'definitions', action, json, ...(namespace ? { namespace } : {}), ...(defName ? { defName } : {}) };
+  }
+  if (positionals.length < 2 || positionals.length > 3) {
+    throw new CliError(`definitions remove needs NAMESPACE NAME [VERSION], got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`, EXIT.USAGE);
+  }
+  const [namespace, defName, version] = positionals;
+  return { name: 'definitions', action, namespace, defName, json, ...(version ? { version } : {}) };
 }
 
 /** Parses the workflow input: a JSON object (the DSL's workflow input is always an object). */

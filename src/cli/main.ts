@@ -40,6 +40,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         return await (await import('./run.command')).runCommand(io, command);
       case 'serve':
         return await (await import('./serve.command')).serveCommand(io);
+      case 'definitions':
+        return await (await import('./definitions.command')).definitionsCommand(io, command);
     }
   } catch (err) {
     if (err instanceof CliError) {

@@ -71,6 +71,9 @@ export async function startProgressSink(options: ProgressSinkOptions = {}): Prom
     pause: unimplemented('pause'),
     resume: unimplemented('resume'),
     sendEvent: unimplemented('send_event'),
+    registerDefinition: unimplemented('register_definition'),
+    removeDefinition: unimplemented('remove_definition'),
+    listDefinitions: unimplemented('list_definitions'),
   };
   server.addService(WorkflowRunnerCommandControllerService, impl);
   const host = options.host ?? '127.0.0.1';

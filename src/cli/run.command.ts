@@ -71,6 +71,8 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
       executionId: `cli-${basename(options.file).replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomUUID()}`,
       workflowYaml: yaml,
       input,
+      // Validated above: the run need not validate it again.
+      document: loaded.workflow as unknown as Record<string, unknown>,
     };
     return printReport(io, await execute(io, target, executeInput), options.json);
   } finally {

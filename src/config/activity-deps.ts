@@ -1,8 +1,9 @@
 /** The one place where configuration becomes the activities' dependencies. */
-import type { ActivityDeps, ActivityLogger } from '../temporal/activities/deps';
+import type { ActivityDeps, ActivityLogger, WorkflowRegistry } from '../temporal/activities/deps';
 import type { RunnerConfig } from './runner-config';
 
-export function activityDepsFromConfig(config: RunnerConfig, logger?: ActivityLogger): ActivityDeps {
+/** `workflows`: the definition registry `run: workflow` resolves from (the service passes its Temporal one). */
+export function activityDepsFromConfig(config: RunnerConfig, logger?: ActivityLogger, workflows?: WorkflowRegistry): ActivityDeps {
   const { runtime } = config;
   return {
     http: {
@@ -19,6 +20,7 @@ export function activityDepsFromConfig(config: RunnerConfig, logger?: ActivityLo
       containerRuntime: runtime.containerRuntime === 'none' ? undefined : runtime.containerRuntime,
     },
     eventSinkUrl: runtime.eventSinkUrl,
+    workflows,
     logger,
   };
 }

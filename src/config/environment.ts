@@ -3,7 +3,7 @@
  * Conversion into the typed, grouped {@link RunnerConfig} happens only after every variable passed, so one
  * start-up failure lists every bad variable at once.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateBy, ValidateIf } from 'class-validator';
 import { parseSealingKey } from '../secrets/sealing';
 import { isHostPort, parseBoolean, parseDuration, parseList } from './parse';
@@ -35,6 +35,7 @@ const IsHostPort = () => check('isHostPort', isHostPort, 'must be host:port');
 const IsHostList = () =>
   check('isHostList', (v) => parseList(v).every((h) => /^[A-Za-z0-9.:-]+$/.test(h)), 'must be a comma-separated list of host names or IP addresses');
 const IsReadableFile = () => check('isReadableFile', (v) => existsSync(v), 'must name an existing file');
+const IsDirectory = () => check('isDirectory', (v) => existsSync(v) && statSync(v).isDirectory(), 'must name an existing directory');
 // The message never echoes the value: this variable is a secret.
 const IsSealingKey = () =>
   check('isSealingKey', (v) => parseSealingKey(v) !== undefined, 'must be a 32-byte key, base64 or 64 hex characters');
@@ -70,6 +71,7 @@ export class RunnerEnvironment {
   // Temporal refuses payloads over 2 MB; the document travels in the workflow input.
   @IsOptional() @check('isWorkflowBytes', (v) => POSITIVE_INT.test(v) && Number(v) <= 2_000_000, 'must be a whole number of bytes, at most 2000000')
   MAX_WORKFLOW_BYTES?: string;
+  @IsOptional() @IsDirectory() WORKFLOW_DEFINITIONS_DIR?: string;
 
   @IsOptional() @IsSealingKey() RUNNER_SECRETS_KEY?: string;
   @IsOptional() @IsHostList() CALL_HTTP_ALLOWED_HOSTS?: string;

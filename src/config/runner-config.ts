@@ -45,6 +45,8 @@ export interface ServerConfig {
   nodeEnv?: NodeEnv;
   /** Largest workflow document accepted by execute. */
   maxWorkflowBytes: number;
+  /** Directory of workflow definitions (*.yaml, *.yml) registered at start (e.g. a mounted ConfigMap). */
+  definitionsDir?: string;
 }
 
 export interface RuntimeConfig {
@@ -105,6 +107,7 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
       nodeEnv: env.NODE_ENV as NodeEnv | undefined,
       maxWorkflowBytes: int(env.MAX_WORKFLOW_BYTES, DEFAULT_MAX_WORKFLOW_BYTES),
+      definitionsDir: env.WORKFLOW_DEFINITIONS_DIR,
     },
     runtime: {
       secretsKey: env.RUNNER_SECRETS_KEY === undefined ? undefined : parseSealingKey(env.RUNNER_SECRETS_KEY),

@@ -9,20 +9,24 @@ import {
   SIGNAL_EVENT,
   SIGNAL_PAUSE,
   SIGNAL_RESUME,
-  WORKFLOW_TYPE,
   type EventsPage,
   type ExecutionStatusView,
+  type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionId } from './execute-request';
 import { failedPrecondition, notFound } from './rpc-errors';
 import { isClosed, statusFromDescription } from './wire-mapping';
+import { startValidator } from '../temporal/start-input';
+import { runStartOf, scheduledRunStart, type RunStart, type RunStartDeps } from './run-start';
 
 interface EventsQuery {
   fromSequence: number;
   limit: number;
 }
+
+export type { RunStart } from './run-start';
 
 /** How far get_events walks back through continue-as-new runs. */
 const MAX_RUNS_WALKED = 50;
@@ -35,6 +39,8 @@ const MAX_RUNS_WALKED = 50;
 export class ExecutorService {
   private readonly log = new Logger(ExecutorService.name);
   private readonly limits: ExecuteLimits;
+
+  private readonly validate = startValidator();
 
   constructor(
     private readonly temporal: TemporalService,
@@ -52,11 +58,11 @@ export class ExecutorService {
     const { executionId } = input;
     const existing = await this.describeOrUndefined(executionId);
     if (existing) return { executionId, runId: existing.runId, alreadyStarted: true };
+    const { workflowType, ...start } = this.runStart(input);
     try {
-      const handle = await this.temporal.client.workflow.start(WORKFLOW_TYPE, {
+      const handle = await this.temporal.client.workflow.start(workflowType, {
         workflowId: executionId,
-        taskQueue: this.temporal.taskQueue,
-        args: [input],
+        ...start,
         // Two concurrent executes of one id attach to one run; a closed run is never started again.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -68,6 +74,23 @@ export class ExecutorService {
       const closed = await this.describe(executionId);
       return { executionId, runId: closed.runId, alreadyStarted: true };
     }
+  }
+
+  /**
+   * The start of a run that a Temporal Schedule makes: the input is checked like execute's, but its execution
+   * id is left empty because Temporal appends the scheduled time to the workflow id it starts (the workflow
+   * then takes its workflow id as execution id).
+   */
+  scheduledRunStart(workflowYaml: string, metadata: Record<string, string>): RunStart {
+    return scheduledRunStart(workflowYaml, metadata, this.runStartDeps());
+  }
+
+  private runStart(input: WorkflowExecuteInput): RunStart {
+    return runStartOf(input, this.runStartDeps());
+  }
+
+  private runStartDeps(): RunStartDeps {
+    return { taskQueue: this.temporal.taskQueue, limits: this.limits, validate: this.validate };
   }
 
   async cancel(executionId: string, reason: string): Promise<string> {

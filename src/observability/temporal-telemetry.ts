@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger as NestLogger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger as NestLogger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { LogLevel as TemporalLogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { MetricsBuffer, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -46,11 +46,12 @@ export function temporalLoggerFor(root: Logger): TemporalLogger {
  * anything injecting MetricsService is constructed after the runtime is in place.
  */
 @Injectable()
-export class TemporalTelemetry implements OnModuleDestroy {
+export class TemporalTelemetry implements OnModuleDestroy, OnApplicationShutdown {
   private readonly log = new NestLogger(TemporalTelemetry.name);
   private readonly bridge = new TemporalMetricsBridge(register);
   private buffer?: MetricsBuffer;
   private timer?: NodeJS.Timeout;
+  private runtime?: Runtime;
 
   constructor(
     @Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions,
@@ -74,10 +75,20 @@ export class TemporalTelemetry implements OnModuleDestroy {
     this.timer = undefined;
   }
 
+  /**
+   * The runtime shuts itself down when its last connection or worker closes; one that never got any (a
+   * start that failed before the worker connected) would keep the process alive, so it is shut down here.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const runtime = this.runtime as unknown as { isIdle(): boolean; shutdown(): Promise<void> } | undefined;
+    this.runtime = undefined;
+    if (runtime?.isIdle()) await runtime.shutdown();
+  }
+
   private install(root: Logger): void {
     const buffer = new MetricsBuffer({ useSecondsForDurations: true });
     try {
-      Runtime.install({
+      this.runtime = Runtime.install({
         logger: temporalLoggerFor(root),
         // Nest's shutdown hooks own SIGTERM/SIGINT (the worker drains in TemporalService); the runtime
         // shutting workers down on its own would race them.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isSealed, openSealed, parseSealingKey, sealSecret, SealingError, SEALED_PREFIX } from './sealing';
+import { BOUND_PATTERN, BOUND_PREFIX, isSealed, openBound, openSealed, parseSealingKey, sealBound, sealSecret, SealingError, SEALED_PREFIX } from './sealing';
 
 describe('sealing', () => {
   const key = randomBytes(32);
@@ -55,5 +55,30 @@ describe('sealing', () => {
     expect(parseSealingKey(raw.toString('base64url'))?.equals(raw)).toBe(true);
     expect(parseSealingKey(randomBytes(16).toString('base64'))).toBeUndefined();
     expect(parseSealingKey('not a key!')).toBeUndefined();
+  });
+});
+
+describe('sealing bound to one execution', () => {
+  const key = randomBytes(32);
+
+  it('opens only under the binding it was sealed for', () => {
+    const sealed = sealBound('tok-abc', key, 'exec-1');
+    expect(sealed.startsWith(BOUND_PREFIX)).toBe(true);
+    expect(sealed).not.toContain('tok-abc');
+    expect(openBound(sealed, key, 'exec-1')).toBe('tok-abc');
+    expect(() => openBound(sealed, key, 'exec-2')).toThrow(SealingError);
+  });
+
+  it('is never opened as a plain sealed secret, nor the reverse', () => {
+    const bound = sealBound('tok-abc', key, 'exec-1');
+    expect(() => openSealed(bound, key)).toThrow(SealingError);
+    const plain = sealSecret('tok-abc', key);
+    expect(() => openBound(plain, key, 'exec-1')).toThrow(SealingError);
+  });
+
+  it('is found inside a longer string by BOUND_PATTERN', () => {
+    const bound = sealBound('', key, 'e');
+    expect(`Bearer ${bound}, next`.match(BOUND_PATTERN)).toEqual([bound]);
+    expect(`${bound}${bound}tail`.match(BOUND_PATTERN)).toEqual([bound, bound]);
   });
 });

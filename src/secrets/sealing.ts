@@ -30,26 +30,55 @@ export function isSealed(value: string): boolean {
 }
 
 export function sealSecret(value: string, key: Buffer): string {
+  return seal(value, key, SEALED_PREFIX, SEALED_PREFIX);
+}
+
+export function openSealed(sealed: string, key: Buffer): string {
+  return open(sealed, key, SEALED_PREFIX, SEALED_PREFIX);
+}
+
+/**
+ * Prefix of values sealed for one workflow execution only (`$authorization.parameter`). The binding (the
+ * workflow id) is authenticated with the prefix, so a value copied from one run's history into another
+ * run's input is never opened there: the runner cannot be used to decrypt someone else's token.
+ */
+export const BOUND_PREFIX = 'sealed:bound:v1:';
+
+/**
+ * Matches a bound sealed value inside a longer string (`"Bearer " + $context.token`). IV (16 characters)
+ * and tag (22) have fixed lengths, so text glued right after the value is not taken for part of it.
+ */
+export const BOUND_PATTERN = /sealed:bound:v1:[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}/g;
+
+export function sealBound(value: string, key: Buffer, binding: string): string {
+  return seal(value, key, BOUND_PREFIX, `${BOUND_PREFIX}${binding}`);
+}
+
+export function openBound(sealed: string, key: Buffer, binding: string): string {
+  return open(sealed, key, BOUND_PREFIX, `${BOUND_PREFIX}${binding}`);
+}
+
+function seal(value: string, key: Buffer, prefix: string, aad: string): string {
   assertKey(key);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   // The prefix is authenticated too, so a value cannot be relabelled as another version.
-  cipher.setAAD(Buffer.from(SEALED_PREFIX, 'utf8'));
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return `${SEALED_PREFIX}${iv.toString('base64url')}.${body.toString('base64url')}.${tag.toString('base64url')}`;
+  return `${prefix}${iv.toString('base64url')}.${body.toString('base64url')}.${tag.toString('base64url')}`;
 }
 
-export function openSealed(sealed: string, key: Buffer): string {
+function open(sealed: string, key: Buffer, prefix: string, aad: string): string {
   assertKey(key);
-  if (!isSealed(sealed)) throw new SealingError('value is not sealed (expected prefix sealed:v1:)');
-  const parts = sealed.slice(SEALED_PREFIX.length).split('.');
+  if (!sealed.startsWith(prefix)) throw new SealingError(`value is not sealed (expected prefix ${prefix})`);
+  const parts = sealed.slice(prefix.length).split('.');
   if (parts.length !== 3) throw new SealingError('malformed sealed value');
   const [iv, body, tag] = parts.map((p) => Buffer.from(p, 'base64url'));
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new SealingError('malformed sealed value');
   try {
     const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(SEALED_PREFIX, 'utf8'));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
   } catch {

@@ -28,6 +28,11 @@ export interface WorkflowExecuteInput {
   input?: Record<string, unknown>;
   environment?: EnvironmentEntry[];
   metadata?: Record<string, string>;
+  /**
+   * The document already validated by the runner's loader (set by the runner's own starters, see
+   * start-input.ts); when present the workflow does not validate the YAML again.
+   */
+  document?: Record<string, unknown>;
 }
 
 export const PROGRESS_EVENT_TYPES = [
@@ -87,7 +92,8 @@ export interface WorkflowProgressEvent {
 // A type alias, not an interface: only a type literal satisfies the SDK's index-signature `Sinks` constraint.
 export type ProgressSinks = {
   progress: {
-    emit(event: WorkflowProgressEvent): void;
+    /** The events one activation produced, in sequence order (one sink call per activation, not per event). */
+    emitBatch(events: WorkflowProgressEvent[]): void;
   };
 };
 

@@ -11,6 +11,7 @@ import type { WorkerStateName } from '../observability/metrics.names';
 import { MetricsService } from '../observability/metrics.service';
 import type { ActivityLogger } from './activities/deps';
 import type { WorkflowProgressEvent } from './contract';
+import { DefinitionRegistryClient } from './definition-registry';
 import { RUNNER_WORKER_FACTORY, type RunnerWorkerFactory } from './temporal.tokens';
 
 export type WorkerPhase = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
@@ -40,6 +41,8 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly runnerConfig: RunnerConfig;
   readonly connection: Connection;
   readonly client: Client;
+  /** The definition registry shared by all replicas (a Temporal workflow); `run: workflow` resolves from it. */
+  readonly definitions: DefinitionRegistryClient;
   private nativeConnection?: NativeConnection;
   private worker?: Worker;
   private workerLoop?: Promise<void>;
@@ -66,6 +69,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     this.settings = this.runnerConfig.temporal;
     this.connection = Connection.lazy({ address: this.settings.address });
     this.client = new Client({ connection: this.connection, namespace: this.settings.namespace });
+    this.definitions = new DefinitionRegistryClient(this.client, this.settings.taskQueue);
   }
 
   get namespace(): string {
@@ -155,7 +159,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       connection: this.nativeConnection,
       namespace: this.settings.namespace,
       taskQueue: this.settings.taskQueue,
-      activities: activityDepsFromConfig(this.runnerConfig, this.activityLogger()),
+      activities: activityDepsFromConfig(this.runnerConfig, this.activityLogger(), this.definitions),
       onProgress: (event) => this.handleProgress(event),
       // A prebuilt bundle skips webpack at start (container images); see TEMPORAL_WORKFLOW_BUNDLE.
       workflowBundle: this.settings.workflowBundlePath ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') } : undefined,

@@ -25,10 +25,40 @@ export interface RunnerWorkerOptions {
 /** Path of the workflow entry module, for `bundleWorkflowCode({ workflowsPath })`. */
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
+/**
+ * Modules the reusable V8 context loads once and shares with every workflow it runs, instead of evaluating
+ * them again for each workflow: the runner's whole workflow code (interpreter, DSL helpers, jq engine).
+ * Sharing is safe because none of them keeps per-workflow state at module level (Temporal APIs such as
+ * sinks and activities look the running workflow up when called); the only module-level state is the jq
+ * engine's parsed builtins and its cache of compiled programs, pure functions of the program text, so a
+ * cache hit and a miss give the same result. test/dsl/shared-modules.test.ts guards the isolation.
+ */
+export const SHARED_WORKFLOW_MODULES: readonly string[] = [WORKFLOWS_PATH];
+
+/** Workflow interceptor modules (progress events leave once per activation). */
+export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [require.resolve('./workflows/interceptors')];
+
+/** Options of `bundleWorkflowCode` for the runner's workflows (or for an entry module that re-exports them). */
+export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
+  workflowsPath: string;
+  preloadModules: string[];
+  workflowInterceptorModules: string[];
+} {
+  return {
+    workflowsPath,
+    preloadModules: [...SHARED_WORKFLOW_MODULES],
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+  };
+}
+
 export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<Worker> {
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: WORKFLOWS_PATH };
+    : {
+        workflowsPath: WORKFLOWS_PATH,
+        bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] },
+        interceptors: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
+      };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -37,8 +67,10 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     activities: createActivities(options.activities),
     sinks: {
       progress: {
-        emit: {
-          fn: (_info, event: WorkflowProgressEvent) => options.onProgress(event),
+        emitBatch: {
+          fn: (_info, events: WorkflowProgressEvent[]) => {
+            for (const event of events) options.onProgress(event);
+          },
           callDuringReplay: false,
         },
       },

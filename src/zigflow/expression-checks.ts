@@ -13,6 +13,7 @@ import { isObject, TaskSite } from './task-walker';
 
 const STRICT = /^\s*\$\{([\s\S]*)\}\s*$/;
 const SECRETS = /\$secrets\b/;
+const SCHEMA_RESOURCE_AUTH = /\/schema\/resource\/endpoint\/authentication(\/|$)/;
 
 /**
  * Host-dependent builtins the runner provides deterministically: `now` reads workflow time, `env`/`$ENV`
@@ -87,7 +88,7 @@ function checkField(field: Field): DraftProblem[] {
       kind: 'semantic',
       pointer: field.pointer,
       message:
-        '$secrets may only be read in call or run task arguments (`with`, `run`) and use.authentications, where the runner resolves secrets inside the activity; here the secret would be copied into workflow history',
+        '$secrets may only be read in call or run task arguments (`with`, `run`), use.authentications and the authentication of a schema resource endpoint, where the runner resolves secrets inside the activity; here the secret would be copied into workflow history',
     });
   }
   const constant = constantNonBoolean(field, jq);
@@ -136,9 +137,13 @@ function parseMessage(jq: string, error: unknown): string {
   return `expression \`${shown}\` does not parse: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** call `with` (and its endpoint/authentication), run `run`, and authentication definitions. */
+/**
+ * call `with` (and its endpoint/authentication), run `run`, authentication definitions, and the
+ * authentication of schema resources (fetched by an activity before the first task).
+ */
 function secretsAllowed(field: Field): boolean {
   if (field.pointer.startsWith('/use/authentications/')) return true;
+  if (SCHEMA_RESOURCE_AUTH.test(field.pointer)) return true;
   const site = field.site;
   if (!site) return false;
   const rel = splitPointer(field.pointer.slice(site.pointer.length));

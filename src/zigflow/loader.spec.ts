@@ -71,6 +71,15 @@ describe('loadWorkflow: good documents', () => {
     expect(result.ok ? [] : result.problems).toEqual([]);
   });
 
+  it('accepts $secrets in the authentication of a schema resource endpoint only', () => {
+    const schema = (where: string) =>
+      wf(`use:\n  secrets: [pw]\ndo:\n  - a:\n      set: {x: 1}\n      output:\n        schema:\n          resource:\n            endpoint: ${where}\n`);
+    const ok = loadWorkflow(schema('{uri: "http://x/s.json", authentication: {basic: {username: u, password: "${ $secrets.pw }"}}}'));
+    expect(ok.ok ? [] : ok.problems).toEqual([]);
+    const leaked = loadWorkflow(schema('"${ \\"http://x/\\" + $secrets.pw }"'));
+    expect(leaked).toMatchObject({ ok: false, problems: [{ pointer: '/do/0/a/output/schema/resource/endpoint', message: expect.stringContaining('$secrets may only be read') }] });
+  });
+
   it('warns about tasks no path reaches', () => {
     const result = loadWorkflow(wf('do:\n  - a: {set: {x: 1}, then: c}\n  - b: {set: {x: 2}}\n  - c: {set: {x: 3}, then: end}\n  - d: {set: {x: 4}}\n'));
     expect(result).toMatchObject({ ok: true, warnings: [{ pointer: '/do/1/b', line: 8, column: 5, message: "task 'b' is never reached: every path before it jumps elsewhere with 'then'" }, { pointer: '/do/3/d' }] });

@@ -37,6 +37,54 @@ do:
     expect(events.filter((e) => e.taskName === 'init' && e.eventType === 'task_completed')).toHaveLength(1);
   });
 
+  it('hands over inside nested do/for levels and resumes every level where it stood', async () => {
+    const handle = await runner.start(
+      workflow('can-nested', `
+do:
+  - init:
+      set: { sum: 0, log: [] }
+  - outer:
+      for: { each: i, in: '\${ [range(0; 4)] }' }
+      do:
+        - group:
+            do:
+              - inner:
+                  for: { each: j, in: '\${ [range(0; 5)] }' }
+                  do:
+                    - tick:
+                        wait: { milliseconds: 1 }
+                    - add:
+                        set: { sum: '\${ .sum + $i * 10 + $j }', log: '\${ .log + [[$i, $j]] }' }
+  - after:
+      set: { total: '\${ .sum }', log: '\${ .log }' }
+`),
+      {},
+      // Every wait adds history events; a small threshold forces hand-overs deep inside the loops.
+      { metadata: { 'runner.continueAsNewAfterEvents': '40' } },
+    );
+    const { result, events } = await runner.outcome(handle);
+    const expectedLog = [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3, 4].map((j) => [i, j]));
+    expect(result).toMatchObject({ status: 'completed', output: { total: 340, log: expectedLog } });
+    const sequences = events.map((e) => e.sequence).sort((a, b) => a - b);
+    expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+    expect(events.filter((e) => e.taskName === 'add' && e.eventType === 'task_completed')).toHaveLength(20);
+    expect(events.filter((e) => e.taskName === 'init' && e.eventType === 'task_completed')).toHaveLength(1);
+
+    // The first run continued-as-new with cursors below the top level (a nested list or loop).
+    const first = runner.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    const history = await first.fetchHistory();
+    const last = history.events?.[history.events.length - 1];
+    const attributes = last?.workflowExecutionContinuedAsNewEventAttributes;
+    expect(attributes).toBeTruthy();
+    const payload = attributes?.input?.payloads?.[1];
+    const resume = JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as {
+      cursors: { position: string; index: number }[];
+    };
+    expect(resume.cursors[0].position).toBe('/do');
+    expect(resume.cursors.length).toBeGreaterThan(2);
+    expect(resume.cursors.map((c) => c.position)).toContain('/do/1/outer');
+  });
+
   it('a for over 100,000 items completes', async () => {
     const { result } = await runner.run(workflow('big', `
 do:

@@ -7,7 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { startTestRunner, workflowBundle, type TestRunner } from '../support/runner-harness';
+import { randomUUID } from 'node:crypto';
+import type { WorkflowRegistry } from '../../src/temporal/activities/deps';
+import { DefinitionRegistryClient, RegistryRefusal } from '../../src/temporal/definition-registry';
+import { AFTER_LOOP_WORKFLOW_TYPE, afterLoopId, type AfterLoopArgs } from '../../src/temporal/registry-contract';
+import { startTestRunner, waitFor, workflowBundle, type TestRunner } from '../support/runner-harness';
 import { startFakeHttp, type FakeHttp } from '../dsl/fake-http';
 import { workflow } from '../dsl/workflow-text';
 
@@ -22,7 +26,7 @@ const History = temporal.api.history.v1.History;
  */
 const PROTO_JSON = { enums: String, longs: String, bytes: String } as const;
 
-const CASES: Record<string, { yaml: (http: FakeHttp) => string; input?: Record<string, unknown> }> = {
+const CASES: Record<string, { yaml: (http: FakeHttp) => string; input?: Record<string, unknown>; validated?: boolean }> = {
   'set-switch-for': {
     yaml: () => workflow('replay-core', `
 do:
@@ -36,6 +40,21 @@ do:
         - big: { when: .total > 5, then: big }
         - small: { then: end }
   - big: { set: { result: big, total: '\${ .total }' } }
+`),
+  },
+  // Started with the validated document attached (as the runner's gRPC executor starts runs): no
+  // validation local activity in the history.
+  'validated-set-wait': {
+    validated: true,
+    yaml: () => workflow('replay-validated', `
+do:
+  - init: { set: { items: [1, 2], total: 0 } }
+  - loop:
+      for: { each: x, in: .items }
+      do:
+        - add: { set: { items: '\${ .items }', total: '\${ .total + $x }' } }
+  - pause: { wait: { milliseconds: 10 } }
+  - done: { set: { total: '\${ .total }', started: '\${ $task.startedAt.epoch.milliseconds > 0 }' } }
 `),
   },
   'fork-try-wait': {
@@ -83,13 +102,93 @@ describe('replay of recorded histories', () => {
     if (!existsSync(file) || process.env.RECORD_HISTORIES) {
       http ??= await startFakeHttp();
       runner ??= await startTestRunner();
-      const handle = await runner.start(CASES[name].yaml(http), CASES[name].input ?? {}, { executionId: `replay-${name}` });
+      const handle = await runner.start(CASES[name].yaml(http), CASES[name].input ?? {}, {
+        executionId: `replay-${name}`,
+        validated: CASES[name].validated,
+      });
       const { result } = await runner.outcome(handle);
       expect(result.status).toBe('completed');
       writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(await handle.fetchHistory()), PROTO_JSON), null, 1)}\n`);
     }
     const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${name}`);
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length;
+    if (CASES[name].validated) expect(markers).toBe(0);
+    // The runner's sink, as the worker registers it (never called during replay).
+    const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, `replay-${name}`);
   });
 });
 
+
+/**
+ * The runner's two other workflow types, recorded from live runs against a real registry (the registry
+ * workflow on the test runner's queue, read by the `resolveWorkflowDefinition` activity as in the service).
+ */
+describe('replay of recorded definition workflows', () => {
+  let defsRunner: TestRunner | undefined;
+  let registry: DefinitionRegistryClient | undefined;
+
+  afterAll(async () => {
+    await defsRunner?.shutdown();
+  });
+
+  async function recorder(): Promise<{ runner: TestRunner; registry: DefinitionRegistryClient }> {
+    if (!defsRunner || !registry) {
+      // The activity reads the registry client created just below, on the runner's own queue.
+      const workflows: WorkflowRegistry = { resolve: (namespace, name, version) => (registry as DefinitionRegistryClient).resolve(namespace, name, version) };
+      defsRunner = await startTestRunner({ activities: { workflows } });
+      registry = new DefinitionRegistryClient(defsRunner.client, defsRunner.taskQueue);
+    }
+    return { runner: defsRunner, registry };
+  }
+
+  const definition = (name: string, version: string, extra = '') =>
+    `document: { dsl: '1.0.0', namespace: replay, name: ${name}, version: '${version}' }\n${extra}do:\n  - step: { set: { version: '${version}' } }\n`;
+
+  /** Records `name` with `live` (which returns the workflow's id) unless already stored; then replays it. */
+  async function recordAndReplay(name: string, live: () => Promise<string>): Promise<void> {
+    const file = join(DIR, `${name}.json`);
+    if (!existsSync(file) || process.env.RECORD_HISTORIES) {
+      const workflowId = await live();
+      const history = await (await recorder()).runner.client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(history), PROTO_JSON), null, 1)}\n`);
+    }
+    const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
+    const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, `replay-${name}`);
+  }
+
+  it('definitionRegistry (register, re-register, refused and removal updates) replays deterministically', async () => {
+    await recordAndReplay('definition-registry', async () => {
+      const { registry: r } = await recorder();
+      expect(await r.register({ namespace: 'replay', name: 'child', version: '1.0.0', yaml: definition('child', '1.0.0') })).toMatchObject({ changed: true });
+      expect(await r.register({ namespace: 'replay', name: 'child', version: '1.10.0', yaml: definition('child', '1.10.0') })).toMatchObject({ changed: true });
+      expect(await r.register({ namespace: 'replay', name: 'child', version: '1.0.0', yaml: definition('child', '1.0.0') })).toMatchObject({ changed: false });
+      // Refused by the update validator: never enters history.
+      await expect(r.register({ namespace: 'not a name', name: 'child', version: '1.0.0', yaml: 'x' })).rejects.toBeInstanceOf(RegistryRefusal);
+      expect((await r.list({ namespace: 'replay' })).map((d) => d.version)).toEqual(['1.0.0', '1.10.0']);
+      expect((await r.remove({ namespace: 'replay', name: 'child', version: '1.0.0' })).removed).toHaveLength(1);
+      expect((await r.entry({ namespace: 'replay', name: 'child' }))?.version).toBe('1.10.0');
+      return r.workflowId;
+    });
+  });
+
+  it('definitionAfterLoop (two runs, then the definition is removed) replays deterministically', async () => {
+    await recordAndReplay('definition-after-loop', async () => {
+      const { runner, registry: r } = await recorder();
+      await r.register({ namespace: 'replay', name: 'again', version: '1.0.0', yaml: definition('again', '1.0.0', 'schedule: { after: PT3S }\n') });
+      const loopId = `replay-after-loop-${randomUUID()}`;
+      const handle = await runner.client.workflow.start(AFTER_LOOP_WORKFLOW_TYPE, {
+        workflowId: loopId,
+        taskQueue: runner.taskQueue,
+        args: [{ namespace: 'replay', name: 'again' } satisfies AfterLoopArgs],
+      });
+      const second = runner.client.workflow.getHandle(`${afterLoopId('replay', 'again')}/${handle.firstExecutionRunId.slice(0, 8)}-2`);
+      await waitFor(async () => (await second.describe().catch(() => undefined))?.status.name === 'COMPLETED', 60_000);
+      // Removed during the wait after the second run: the loop's next lookup finds nothing and it ends.
+      await r.remove({ namespace: 'replay', name: 'again' });
+      await handle.result();
+      return loopId;
+    });
+  });
+});

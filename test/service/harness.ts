@@ -73,6 +73,8 @@ export interface RunnerHarness {
   rpc: RunnerRpc;
   temporal: Client;
   taskQueue: string;
+  /** host:port of the runner's gRPC API. */
+  target: string;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startRunner(options: StartOptions = {}): Promise<RunnerHar
     rpc: new RunnerRpc(commands, queries),
     temporal,
     taskQueue,
+    target,
     async close() {
       commands.close();
       queries.close();

@@ -5,7 +5,7 @@
  * worker's sink delivered. Workflow code is bundled once per jest worker process.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, CancelledFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import {
   FAULT_FAILURE_TYPE,
@@ -16,13 +16,15 @@ import {
   type WorkflowRunResult,
 } from '../../src/temporal/contract';
 import type { ActivityDeps } from '../../src/temporal/activities/deps';
-import { createRunnerWorker, WORKFLOWS_PATH } from '../../src/temporal/worker-factory';
+import { createRunnerWorker, workflowBundleOptions } from '../../src/temporal/worker-factory';
+import { startValidator, withValidatedDocument } from '../../src/temporal/start-input';
 
 let bundle: Promise<WorkflowBundle> | undefined;
+const validate = startValidator();
 
 /** The workflow bundle, built once per jest worker process. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   return bundle;
 }
 
@@ -39,6 +41,8 @@ export interface RunOptions {
   executionId?: string;
   environment?: EnvironmentEntry[];
   metadata?: Record<string, string>;
+  /** Start as the runner's own starters do: the validated document rides along (no validation activity). */
+  validated?: boolean;
 }
 
 export interface RunOutcome {
@@ -53,7 +57,7 @@ export interface TestRunner {
   /** Runs a workflow to its end. */
   run(yaml: string, input?: Record<string, unknown>, opts?: RunOptions): Promise<RunOutcome>;
   /** Starts a workflow and returns its handle (for signals, queries, cancellation). */
-  start(yaml: string, input?: Record<string, unknown>, opts?: RunOptions): Promise<WorkflowHandle>;
+  start(yaml: string, input?: Record<string, unknown>, opts?: RunOptions): Promise<WorkflowHandleWithFirstExecutionRunId>;
   /** Waits for a started workflow's outcome. */
   outcome(handle: WorkflowHandle): Promise<RunOutcome>;
   /** Progress events received so far for an execution id. */
@@ -87,7 +91,8 @@ export async function startTestRunner(options: { activities?: Partial<ActivityDe
   const start = async (yaml: string, input: Record<string, unknown> = {}, opts: RunOptions = {}) => {
     const executionId = opts.executionId ?? `exec-${randomUUID()}`;
     const arg: WorkflowExecuteInput = { executionId, workflowYaml: yaml, input, environment: opts.environment, metadata: opts.metadata };
-    return client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: executionId, args: [arg] });
+    const start = opts.validated ? withValidatedDocument(arg, validate) : arg;
+    return client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: executionId, args: [start] });
   };
   const outcome = async (handle: WorkflowHandle): Promise<RunOutcome> => {
     const result = await resultOf(handle);

@@ -19,7 +19,7 @@ import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { ProgressDelivery } from '../../src/callback/progress-delivery';
 import { StigmerClient } from '../../src/callback/stigmer-client';
 import type { WorkflowProgressEvent } from '../../src/temporal/contract';
-import { createRunnerWorker } from '../../src/temporal/worker-factory';
+import { createRunnerWorker, workflowBundleOptions } from '../../src/temporal/worker-factory';
 
 type Line = Record<string, unknown> & { type: string };
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const address = required('WORKER_TEMPORAL_ADDRESS');
   const taskQueue = required('WORKER_TASK_QUEUE');
   const workflowsPath = process.env.WORKER_WORKFLOWS_PATH;
-  const workflowBundle = workflowsPath ? await bundleWorkflowCode({ workflowsPath, logger: silentLogger }) : undefined;
+  const workflowBundle = workflowsPath ? await bundleWorkflowCode({ ...workflowBundleOptions(workflowsPath), logger: silentLogger }) : undefined;
   const connection = await NativeConnection.connect({ address });
   const keyHex = process.env.WORKER_SECRETS_KEY;
   const worker = await createRunnerWorker({

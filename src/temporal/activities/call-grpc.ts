@@ -7,6 +7,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authorizedResult } from './authorization';
 import type { ActivityDeps } from './deps';
 import { resolveDeferred } from './deferred';
 import { failure } from './failures';
@@ -33,12 +34,14 @@ export function createCallGrpc(deps: ActivityDeps) {
     if (typeof bearer === 'string') metadata.set('authorization', `Bearer ${bearer}`);
     const deadline = new Date(Date.now() + (deps.http?.requestTimeoutMs ?? 30_000));
     try {
-      return await new Promise((resolve, reject) => {
+      const output = await new Promise((resolve, reject) => {
         (client as any)[method](args.arguments ?? {}, metadata, { deadline }, (err: any, reply: unknown) => {
           if (err) reject(failure('communication', `gRPC ${method}: ${err.details ?? err.message}`, { instance, status: grpcToHttp(err.code) }));
           else resolve(reply);
         });
       });
+      if (!request.describeAuthorization) return output;
+      return authorizedResult(deps, output, { authorization: typeof bearer === 'string' ? { scheme: 'Bearer', parameter: bearer } : undefined });
     } finally {
       client.close();
     }

@@ -4,10 +4,11 @@
  * returns `content` (default), `response` or `raw`. Non-2xx answers (3xx too unless `redirect: true`)
  * raise `communication` errors carrying the HTTP status.
  */
+import { authorizedResult, type CallObservation } from './authorization';
 import type { ActivityDeps } from './deps';
 import { resolveDeferred } from './deferred';
 import { failure } from './failures';
-import { authorizationHeader, digestAuthorization, type Authentication } from './http-auth';
+import { digestAuthorization, headerOf, resolveAuthorization, type Authentication } from './http-auth';
 import { assertCallable } from './network-guard';
 import type { HttpCallRequest } from './types';
 
@@ -28,11 +29,20 @@ export interface HttpArgs {
 export function createCallHttp(deps: ActivityDeps) {
   return async function callHttp(request: HttpCallRequest): Promise<unknown> {
     const args = resolveDeferred(request.args, request.scope, deps.secretsKey, request.position) as HttpArgs;
-    return performHttp(deps, args, request.scope.input, request.position);
+    const observed: CallObservation = {};
+    const output = await performHttp(deps, args, request.scope.input, request.position, observed);
+    return request.describeAuthorization ? authorizedResult(deps, output, observed) : output;
   };
 }
 
-export async function performHttp(deps: ActivityDeps, args: HttpArgs, input: unknown, instance: string): Promise<unknown> {
+/** Makes the request; `observed.authorization` receives the authorization actually sent, if any. */
+export async function performHttp(
+  deps: ActivityDeps,
+  args: HttpArgs,
+  input: unknown,
+  instance: string,
+  observed: CallObservation = {},
+): Promise<unknown> {
   const settings = deps.http ?? {};
   const method = String(args.method ?? 'get').toUpperCase();
   const { uri, auth } = endpointOf(args, input, instance);
@@ -53,12 +63,15 @@ export async function performHttp(deps: ActivityDeps, args: HttpArgs, input: unk
     const signal = AbortSignal.timeout(settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS);
     return fetch(target, { ...init, signal, redirect: args.redirect === true ? 'follow' : 'manual' });
   };
-  const authorization = await authorizationHeader(auth, send, instance).catch(rethrowNetwork(instance));
-  if (authorization) headers.authorization = authorization;
+  observed.authorization = await resolveAuthorization(auth, send, instance).catch(rethrowNetwork(instance));
+  if (observed.authorization) headers.authorization = headerOf(observed.authorization);
   let response = await send(finalUrl.toString(), { method, headers, body }).catch(rethrowNetwork(instance));
   if (response.status === 401 && auth?.digest) {
     const answer = digestAuthorization(response.headers.get('www-authenticate') ?? '', auth.digest, method, finalUrl);
-    if (answer) response = await send(finalUrl.toString(), { method, headers: { ...headers, authorization: answer }, body }).catch(rethrowNetwork(instance));
+    if (answer) {
+      observed.authorization = { scheme: 'Digest', parameter: answer.slice('Digest '.length) };
+      response = await send(finalUrl.toString(), { method, headers: { ...headers, authorization: answer }, body }).catch(rethrowNetwork(instance));
+    }
   }
   const bytes = await readBody(response, settings.maxResponseBytes ?? DEFAULT_MAX_BYTES, instance);
   const okRange = args.redirect === true ? 400 : 300;

@@ -3,6 +3,7 @@
  * `parameters` onto path, query, header and body, then performs the HTTP call like `call: http`.
  */
 import { parse as parseYaml } from 'yaml';
+import { authorizedResult, type CallObservation } from './authorization';
 import type { ActivityDeps } from './deps';
 import { resolveDeferred } from './deferred';
 import { performHttp, type HttpArgs } from './call-http';
@@ -52,7 +53,9 @@ export function createCallOpenApi(deps: ActivityDeps) {
       output: args.output,
       redirect: args.redirect,
     };
-    return performHttp(deps, http, {}, instance);
+    const observed: CallObservation = {};
+    const output = await performHttp(deps, http, {}, instance, observed);
+    return request.describeAuthorization ? authorizedResult(deps, output, observed) : output;
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * Finishes the evaluation of expressions that read `$secrets` (left as markers by workflow code), with the
- * sealed secrets opened here, inside the activity. Opened values never leave this process except in the
- * outgoing request that needs them.
+ * sealed secrets opened here, inside the activity, and opens the execution-bound sealed values that
+ * `$authorization.parameter` carries wherever they appear in the arguments. Opened values never leave this
+ * process except in the outgoing request that needs them.
  */
 import { openSealed } from '../../secrets/sealing';
+import { openBoundIn } from './authorization';
 import { isWorkflowFault } from '../../zigflow/dsl/errors';
 import { ExpressionEvaluator, isDeferred } from '../../zigflow/dsl/expressions';
 import type { DeferredScope } from './types';
@@ -17,12 +19,13 @@ export function resolveDeferred(value: unknown, scope: DeferredScope, key: Buffe
       evaluator ??= new ExpressionEvaluator({ now: () => Date.now() / 1000, env: scope.env, mode: scope.mode });
       variables ??= { ...scope.variables, secrets: openSecrets(scope.sealedSecrets, key, instance) };
       try {
-        return evaluator.evaluateTemplate(v.$deferredExpression, scope.input, variables, { instance });
+        return openAll(evaluator.evaluateTemplate(v.$deferredExpression, scope.input, variables, { instance }), key, instance);
       } catch (e) {
         if (isWorkflowFault(e)) throw dslFailure(e.error);
         throw e;
       }
     }
+    if (typeof v === 'string') return openBoundIn(v, key, instance);
     if (Array.isArray(v)) return v.map(visit);
     if (v && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, visit(x)]));
@@ -30,6 +33,16 @@ export function resolveDeferred(value: unknown, scope: DeferredScope, key: Buffe
     return v;
   };
   return visit(value);
+}
+
+/** Opens execution-bound sealed values in the result of a deferred expression. */
+function openAll(value: unknown, key: Buffer | undefined, instance: string): unknown {
+  if (typeof value === 'string') return openBoundIn(value, key, instance);
+  if (Array.isArray(value)) return value.map((v) => openAll(v, key, instance));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, openAll(v, key, instance)]));
+  }
+  return value;
 }
 
 export function openSecrets(sealed: Record<string, string>, key: Buffer | undefined, instance: string): Record<string, string> {

@@ -2,10 +2,12 @@
  * The runner's activities, created from their dependencies (`createActivities(deps)`): this is how Nest
  * services and the CLI reach activities without Nest entering the workflow sandbox.
  */
+import { withHeartbeat } from './activity-context';
 import { createCallGrpc } from './call-grpc';
 import { createCallHttp } from './call-http';
 import { createCallOpenApi } from './call-openapi';
 import type { ActivityDeps } from './deps';
+import { createFetchSchemas } from './fetch-schemas';
 import { createEmitEvent } from './emit-event';
 import { createResolveWorkflowDefinition } from './resolve-workflow';
 import { createRunProcesses } from './run-process';
@@ -15,15 +17,20 @@ import { createValidateWorkflow } from './validate-workflow';
 export type { ActivityDeps } from './deps';
 export type { RunnerActivities } from './types';
 
+/** Every activity that waits on the outside world heartbeats while it waits (see withHeartbeat). */
 export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
+  const processes = createRunProcesses(deps);
   return {
     validateWorkflow: createValidateWorkflow(),
     yieldPoint: async () => undefined,
-    callHttp: createCallHttp(deps),
-    callOpenApi: createCallOpenApi(deps),
-    callGrpc: createCallGrpc(deps),
-    emitEvent: createEmitEvent(deps),
-    ...createRunProcesses(deps),
+    callHttp: withHeartbeat(createCallHttp(deps)),
+    callOpenApi: withHeartbeat(createCallOpenApi(deps)),
+    callGrpc: withHeartbeat(createCallGrpc(deps)),
+    emitEvent: withHeartbeat(createEmitEvent(deps)),
+    runShell: withHeartbeat(processes.runShell),
+    runScript: withHeartbeat(processes.runScript),
+    runContainer: withHeartbeat(processes.runContainer),
     resolveWorkflowDefinition: createResolveWorkflowDefinition(deps),
+    fetchSchemas: withHeartbeat(createFetchSchemas(deps)),
   };
 }

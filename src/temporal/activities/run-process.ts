@@ -4,6 +4,7 @@
  * none; a non-zero exit code raises a `runtime` error unless `return` is `code` or `all`.
  */
 import { spawn } from 'node:child_process';
+import { performHttp } from './call-http';
 import type { ActivityDeps } from './deps';
 import { resolveDeferred } from './deferred';
 import { failure } from './failures';
@@ -11,6 +12,8 @@ import type { RunProcessRequest } from './types';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT = 1024 * 1024;
+/** Largest script fetched from a `source` (the whole text is passed on the interpreter's command line). */
+export const MAX_SCRIPT_BYTES = 256 * 1024;
 
 interface Launch {
   command: string;
@@ -38,9 +41,9 @@ export function createRunProcesses(deps: ActivityDeps) {
       const interpreters = { js: 'node', javascript: 'node', python: 'python3', ...settings.interpreters };
       const interpreter = interpreters[language as keyof typeof interpreters];
       if (!interpreter) throw failure('configuration', `script language '${language}' is not supported`, { instance: request.position });
-      if (typeof a.code !== 'string') throw failure('configuration', 'run: script needs inline code', { instance: request.position });
+      const code = await scriptText(deps, a, request.position);
       const flag = interpreter === 'node' ? '-e' : '-c';
-      const launch: Launch = { command: interpreter, args: [flag, a.code, ...argumentList(a.arguments)], shell: false, env: stringMap(a.environment), stdin: a.stdin };
+      const launch: Launch = { command: interpreter, args: [flag, code, ...argumentList(a.arguments)], shell: false, env: stringMap(a.environment), stdin: a.stdin };
       return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
     },
     async runContainer(request: RunProcessRequest): Promise<unknown> {
@@ -54,6 +57,24 @@ export function createRunProcesses(deps: ActivityDeps) {
       return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
     },
   };
+}
+
+/**
+ * The script's text: inline `code`, or fetched from `source.endpoint` (a URI or `{ uri, authentication }`)
+ * through the same request code, network policy and authentication as `call: http`, bounded in size.
+ */
+async function scriptText(deps: ActivityDeps, a: Record<string, any>, instance: string): Promise<string> {
+  if (typeof a.code === 'string') return a.code;
+  const endpoint = a.source?.endpoint;
+  if (typeof endpoint !== 'string' && typeof endpoint?.uri !== 'string') {
+    throw failure('configuration', 'run: script needs inline code or source.endpoint', { instance });
+  }
+  const limit = Math.min(deps.http?.maxResponseBytes ?? MAX_SCRIPT_BYTES, MAX_SCRIPT_BYTES);
+  const http = { ...deps, http: { ...deps.http, maxResponseBytes: limit } };
+  const raw = await performHttp(http, { method: 'get', endpoint, output: 'raw' }, {}, instance);
+  const text = Buffer.from(raw as string, 'base64').toString('utf8');
+  if (text.includes('\0')) throw failure('configuration', 'the script source is not text (it contains NUL bytes)', { instance });
+  return text;
 }
 
 function argumentList(value: unknown): string[] {

@@ -39,18 +39,28 @@ export interface HttpCallRequest {
   /** The `with` of a `call: http` task, evaluated except for `$secrets` expressions (deferred markers). */
   args: Record<string, unknown>;
   scope: DeferredScope;
+  /**
+   * Set when the task's `output.as`/`export.as` reads `$authorization`: the result is then an
+   * {@link AuthorizedResult} instead of the bare output.
+   */
+  describeAuthorization?: boolean;
 }
 
-export interface OpenApiCallRequest {
-  position: string;
-  args: Record<string, unknown>;
-  scope: DeferredScope;
+export type OpenApiCallRequest = HttpCallRequest;
+
+export type GrpcCallRequest = HttpCallRequest;
+
+/** `$authorization`: the scheme in clear, the parameter sealed for this execution (`sealed:bound:v1:`). */
+export interface AuthorizationDescriptor {
+  scheme: string;
+  /** Null when the runner has no secrets key to seal it with. */
+  parameter: string | null;
 }
 
-export interface GrpcCallRequest {
-  position: string;
-  args: Record<string, unknown>;
-  scope: DeferredScope;
+export interface AuthorizedResult {
+  output: unknown;
+  /** Null when the call used no authentication. */
+  authorization: AuthorizationDescriptor | null;
 }
 
 export interface EmitEventRequest {
@@ -71,6 +81,20 @@ export interface ResolveWorkflowRequest {
   version?: string;
 }
 
+/** One schema resource to fetch: its URI as written, its evaluated endpoint, the pointer of its first use. */
+export interface SchemaResource {
+  uri: string;
+  /** `resource.endpoint` with `use.authentications` names resolved and `$secrets` expressions deferred. */
+  endpoint: unknown;
+  /** JSON pointer of the first schema using this URI (error `instance`). */
+  instance: string;
+}
+
+export interface FetchSchemasRequest {
+  resources: SchemaResource[];
+  scope: DeferredScope;
+}
+
 export type ActivityErrorData = WorkflowErrorData;
 
 /** The activity functions (names are what the Temporal UI shows). */
@@ -86,4 +110,6 @@ export interface RunnerActivities {
   runScript(request: RunProcessRequest): Promise<unknown>;
   runContainer(request: RunProcessRequest): Promise<unknown>;
   resolveWorkflowDefinition(request: ResolveWorkflowRequest): Promise<string>;
+  /** The external schemas of a document, parsed, keyed by the URI as written. */
+  fetchSchemas(request: FetchSchemasRequest): Promise<Record<string, unknown>>;
 }

@@ -10,6 +10,24 @@ import { taskVariables, type RunState, type TaskCall } from './state';
 
 type ActivityName = Exclude<keyof RunnerActivities, 'validateWorkflow' | 'yieldPoint'>;
 
+/**
+ * Activities that heartbeat while they wait (activities/activity-context.ts, every 5 s). With a heartbeat
+ * timeout, a call in flight on a worker that died is retried after this long instead of after the
+ * 10-minute start-to-close timeout. Activity options are not part of Temporal's determinism check (only
+ * the activity type and id are), so recorded histories replay unchanged.
+ */
+const HEARTBEATING: ReadonlySet<ActivityName> = new Set<ActivityName>([
+  'callHttp',
+  'callOpenApi',
+  'callGrpc',
+  'emitEvent',
+  'runShell',
+  'runScript',
+  'runContainer',
+  'fetchSchemas',
+]);
+export const ACTIVITY_HEARTBEAT_TIMEOUT = '30 seconds';
+
 export async function callActivity<K extends ActivityName>(
   rs: RunState,
   name: K,
@@ -19,6 +37,7 @@ export async function callActivity<K extends ActivityName>(
   try {
     return await scheduleActivity<Awaited<ReturnType<RunnerActivities[K]>>>(name, [request], {
       startToCloseTimeout: '10 minutes',
+      heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
       retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
       summary,
     });

@@ -3,9 +3,18 @@
  * read `$secrets`, which the activity evaluates); a name from `use.functions` runs that function's task
  * definition with the evaluated `with` as its input.
  */
+import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../zigflow/dsl/errors';
+import type { AuthorizedResult, HttpCallRequest } from '../activities/types';
 import { callActivity, deferredScope } from './activities';
 import { taskVariables, type TaskCall, type TaskResult } from './state';
+
+/**
+ * Runs recorded before `$authorization` existed got bare outputs from their call activities; the patch
+ * keeps them replaying with that shape while new runs ask for the descriptor.
+ */
+const AUTHORIZATION_PATCH = 'authorization-descriptor';
+const READS_AUTHORIZATION = /\$authorization\b/;
 
 const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
 
@@ -14,17 +23,22 @@ export async function runCall(call: TaskCall): Promise<TaskResult> {
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
   if (!BUILT_IN.includes(target)) return runFunction(call, target);
   const args = evaluateArgs(call);
-  const request = { position: call.position, args, scope: deferredScope(call) };
-  switch (target) {
-    case 'http':
-      return { output: await callActivity(call.rs, 'callHttp', request, `${call.position} http`) };
-    case 'openapi':
-      return { output: await callActivity(call.rs, 'callOpenApi', request, `${call.position} openapi`) };
-    case 'grpc':
-      return { output: await callActivity(call.rs, 'callGrpc', request, `${call.position} grpc`) };
-    default:
-      throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
+  const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call) };
+  const name = target === 'http' ? 'callHttp' : target === 'openapi' ? 'callOpenApi' : target === 'grpc' ? 'callGrpc' : undefined;
+  if (!name) throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
+  // Only tasks that read `$authorization` (output.as / export.as) get it: their activity result carries
+  // the descriptor, with the parameter sealed, next to the output.
+  if (readsAuthorization(call) && patched(AUTHORIZATION_PATCH)) {
+    request.describeAuthorization = true;
+    const result = (await callActivity(call.rs, name, request, `${call.position} ${target}`)) as AuthorizedResult;
+    return { output: result.output, authorization: result.authorization };
   }
+  return { output: await callActivity(call.rs, name, request, `${call.position} ${target}`) };
+}
+
+function readsAuthorization(call: TaskCall): boolean {
+  const text = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
+  return READS_AUTHORIZATION.test(text(call.task.output?.as) + text(call.task.export?.as));
 }
 
 function evaluateArgs(call: TaskCall): Record<string, unknown> {
@@ -36,17 +50,20 @@ function evaluateArgs(call: TaskCall): Record<string, unknown> {
   }) as Record<string, unknown>;
 }
 
+/** An `authentication: { use: name }` (or a bare name) replaced by the `use.authentications` entry. */
+export function namedAuthentication(call: Pick<TaskCall, 'rs' | 'position'>, auth: unknown): unknown {
+  const known = (call.rs.document.use?.authentications ?? {}) as Record<string, unknown>;
+  const name = typeof auth === 'string' ? auth : (auth as { use?: unknown } | undefined)?.use;
+  if (typeof name !== 'string') return auth;
+  if (!(name in known)) {
+    throw new WorkflowFault(dslError('configuration', `unknown authentication '${name}'`, { instance: call.position }));
+  }
+  return known[name];
+}
+
 /** Replaces `authentication: { use: name }` (on the endpoint or the call) with the `use.authentications` entry. */
 function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): Record<string, unknown> {
-  const known = (call.rs.document.use?.authentications ?? {}) as Record<string, unknown>;
-  const resolve = (auth: unknown): unknown => {
-    const name = typeof auth === 'string' ? auth : (auth as { use?: unknown } | undefined)?.use;
-    if (typeof name !== 'string') return auth;
-    if (!(name in known)) {
-      throw new WorkflowFault(dslError('configuration', `unknown authentication '${name}'`, { instance: call.position }));
-    }
-    return known[name];
-  };
+  const resolve = (auth: unknown): unknown => namedAuthentication(call, auth);
   const out: Record<string, unknown> = { ...args };
   if (out.authentication !== undefined) out.authentication = resolve(out.authentication);
   for (const key of ['endpoint', 'document']) {

@@ -2,12 +2,12 @@
  * `for`: iterates `for.in` (evaluated once), binding `$<each>` (default `item`) and `$<at>` (default
  * `index`); `while` is checked before each iteration. Each iteration's input is the previous iteration's
  * output; the task's output is the last one. Runs inline (no child workflow per iteration) and
- * synchronously while iterations do not wait; a top-level `for` can continue-as-new between iterations and
- * resume at the same index.
+ * synchronously while iterations do not wait; a `for` in a resumable list (see continue-as-new.ts) can
+ * continue-as-new between iterations and resume at the same index.
  */
 import { dslError, WorkflowFault } from '../../zigflow/dsl/errors';
 import { taskList, type NamedTask } from '../../zigflow/dsl/tasks';
-import { continueAsNewAt, isTopLevelTask, shouldContinueAsNew, topIndexOf } from './continue-as-new';
+import { continueAsNewNow, enterResumable, isResumableList, leaveResumable, shouldContinueAsNew } from './continue-as-new';
 import { isPromise, taskVariables, type ListResult, type MaybePromise, type TaskCall, type TaskResult } from './state';
 
 interface Loop {
@@ -18,7 +18,7 @@ interface Loop {
   at: string;
   index: number;
   data: unknown;
-  topLevel: boolean;
+  resumable: boolean;
 }
 
 export function runFor(call: TaskCall): MaybePromise<TaskResult> {
@@ -33,22 +33,29 @@ export function runFor(call: TaskCall): MaybePromise<TaskResult> {
     at: spec.at ?? 'index',
     index: 0,
     data: call.input,
-    topLevel: isTopLevelTask(position),
+    // The body list's pointer tells whether this loop sits where a continued run can find it again.
+    resumable: isResumableList(`${position}/do`),
   };
-  const resumed = rs.resume?.forLoop;
-  if (resumed && resumed.position === position) {
-    loop.index = resumed.index;
-    loop.data = resumed.data;
-    delete rs.resume?.forLoop;
+  if (loop.resumable) {
+    const cursor = enterResumable(rs, position, loop);
+    if (cursor) {
+      loop.index = cursor.index;
+      loop.data = cursor.data;
+    }
   }
   return iterate(loop);
+}
+
+function endLoop(loop: Loop, result: TaskResult): TaskResult {
+  if (loop.resumable) leaveResumable(loop.call.rs, loop.call.position);
+  return result;
 }
 
 function iterate(loop: Loop): MaybePromise<TaskResult> {
   const { call } = loop;
   while (loop.index < loop.items.length) {
     const pause = call.runner.checkpoint(call.rs);
-    const handover = loop.topLevel && shouldContinueAsNew(call.rs);
+    const handover = loop.resumable && shouldContinueAsNew(call.rs, call.position);
     if (pause || handover) return waitThenIterate(loop, pause, handover);
     const result = runIteration(loop);
     if (result === 'stop') break;
@@ -56,21 +63,15 @@ function iterate(loop: Loop): MaybePromise<TaskResult> {
     const done = afterIteration(loop, result);
     if (done) return done;
   }
-  return { output: loop.data };
+  return endLoop(loop, { output: loop.data });
 }
 
 async function waitThenIterate(loop: Loop, pause: Promise<void> | undefined, handover: boolean): Promise<TaskResult> {
   const { call } = loop;
   if (pause) await pause;
-  if (handover) {
-    await continueAsNewAt(call.rs, {
-      topIndex: topIndexOf(call.position),
-      data: call.taskDescriptor.input,
-      forLoop: { position: call.position, index: loop.index, data: loop.data },
-    });
-  }
+  if (handover) await continueAsNewNow(call.rs);
   const result = runIteration(loop);
-  if (result === 'stop') return { output: loop.data };
+  if (result === 'stop') return endLoop(loop, { output: loop.data });
   return afterIteration(loop, await result) ?? iterate(loop);
 }
 
@@ -87,7 +88,7 @@ function runIteration(loop: Loop): MaybePromise<ListResult> | 'stop' {
 function afterIteration(loop: Loop, result: ListResult): TaskResult | undefined {
   loop.data = result.output;
   loop.index += 1;
-  if (result.ended) return { output: loop.data, flow: 'end' };
+  if (result.ended) return endLoop(loop, { output: loop.data, flow: 'end' });
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import {
   defineSignal,
   isCancellation,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
   FAULT_FAILURE_TYPE,
@@ -34,6 +35,11 @@ import { runner, toErrorData } from './interpreter';
 import { ProgressLog, summarize } from './progress';
 import type { ResumeState, RunState } from './state';
 import { timeoutMs, withTimeout } from './timeout';
+import { resumeCursors } from './continue-as-new';
+import { resolveSchemaResources } from './schema-resources';
+
+export { definitionRegistry } from './registry';
+export { definitionAfterLoop } from './after-loop';
 
 export const pauseSignal = defineSignal(SIGNAL_PAUSE);
 export const resumeSignal = defineSignal(SIGNAL_RESUME);
@@ -55,10 +61,10 @@ export async function serverlessWorkflow(input: WorkflowExecuteInput, resume?: R
   const rs = createRunState(input, resume);
   registerHandlers(rs);
   try {
-    if (!resume) rs.progress.emit('workflow_started', { message: `execution ${input.executionId}` });
+    if (!resume) rs.progress.emit('workflow_started', { message: `execution ${rs.executionId}` });
     rs.status = 'running';
     if (!resume) rs.progress.emit('workflow_validating');
-    const validation = await validateDocument(input.workflowYaml);
+    const validation = input.document ? { ok: true as const, workflow: input.document } : await validateDocument(input.workflowYaml);
     if (!validation.ok) {
       const lines = validation.problems.map((p) => `${p.pointer || '/'}${p.line ? ` (${p.line}:${p.column ?? 0})` : ''}: ${p.message}`);
       throw new ValidationFailed(dslError('validation', `invalid workflow document:\n${lines.join('\n')}`));
@@ -108,11 +114,14 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
     if (entry.secret && entry.sealed !== undefined) sealedSecrets[entry.name] = entry.sealed;
     else if (!entry.secret && entry.value !== undefined) env[entry.name] = entry.value;
   }
-  const progress = new ProgressLog(input.executionId, resume?.lastSequence ?? 0);
+  // A Temporal Schedule appends the start time to the workflow id it starts, so its action leaves
+  // executionId empty: the workflow id is then the execution id (as for every other run).
+  const executionId = input.executionId || workflowInfo().workflowId;
+  const progress = new ProgressLog(executionId, resume?.lastSequence ?? 0);
   progress.workflowName = guessName(input.workflowYaml);
   const threshold = Number(input.metadata?.['runner.continueAsNewAfterEvents']);
   return {
-    executionId: input.executionId,
+    executionId,
     workflowName: progress.workflowName,
     document: {},
     evaluator: new ExpressionEvaluator({ now: () => Date.now() / 1000, env }),
@@ -127,7 +136,8 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
     tasks: resume?.tasks ?? [],
     pendingEvents: resume?.pendingEvents ?? [],
     stepsSinceYield: 0,
-    resume,
+    resumeCursors: resumeCursors(resume),
+    liveCursors: new Map(),
     continueAsNewAfterEvents: Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_CONTINUE_AS_NEW_EVENTS,
     workflowInput: resume?.workflowInput,
     startedAt: resume?.startedAt ?? new Date().toISOString(),
@@ -157,19 +167,16 @@ function prepare(rs: RunState, document: Record<string, any>): void {
 }
 
 async function execute(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): Promise<unknown> {
+  // External schemas are fetched by every run (a continued one too), inside the workflow's timeout.
+  await resolveSchemaResources(rs, input.input ?? {});
   const doc = rs.document;
   const baseVars = { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null };
-  let data: unknown;
-  let startIndex = 0;
-  if (resume) {
-    data = resume.data;
-    startIndex = resume.topIndex;
-  } else {
+  // A continued run's top-level list starts from its cursor (data included).
+  if (!resume) {
     const raw = input.input ?? {};
     rs.workflowInput = transformInput(rs.evaluator, doc.input, raw, { ...baseVars, context: rs.context, input: raw }, '');
-    data = rs.workflowInput;
   }
-  const result = await runner.runList(rs, taskList(doc.do), '/do', data, {}, startIndex);
+  const result = await runner.runList(rs, taskList(doc.do), '/do', rs.workflowInput, {});
   rs.currentTask = undefined;
   const vars = { ...baseVars, context: rs.context, input: rs.workflowInput };
   return transformOutput(rs.evaluator, doc.output, result.output, vars, '');

@@ -17,7 +17,7 @@ import type { Variables } from '../../zigflow/dsl/expressions';
 import { indexOfTask, taskKind, taskPointer, type NamedTask } from '../../zigflow/dsl/tasks';
 import { DSL_ERROR_FAILURE_TYPE } from '../activities/types';
 import { yieldPoint } from './activities';
-import { continueAsNewAt, shouldContinueAsNew } from './continue-as-new';
+import { continueAsNewNow, enterResumable, isResumableList, leaveResumable, shouldContinueAsNew } from './continue-as-new';
 import { EXECUTORS } from './executors';
 import { summarize } from './progress';
 import {
@@ -52,7 +52,8 @@ interface ListCursor {
   scope: Variables;
   index: number;
   data: unknown;
-  topLevel: boolean;
+  /** Whether the run may continue-as-new at this list's task boundaries (see continue-as-new.ts). */
+  resumable: boolean;
 }
 
 function runList(
@@ -61,16 +62,23 @@ function runList(
   listPointer: string,
   input: unknown,
   scope: Variables,
-  startIndex = 0,
 ): MaybePromise<ListResult> {
-  return continueList({ rs, list, listPointer, scope, index: startIndex, data: input, topLevel: listPointer === '/do' });
+  const c: ListCursor = { rs, list, listPointer, scope, index: 0, data: input, resumable: isResumableList(listPointer) };
+  if (c.resumable) {
+    const cursor = enterResumable(rs, listPointer, c);
+    if (cursor) {
+      c.index = cursor.index;
+      c.data = cursor.data;
+    }
+  }
+  return continueList(c);
 }
 
 /** Runs tasks synchronously while they complete synchronously; continues asynchronously after a wait. */
 function continueList(c: ListCursor): MaybePromise<ListResult> {
   while (c.index < c.list.length) {
     const pause = checkpoint(c.rs);
-    const handover = c.topLevel && shouldContinueAsNew(c.rs);
+    const handover = c.resumable && shouldContinueAsNew(c.rs, c.listPointer);
     if (pause || handover) return resumeList(c, pause, handover);
     const named = c.list[c.index];
     const outcome = runTask(c.rs, named, taskPointer(c.listPointer, c.index, named.name), c.data, c.scope);
@@ -78,12 +86,17 @@ function continueList(c: ListCursor): MaybePromise<ListResult> {
     const done = afterTask(c, outcome);
     if (done) return done;
   }
-  return { output: c.data, ended: false };
+  return endList(c, { output: c.data, ended: false });
+}
+
+function endList(c: ListCursor, result: ListResult): ListResult {
+  if (c.resumable) leaveResumable(c.rs, c.listPointer);
+  return result;
 }
 
 async function resumeList(c: ListCursor, pause: Promise<void> | undefined, handover: boolean): Promise<ListResult> {
   if (pause) await pause;
-  if (handover) await continueAsNewAt(c.rs, { topIndex: c.index, data: c.data });
+  if (handover) await continueAsNewNow(c.rs);
   const named = c.list[c.index];
   const outcome = await runTask(c.rs, named, taskPointer(c.listPointer, c.index, named.name), c.data, c.scope);
   return afterTask(c, outcome) ?? continueList(c);
@@ -92,11 +105,11 @@ async function resumeList(c: ListCursor, pause: Promise<void> | undefined, hando
 /** Applies a task's flow directive to the cursor; returns the list's result when the list is done. */
 function afterTask(c: ListCursor, outcome: TaskOutcome): ListResult | undefined {
   c.data = outcome.output;
-  if (outcome.flow === 'end') return { output: c.data, ended: true };
-  if (outcome.flow === 'exit') return { output: c.data, ended: false };
+  if (outcome.flow === 'end') return endList(c, { output: c.data, ended: true });
+  if (outcome.flow === 'exit') return endList(c, { output: c.data, ended: false });
   if (outcome.flow === 'continue') {
     c.index += 1;
-    return c.index < c.list.length ? undefined : { output: c.data, ended: false };
+    return c.index < c.list.length ? undefined : endList(c, { output: c.data, ended: false });
   }
   const target = indexOfTask(c.list, outcome.flow);
   if (target < 0) {
@@ -131,6 +144,22 @@ function timeOf(ms: number): Record<string, unknown> {
   return { iso8601: new Date(ms).toISOString(), epoch: { seconds: Math.floor(ms / 1000), milliseconds: ms } };
 }
 
+/**
+ * `$task.startedAt`, built on first read: few expressions read it and formatting a date for every task is
+ * measurable. The time is taken when the task starts, so a later read sees the same value.
+ */
+function defineStartedAt(descriptor: Record<string, unknown>, ms: number): void {
+  let value: Record<string, unknown> | undefined;
+  Object.defineProperty(descriptor, 'startedAt', {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= timeOf(ms)),
+    set: (v: Record<string, unknown>) => {
+      value = v;
+    },
+  });
+}
+
 interface TaskRun {
   rs: RunState;
   call: TaskCall;
@@ -152,24 +181,24 @@ export function runTask(
     reference: position,
     definition: task,
     input: rawInput,
-    startedAt: timeOf(Date.now()),
   };
-  const vars: Variables = {
-    ...scope,
-    context: rs.context,
-    task: taskDescriptor,
-    workflow: rs.workflowDescriptor,
-    runtime: rs.runtimeDescriptor,
-    authorization: null,
-  };
+  defineStartedAt(taskDescriptor, Date.now());
+  // Object.assign rather than a spread: the workflow bundle compiles spreads to a much slower helper.
+  const vars: Variables = Object.assign({}, scope);
+  vars.context = rs.context;
+  vars.task = taskDescriptor;
+  vars.workflow = rs.workflowDescriptor;
+  vars.runtime = rs.runtimeDescriptor;
+  vars.authorization = null;
   const record = recordTask(rs, { name, position, status: 'running' });
   rs.currentTask = { name, position };
-  const call: TaskCall = { rs, runner, name, task, position, input: rawInput, scope, taskDescriptor };
+  const call: TaskCall = { rs, runner, name, task, position, input: rawInput, scope, taskDescriptor, vars: { vars, scopeOf: scope } };
   const run: TaskRun = { rs, call, vars, record };
   try {
     const kind = taskKind(task);
     if (!kind) throw new WorkflowFault(dslError('configuration', `task '${name}' has no known kind`));
-    const input = transformInput(rs.evaluator, task.input, rawInput, { ...vars, input: rawInput }, position);
+    vars.input = rawInput;
+    const input = task.input ? transformInput(rs.evaluator, task.input, rawInput, vars, position) : rawInput;
     vars.input = input;
     call.input = input;
     if (task.if !== undefined && !rs.evaluator.evaluateCondition(task.if, input, vars, position)) {
@@ -193,8 +222,12 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
   try {
     call.taskDescriptor.output = result.output;
     vars.context = rs.context;
+    vars.authorization = result.authorization ?? null;
     const output = transformOutput(rs.evaluator, call.task.output, result.output, vars, call.position);
-    rs.context = exportContext(rs.evaluator, call.task.export, output, rs.context, { ...vars, output }, call.position);
+    if (call.task.export) {
+      vars.output = output;
+      rs.context = exportContext(rs.evaluator, call.task.export, output, rs.context, vars, call.position);
+    }
     record.status = 'completed';
     rs.progress.emit('task_completed', {
       taskName: call.name,

@@ -1,6 +1,6 @@
 /**
  * The run's progress log: every event gets the next sequence number, goes out through the `progress` sink
- * (not recorded in history, not called on replay) and stays in a bounded in-memory log that the `events`
+ * (batched per activation, not recorded in history, not called on replay) and stays in a bounded in-memory log that the `events`
  * query serves. Timestamps are workflow time, so replays rebuild the identical log.
  */
 import { proxySinks } from '@temporalio/workflow';
@@ -42,15 +42,31 @@ const DEFAULT_STATUS: Record<ProgressEventType, WorkflowProgressEvent['status']>
   event_emitted: 'running',
 };
 
+const PROGRESS_LOG_KEY = Symbol.for('workflow-runner.progress-log');
+
+/** Flushes the running workflow's progress log; the `concludeActivation` interceptor calls it. */
+export function flushProgress(): void {
+  const log = (globalThis as Record<symbol, unknown>)[PROGRESS_LOG_KEY];
+  if (log instanceof ProgressLog) log.flush();
+}
+
 export class ProgressLog {
   private readonly kept: WorkflowProgressEvent[] = [];
+  /**
+   * Events of the current activation not yet handed to the sink. One sink call per activation: the worker
+   * copies the workflow info for every sink call, so a call per event costs more than the event itself.
+   */
+  private unsent: WorkflowProgressEvent[] = [];
   workflowName = '';
 
   constructor(
     private readonly executionId: string,
     /** Sequence of the last event already emitted (by a previous run, after continue-as-new). */
     private lastSequence = 0,
-  ) {}
+  ) {
+    // Workflow globals are per workflow (the SDK swaps them between workflows), so this finds this run's log.
+    (globalThis as Record<symbol, unknown>)[PROGRESS_LOG_KEY] = this;
+  }
 
   get sequence(): number {
     return this.lastSequence;
@@ -72,8 +88,16 @@ export class ProgressLog {
     }
     this.kept.push(event);
     if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
-    progress.emit(event);
+    this.unsent.push(event);
     return event;
+  }
+
+  /** Hands the events of this activation to the sink (called when the activation concludes). */
+  flush(): void {
+    if (this.unsent.length === 0) return;
+    const batch = this.unsent;
+    this.unsent = [];
+    progress.emitBatch(batch);
   }
 
   page(query: { fromSequence?: number; limit?: number } = {}): EventsPage {

@@ -6,6 +6,7 @@ import { executeChild, ParentClosePolicy, startChild, uuid4 } from '@temporalio/
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../contract';
 import { dslError, WorkflowFault } from '../../zigflow/dsl/errors';
 import { callActivity, deferredScope } from './activities';
+import { namedAuthentication } from './call';
 import { taskVariables, type TaskCall, type TaskResult } from './state';
 
 export async function runRun(call: TaskCall): Promise<TaskResult> {
@@ -15,7 +16,7 @@ export async function runRun(call: TaskCall): Promise<TaskResult> {
   const kind = (['shell', 'script', 'container'] as const).find((k) => run[k] !== undefined);
   if (!kind) throw new WorkflowFault(dslError('configuration', "'run' needs workflow, shell, script or container"));
   const args = call.rs.evaluator.evaluateTemplate(
-    { ...(run[kind] as Record<string, unknown>), return: run.return ?? 'stdout' },
+    { ...withSourceAuthentication(call, run[kind] as Record<string, unknown>), return: run.return ?? 'stdout' },
     call.input,
     taskVariables(call),
     { instance: call.position, deferSecrets: true },
@@ -24,6 +25,14 @@ export async function runRun(call: TaskCall): Promise<TaskResult> {
   const name = kind === 'shell' ? 'runShell' : kind === 'script' ? 'runScript' : 'runContainer';
   const output = await callActivity(call.rs, name, request, `${call.position} ${kind}`);
   return { output: awaitResult ? output : call.input };
+}
+
+/** `script.source.endpoint.authentication: { use: name }` resolved like a call's. */
+function withSourceAuthentication(call: TaskCall, process: Record<string, unknown>): Record<string, unknown> {
+  const source = process.source as { endpoint?: unknown } | undefined;
+  const endpoint = source?.endpoint as Record<string, unknown> | undefined;
+  if (!endpoint || typeof endpoint !== 'object' || endpoint.authentication === undefined) return process;
+  return { ...process, source: { ...source, endpoint: { ...endpoint, authentication: namedAuthentication(call, endpoint.authentication) } } };
 }
 
 async function runWorkflow(call: TaskCall, spec: Record<string, unknown>, awaitResult: boolean): Promise<TaskResult> {

@@ -10,12 +10,21 @@ import type { ProgressLog } from './progress';
 /** Kept in the run result and carried across continue-as-new; older records are dropped past this bound. */
 export const MAX_TASK_RECORDS = 2000;
 
+/** Where one resumable level (a task list or a `for` loop) stood: next index and that step's input. */
+export interface ResumeCursor {
+  /** JSON pointer of the list (`/do`, `/do/3/loop/do`) or of the `for` task (`/do/3/loop`). */
+  position: string;
+  index: number;
+  data: unknown;
+}
+
 /** What a continued run needs to pick up where the previous one stopped, without re-running finished work. */
 export interface ResumeState {
-  /** Index in the top-level `do` of the task to run next (or the `for` being resumed). */
-  topIndex: number;
-  /** Raw input of that task. */
-  data: unknown;
+  /**
+   * Every resumable level that was running, outermost first: each list and `for` re-entered on the way
+   * down starts at its cursor instead of at the beginning.
+   */
+  cursors?: ResumeCursor[];
   context: unknown;
   /** Transformed workflow input (`$input` of `workflow.input`). */
   workflowInput: unknown;
@@ -24,7 +33,9 @@ export interface ResumeState {
   tasks: TaskRecord[];
   pendingEvents: unknown[];
   paused: boolean;
-  /** Set when a top-level `for` was interrupted between iterations. */
+  /** Earlier form (top-level only), still read when a run continued by an older worker resumes. */
+  topIndex?: number;
+  data?: unknown;
   forLoop?: { position: string; index: number; data: unknown };
 }
 
@@ -56,8 +67,10 @@ export interface RunState {
   pendingEvents: unknown[];
   /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
   stepsSinceYield: number;
-  /** Resume point of a continued run, consumed when reached. */
-  resume?: ResumeState;
+  /** Resume points of a continued run by position, each consumed when its list or loop is re-entered. */
+  resumeCursors: Map<string, ResumeCursor>;
+  /** The resumable lists and loops running now (live cursors), snapshotted by continue-as-new. */
+  liveCursors: Map<string, { index: number; data: unknown }>;
   /** Continue-as-new once history reaches this many events even if the server does not suggest it. */
   continueAsNewAfterEvents: number;
   workflowInput: unknown;
@@ -79,12 +92,16 @@ export interface TaskCall {
   scope: Variables;
   /** `$task` of the running task. */
   taskDescriptor: Record<string, unknown>;
+  /** The task's runtime arguments as the interpreter built them, and the scope they were built from. */
+  vars?: { vars: Variables; scopeOf: Variables };
 }
 
 export interface TaskResult {
   output: unknown;
   /** Set by composite tasks when a nested `then: end` ends the workflow. */
   flow?: FlowDirective;
+  /** `$authorization` of the task's `output.as`/`export.as` (call tasks with authentication). */
+  authorization?: unknown;
 }
 
 /**
@@ -115,7 +132,6 @@ export interface Runner {
     listPointer: string,
     input: unknown,
     scope: Variables,
-    startIndex?: number,
   ): MaybePromise<ListResult>;
   /** Runs one task through the whole pipeline (data flow, `if`, timeout, progress events). */
   runTask(
@@ -130,7 +146,14 @@ export interface Runner {
 }
 
 /** All runtime arguments for an expression of a task (the spec's table; `$secrets` is never bound here). */
-export function taskVariables(call: TaskCall, extra: Variables = {}): Variables {
+export function taskVariables(call: TaskCall, extra?: Variables): Variables {
+  // The variables the interpreter built for this task, refreshed: a copy only when the scope differs.
+  const own = call.vars;
+  if (own && extra === undefined && own.scopeOf === call.scope) {
+    own.vars.context = call.rs.context;
+    own.vars.input = call.input;
+    return own.vars;
+  }
   return {
     ...call.scope,
     ...extra,

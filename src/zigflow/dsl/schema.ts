@@ -23,10 +23,10 @@ export function validateAgainstSchema(
   if (definition.format && !definition.format.toLowerCase().startsWith('json')) {
     throw new WorkflowFault(dslError('configuration', `${what} schema format '${definition.format}' is not supported`, { instance }));
   }
+  // Resources were fetched before the first task and substituted as inline documents (schema-resources.ts);
+  // one still here was not fetched (a run recorded before external schemas were supported).
   if (definition.document === undefined) {
-    throw new WorkflowFault(
-      dslError('configuration', `${what} schema: only inline schema documents are supported`, { instance }),
-    );
+    throw new WorkflowFault(dslError('configuration', `${what} schema: its resource was not fetched`, { instance }));
   }
   const validator = new Validator(definition.document as Schema, '2020-12', false);
   const result = validator.validate(data as never);

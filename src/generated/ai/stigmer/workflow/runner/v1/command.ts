@@ -22,7 +22,13 @@ import {
   CancelRequest,
   CommandResponse,
   ExecuteResponse,
+  ListDefinitionsRequest,
+  ListDefinitionsResponse,
   PauseRequest,
+  RegisterDefinitionRequest,
+  RegisterDefinitionResponse,
+  RemoveDefinitionRequest,
+  RemoveDefinitionResponse,
   ReportProgressResponse,
   ResumeRequest,
   SendEventRequest,
@@ -99,6 +105,46 @@ export const WorkflowRunnerCommandControllerService = {
     responseSerialize: (value: CommandResponse): Buffer => Buffer.from(CommandResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CommandResponse => CommandResponse.decode(value),
   },
+  /**
+   * Registers a workflow definition under its document.namespace/name/version (for run: workflow and
+   * schedules). Idempotent: registering the same text again changes nothing. Creates, updates or deletes the
+   * definition's Temporal Schedule so it follows the latest registered version.
+   */
+  registerDefinition: {
+    path: "/ai.stigmer.workflow.runner.v1.WorkflowRunnerCommandController/register_definition" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RegisterDefinitionRequest): Buffer =>
+      Buffer.from(RegisterDefinitionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegisterDefinitionRequest => RegisterDefinitionRequest.decode(value),
+    responseSerialize: (value: RegisterDefinitionResponse): Buffer =>
+      Buffer.from(RegisterDefinitionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RegisterDefinitionResponse => RegisterDefinitionResponse.decode(value),
+  },
+  /** Removes one version (or every version when version is empty) and keeps the schedule in step. */
+  removeDefinition: {
+    path: "/ai.stigmer.workflow.runner.v1.WorkflowRunnerCommandController/remove_definition" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RemoveDefinitionRequest): Buffer =>
+      Buffer.from(RemoveDefinitionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RemoveDefinitionRequest => RemoveDefinitionRequest.decode(value),
+    responseSerialize: (value: RemoveDefinitionResponse): Buffer =>
+      Buffer.from(RemoveDefinitionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RemoveDefinitionResponse => RemoveDefinitionResponse.decode(value),
+  },
+  /** Lists registered definitions, ordered by namespace, name, then version (oldest first). */
+  listDefinitions: {
+    path: "/ai.stigmer.workflow.runner.v1.WorkflowRunnerCommandController/list_definitions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListDefinitionsRequest): Buffer =>
+      Buffer.from(ListDefinitionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListDefinitionsRequest => ListDefinitionsRequest.decode(value),
+    responseSerialize: (value: ListDefinitionsResponse): Buffer =>
+      Buffer.from(ListDefinitionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListDefinitionsResponse => ListDefinitionsResponse.decode(value),
+  },
 } as const;
 
 export interface WorkflowRunnerCommandControllerServer extends UntypedServiceImplementation {
@@ -114,6 +160,16 @@ export interface WorkflowRunnerCommandControllerServer extends UntypedServiceImp
   resume: handleUnaryCall<ResumeRequest, CommandResponse>;
   /** Delivers a CloudEvent to the run's listen tasks. */
   sendEvent: handleUnaryCall<SendEventRequest, CommandResponse>;
+  /**
+   * Registers a workflow definition under its document.namespace/name/version (for run: workflow and
+   * schedules). Idempotent: registering the same text again changes nothing. Creates, updates or deletes the
+   * definition's Temporal Schedule so it follows the latest registered version.
+   */
+  registerDefinition: handleUnaryCall<RegisterDefinitionRequest, RegisterDefinitionResponse>;
+  /** Removes one version (or every version when version is empty) and keeps the schedule in step. */
+  removeDefinition: handleUnaryCall<RemoveDefinitionRequest, RemoveDefinitionResponse>;
+  /** Lists registered definitions, ordered by namespace, name, then version (oldest first). */
+  listDefinitions: handleUnaryCall<ListDefinitionsRequest, ListDefinitionsResponse>;
 }
 
 export interface WorkflowRunnerCommandControllerClient extends Client {
@@ -212,6 +268,58 @@ export interface WorkflowRunnerCommandControllerClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CommandResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Registers a workflow definition under its document.namespace/name/version (for run: workflow and
+   * schedules). Idempotent: registering the same text again changes nothing. Creates, updates or deletes the
+   * definition's Temporal Schedule so it follows the latest registered version.
+   */
+  registerDefinition(
+    request: RegisterDefinitionRequest,
+    callback: (error: ServiceError | null, response: RegisterDefinitionResponse) => void,
+  ): ClientUnaryCall;
+  registerDefinition(
+    request: RegisterDefinitionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterDefinitionResponse) => void,
+  ): ClientUnaryCall;
+  registerDefinition(
+    request: RegisterDefinitionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterDefinitionResponse) => void,
+  ): ClientUnaryCall;
+  /** Removes one version (or every version when version is empty) and keeps the schedule in step. */
+  removeDefinition(
+    request: RemoveDefinitionRequest,
+    callback: (error: ServiceError | null, response: RemoveDefinitionResponse) => void,
+  ): ClientUnaryCall;
+  removeDefinition(
+    request: RemoveDefinitionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveDefinitionResponse) => void,
+  ): ClientUnaryCall;
+  removeDefinition(
+    request: RemoveDefinitionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveDefinitionResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists registered definitions, ordered by namespace, name, then version (oldest first). */
+  listDefinitions(
+    request: ListDefinitionsRequest,
+    callback: (error: ServiceError | null, response: ListDefinitionsResponse) => void,
+  ): ClientUnaryCall;
+  listDefinitions(
+    request: ListDefinitionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListDefinitionsResponse) => void,
+  ): ClientUnaryCall;
+  listDefinitions(
+    request: ListDefinitionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListDefinitionsResponse) => void,
   ): ClientUnaryCall;
 }
 

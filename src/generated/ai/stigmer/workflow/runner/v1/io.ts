@@ -181,6 +181,63 @@ export interface SubscribeRequest {
   fromSequence: number;
 }
 
+export interface RegisterDefinitionRequest {
+  /** The workflow document (YAML or JSON); its identity is document.namespace/name/version. */
+  workflowYaml: string;
+}
+
+export interface RegisterDefinitionResponse {
+  namespace: string;
+  name: string;
+  version: string;
+  /** False when the same text was already registered under this identity (nothing changed). */
+  changed: boolean;
+  /** Id of the Temporal Schedule of this namespace/name (schedule.every/cron of the latest version); empty if none. */
+  scheduleId: string;
+  /** Workflow id of the restart loop of this namespace/name (schedule.after of the latest version); empty if none. */
+  afterLoopId: string;
+}
+
+export interface RemoveDefinitionRequest {
+  namespace: string;
+  name: string;
+  /** Empty: every version of namespace/name. */
+  version: string;
+}
+
+export interface DefinitionRef {
+  namespace: string;
+  name: string;
+  version: string;
+}
+
+export interface RemoveDefinitionResponse {
+  removed: DefinitionRef[];
+  /** Schedule id of this namespace/name after the removal (a remaining version's schedule); empty if none. */
+  scheduleId: string;
+}
+
+export interface ListDefinitionsRequest {
+  /** Filters; empty matches all. */
+  namespace: string;
+  name: string;
+}
+
+export interface DefinitionInfo {
+  namespace: string;
+  name: string;
+  version: string;
+  /** Registry sequence number of the registration that stored this text. */
+  sequence: number;
+  bytes: number;
+  /** True for the highest version of its namespace/name (what run: workflow without a version and schedules use). */
+  latest: boolean;
+}
+
+export interface ListDefinitionsResponse {
+  definitions: DefinitionInfo[];
+}
+
 function createBaseEnvironmentEntry(): EnvironmentEntry {
   return { name: "", value: "", secret: false };
 }
@@ -2383,6 +2440,834 @@ export const SubscribeRequest: MessageFns<SubscribeRequest> = {
     const message = createBaseSubscribeRequest();
     message.executionId = object.executionId ?? "";
     message.fromSequence = object.fromSequence ?? 0;
+    return message;
+  },
+};
+
+function createBaseRegisterDefinitionRequest(): RegisterDefinitionRequest {
+  return { workflowYaml: "" };
+}
+
+export const RegisterDefinitionRequest: MessageFns<RegisterDefinitionRequest> = {
+  encode(message: RegisterDefinitionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowYaml !== "") {
+      writer.uint32(10).string(message.workflowYaml);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterDefinitionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterDefinitionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowYaml = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterDefinitionRequest {
+    return {
+      workflowYaml: isSet(object.workflowYaml)
+        ? globalThis.String(object.workflowYaml)
+        : isSet(object.workflow_yaml)
+        ? globalThis.String(object.workflow_yaml)
+        : "",
+    };
+  },
+
+  toJSON(message: RegisterDefinitionRequest): unknown {
+    const obj: any = {};
+    if (message.workflowYaml !== "") {
+      obj.workflowYaml = message.workflowYaml;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterDefinitionRequest>, I>>(base?: I): RegisterDefinitionRequest {
+    return RegisterDefinitionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterDefinitionRequest>, I>>(object: I): RegisterDefinitionRequest {
+    const message = createBaseRegisterDefinitionRequest();
+    message.workflowYaml = object.workflowYaml ?? "";
+    return message;
+  },
+};
+
+function createBaseRegisterDefinitionResponse(): RegisterDefinitionResponse {
+  return { namespace: "", name: "", version: "", changed: false, scheduleId: "", afterLoopId: "" };
+}
+
+export const RegisterDefinitionResponse: MessageFns<RegisterDefinitionResponse> = {
+  encode(message: RegisterDefinitionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.version !== "") {
+      writer.uint32(26).string(message.version);
+    }
+    if (message.changed !== false) {
+      writer.uint32(32).bool(message.changed);
+    }
+    if (message.scheduleId !== "") {
+      writer.uint32(42).string(message.scheduleId);
+    }
+    if (message.afterLoopId !== "") {
+      writer.uint32(50).string(message.afterLoopId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterDefinitionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterDefinitionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.scheduleId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.afterLoopId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterDefinitionResponse {
+    return {
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+      scheduleId: isSet(object.scheduleId)
+        ? globalThis.String(object.scheduleId)
+        : isSet(object.schedule_id)
+        ? globalThis.String(object.schedule_id)
+        : "",
+      afterLoopId: isSet(object.afterLoopId)
+        ? globalThis.String(object.afterLoopId)
+        : isSet(object.after_loop_id)
+        ? globalThis.String(object.after_loop_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RegisterDefinitionResponse): unknown {
+    const obj: any = {};
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    if (message.scheduleId !== "") {
+      obj.scheduleId = message.scheduleId;
+    }
+    if (message.afterLoopId !== "") {
+      obj.afterLoopId = message.afterLoopId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterDefinitionResponse>, I>>(base?: I): RegisterDefinitionResponse {
+    return RegisterDefinitionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterDefinitionResponse>, I>>(object: I): RegisterDefinitionResponse {
+    const message = createBaseRegisterDefinitionResponse();
+    message.namespace = object.namespace ?? "";
+    message.name = object.name ?? "";
+    message.version = object.version ?? "";
+    message.changed = object.changed ?? false;
+    message.scheduleId = object.scheduleId ?? "";
+    message.afterLoopId = object.afterLoopId ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveDefinitionRequest(): RemoveDefinitionRequest {
+  return { namespace: "", name: "", version: "" };
+}
+
+export const RemoveDefinitionRequest: MessageFns<RemoveDefinitionRequest> = {
+  encode(message: RemoveDefinitionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.version !== "") {
+      writer.uint32(26).string(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveDefinitionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveDefinitionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveDefinitionRequest {
+    return {
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+    };
+  },
+
+  toJSON(message: RemoveDefinitionRequest): unknown {
+    const obj: any = {};
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveDefinitionRequest>, I>>(base?: I): RemoveDefinitionRequest {
+    return RemoveDefinitionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveDefinitionRequest>, I>>(object: I): RemoveDefinitionRequest {
+    const message = createBaseRemoveDefinitionRequest();
+    message.namespace = object.namespace ?? "";
+    message.name = object.name ?? "";
+    message.version = object.version ?? "";
+    return message;
+  },
+};
+
+function createBaseDefinitionRef(): DefinitionRef {
+  return { namespace: "", name: "", version: "" };
+}
+
+export const DefinitionRef: MessageFns<DefinitionRef> = {
+  encode(message: DefinitionRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.version !== "") {
+      writer.uint32(26).string(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefinitionRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefinitionRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefinitionRef {
+    return {
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+    };
+  },
+
+  toJSON(message: DefinitionRef): unknown {
+    const obj: any = {};
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DefinitionRef>, I>>(base?: I): DefinitionRef {
+    return DefinitionRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DefinitionRef>, I>>(object: I): DefinitionRef {
+    const message = createBaseDefinitionRef();
+    message.namespace = object.namespace ?? "";
+    message.name = object.name ?? "";
+    message.version = object.version ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveDefinitionResponse(): RemoveDefinitionResponse {
+  return { removed: [], scheduleId: "" };
+}
+
+export const RemoveDefinitionResponse: MessageFns<RemoveDefinitionResponse> = {
+  encode(message: RemoveDefinitionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.removed) {
+      DefinitionRef.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.scheduleId !== "") {
+      writer.uint32(18).string(message.scheduleId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveDefinitionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveDefinitionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.removed.push(DefinitionRef.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.scheduleId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveDefinitionResponse {
+    return {
+      removed: globalThis.Array.isArray(object?.removed)
+        ? object.removed.map((e: any) => DefinitionRef.fromJSON(e))
+        : [],
+      scheduleId: isSet(object.scheduleId)
+        ? globalThis.String(object.scheduleId)
+        : isSet(object.schedule_id)
+        ? globalThis.String(object.schedule_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RemoveDefinitionResponse): unknown {
+    const obj: any = {};
+    if (message.removed?.length) {
+      obj.removed = message.removed.map((e) => DefinitionRef.toJSON(e));
+    }
+    if (message.scheduleId !== "") {
+      obj.scheduleId = message.scheduleId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveDefinitionResponse>, I>>(base?: I): RemoveDefinitionResponse {
+    return RemoveDefinitionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveDefinitionResponse>, I>>(object: I): RemoveDefinitionResponse {
+    const message = createBaseRemoveDefinitionResponse();
+    message.removed = object.removed?.map((e) => DefinitionRef.fromPartial(e)) || [];
+    message.scheduleId = object.scheduleId ?? "";
+    return message;
+  },
+};
+
+function createBaseListDefinitionsRequest(): ListDefinitionsRequest {
+  return { namespace: "", name: "" };
+}
+
+export const ListDefinitionsRequest: MessageFns<ListDefinitionsRequest> = {
+  encode(message: ListDefinitionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDefinitionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDefinitionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDefinitionsRequest {
+    return {
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: ListDefinitionsRequest): unknown {
+    const obj: any = {};
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDefinitionsRequest>, I>>(base?: I): ListDefinitionsRequest {
+    return ListDefinitionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDefinitionsRequest>, I>>(object: I): ListDefinitionsRequest {
+    const message = createBaseListDefinitionsRequest();
+    message.namespace = object.namespace ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseDefinitionInfo(): DefinitionInfo {
+  return { namespace: "", name: "", version: "", sequence: 0, bytes: 0, latest: false };
+}
+
+export const DefinitionInfo: MessageFns<DefinitionInfo> = {
+  encode(message: DefinitionInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.version !== "") {
+      writer.uint32(26).string(message.version);
+    }
+    if (message.sequence !== 0) {
+      writer.uint32(32).int64(message.sequence);
+    }
+    if (message.bytes !== 0) {
+      writer.uint32(40).int64(message.bytes);
+    }
+    if (message.latest !== false) {
+      writer.uint32(48).bool(message.latest);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefinitionInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefinitionInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.bytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.latest = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefinitionInfo {
+    return {
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      bytes: isSet(object.bytes) ? globalThis.Number(object.bytes) : 0,
+      latest: isSet(object.latest) ? globalThis.Boolean(object.latest) : false,
+    };
+  },
+
+  toJSON(message: DefinitionInfo): unknown {
+    const obj: any = {};
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.bytes !== 0) {
+      obj.bytes = Math.round(message.bytes);
+    }
+    if (message.latest !== false) {
+      obj.latest = message.latest;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DefinitionInfo>, I>>(base?: I): DefinitionInfo {
+    return DefinitionInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DefinitionInfo>, I>>(object: I): DefinitionInfo {
+    const message = createBaseDefinitionInfo();
+    message.namespace = object.namespace ?? "";
+    message.name = object.name ?? "";
+    message.version = object.version ?? "";
+    message.sequence = object.sequence ?? 0;
+    message.bytes = object.bytes ?? 0;
+    message.latest = object.latest ?? false;
+    return message;
+  },
+};
+
+function createBaseListDefinitionsResponse(): ListDefinitionsResponse {
+  return { definitions: [] };
+}
+
+export const ListDefinitionsResponse: MessageFns<ListDefinitionsResponse> = {
+  encode(message: ListDefinitionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.definitions) {
+      DefinitionInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDefinitionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDefinitionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.definitions.push(DefinitionInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDefinitionsResponse {
+    return {
+      definitions: globalThis.Array.isArray(object?.definitions)
+        ? object.definitions.map((e: any) => DefinitionInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListDefinitionsResponse): unknown {
+    const obj: any = {};
+    if (message.definitions?.length) {
+      obj.definitions = message.definitions.map((e) => DefinitionInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDefinitionsResponse>, I>>(base?: I): ListDefinitionsResponse {
+    return ListDefinitionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDefinitionsResponse>, I>>(object: I): ListDefinitionsResponse {
+    const message = createBaseListDefinitionsResponse();
+    message.definitions = object.definitions?.map((e) => DefinitionInfo.fromPartial(e)) || [];
     return message;
   },
 };

@@ -1,0 +1,39 @@
+/**
+ * How every run of the runner starts (the contract's workflow type on the runner's queue, one input), as
+ * plain functions so the executor and the `workflow-runner definitions` command build scheduled starts
+ * the same way.
+ */
+import type { WorkflowExecuteInput as WireExecuteInput } from '../generated/ai/stigmer/workflow/runner/v1/io';
+import { WORKFLOW_TYPE, type WorkflowExecuteInput } from '../temporal/contract';
+import { withValidatedDocument, type startValidator } from '../temporal/start-input';
+import { type ExecuteLimits, parseExecuteInput } from './execute-request';
+
+export interface RunStart {
+  workflowType: string;
+  taskQueue: string;
+  args: [WorkflowExecuteInput];
+}
+
+export interface RunStartDeps {
+  taskQueue: string;
+  limits: ExecuteLimits;
+  validate: ReturnType<typeof startValidator>;
+}
+
+/** Stands in for the execution id while a scheduled run's input is checked (the id is left empty after). */
+const SCHEDULED_ID_PLACEHOLDER = 'scheduled';
+
+export function runStartOf(input: WorkflowExecuteInput, deps: RunStartDeps): RunStart {
+  // A valid document rides along validated, so the run skips its own validation step.
+  return { workflowType: WORKFLOW_TYPE, taskQueue: deps.taskQueue, args: [withValidatedDocument(input, deps.validate)] };
+}
+
+/**
+ * The start of a run that a Temporal Schedule makes: the input is checked like execute's, but its execution
+ * id is left empty because Temporal appends the scheduled time to the workflow id it starts (the workflow
+ * then takes its workflow id as execution id).
+ */
+export function scheduledRunStart(workflowYaml: string, metadata: Record<string, string>, deps: RunStartDeps): RunStart {
+  const wire: WireExecuteInput = { executionId: SCHEDULED_ID_PLACEHOLDER, workflowYaml, inputJson: '', environment: [], metadata };
+  return runStartOf({ ...parseExecuteInput(wire, deps.limits), executionId: '' }, deps);
+}

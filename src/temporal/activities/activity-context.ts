@@ -1,0 +1,45 @@
+/**
+ * What an activity reads from Temporal's activity context: heartbeats for the long-running activities and
+ * the id of the workflow that scheduled it. Outside an activity (unit tests call the functions directly)
+ * there is no context: nothing heartbeats and there is no workflow id.
+ */
+import { Context } from '@temporalio/activity';
+
+/**
+ * How often a running activity heartbeats. Well below the heartbeat timeout that workflow code sets
+ * (ACTIVITY_HEARTBEAT_TIMEOUT in workflows/activities.ts); the SDK throttles what it actually sends to the
+ * server to 80% of that timeout, so a short interval costs no extra RPCs.
+ */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The workflow id (= execution id) of the run that scheduled the current activity, if any. */
+export function currentWorkflowId(): string | undefined {
+  return currentContext()?.info.workflowExecution?.workflowId;
+}
+
+/**
+ * Wraps an activity so that it heartbeats while it waits (HTTP, gRPC, a child process): if the worker dies
+ * mid-call, the server notices within the heartbeat timeout and retries the activity on another worker,
+ * instead of waiting for the start-to-close timeout.
+ */
+export function withHeartbeat<A extends unknown[], R>(activity: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A): Promise<R> => {
+    const context = currentContext();
+    if (!context || context.info.isLocal) return activity(...args);
+    context.heartbeat();
+    const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+    try {
+      return await activity(...args);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}

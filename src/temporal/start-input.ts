@@ -1,0 +1,32 @@
+/**
+ * The start argument of a run, as the runner's own starters (the gRPC executor, the CLI, schedules, the
+ * bench) build it: when the starter has already validated the YAML with the runner's loader, the validated
+ * document rides along, and the workflow skips its `validateWorkflow` local activity (one activation and
+ * one history event less per run). Starters that do not (Temporal UI, other SDKs) send the YAML alone and
+ * the workflow validates it itself. An invalid document is never attached: the workflow's own validation
+ * then reports the problems as the run's failure, exactly as before.
+ */
+import type { WorkflowExecuteInput } from './contract';
+import { ValidationCache } from './activities/validate-workflow';
+
+/**
+ * Temporal refuses start payloads over 2 MB; the document roughly doubles the YAML's share, so it only
+ * rides along with documents well below that (larger ones are validated by the workflow).
+ */
+export const MAX_ATTACHED_DOCUMENT_YAML_BYTES = 256 * 1024;
+
+/** The input with its validated document attached when the YAML is valid and small enough. */
+export function withValidatedDocument(
+  input: WorkflowExecuteInput,
+  validate: (yamlText: string) => { ok: true; workflow: Record<string, unknown> } | { ok: false },
+): WorkflowExecuteInput {
+  if (input.document || Buffer.byteLength(input.workflowYaml, 'utf8') > MAX_ATTACHED_DOCUMENT_YAML_BYTES) return input;
+  const verdict = validate(input.workflowYaml);
+  return verdict.ok ? { ...input, document: verdict.workflow } : input;
+}
+
+/** A starter's validation cache (verdicts by document text, like the worker's). */
+export function startValidator(): (yamlText: string) => ReturnType<ValidationCache['validate']> {
+  const cache = new ValidationCache();
+  return (yamlText) => cache.validate(yamlText);
+}
