@@ -37,6 +37,7 @@ import type { ResumeState, RunState } from './state';
 import { timeoutMs, withTimeout } from './timeout';
 import { resumeCursors } from './continue-as-new';
 import { resolveSchemaResources } from './schema-resources';
+import { mayHaveSchemaResources } from '../../zigflow/dsl/schema-resources';
 
 export { definitionRegistry } from './registry';
 export { definitionAfterLoop } from './after-loop';
@@ -167,8 +168,9 @@ function prepare(rs: RunState, document: Record<string, any>): void {
 }
 
 async function execute(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): Promise<unknown> {
-  // External schemas are fetched by every run (a continued one too), inside the workflow's timeout.
-  await resolveSchemaResources(rs, input.input ?? {});
+  // External schemas are fetched by every run (a continued one too), inside the workflow's timeout; the
+  // common document without any is checked synchronously (no promise, no walk with pointers).
+  if (mayHaveSchemaResources(rs.document)) await resolveSchemaResources(rs, input.input ?? {});
   const doc = rs.document;
   const baseVars = { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null };
   // A continued run's top-level list starts from its cursor (data included).

@@ -1,4 +1,4 @@
-import { distinctResources, schemaResourceSites, withFetchedSchemas } from './schema-resources';
+import { distinctResources, mayHaveSchemaResources, schemaResourceSites, withFetchedSchemas } from './schema-resources';
 
 const external = (uri: string) => ({ format: 'json', resource: { endpoint: uri } });
 
@@ -40,6 +40,13 @@ describe('schema resources', () => {
   it('finds nothing in documents with inline schemas only', () => {
     expect(schemaResourceSites({ do: [{ a: { set: {}, input: { schema: { document: {} } } } }] })).toEqual([]);
     expect(schemaResourceSites('not a document')).toEqual([]);
+  });
+
+  it('pre-checks cheaply: true wherever a schema has a resource, false for inline-only documents', () => {
+    expect(mayHaveSchemaResources(document)).toBe(true);
+    expect(mayHaveSchemaResources({ do: [{ n: { try: [{ i: { set: {}, output: { schema: external('u') } } }] } }] })).toBe(true);
+    expect(mayHaveSchemaResources({ do: [{ a: { set: {}, input: { schema: { document: {} } } } }] })).toBe(false);
+    expect(mayHaveSchemaResources('not a document')).toBe(false);
   });
 
   it('substitutes fetched schemas in a copy, leaving the original untouched', () => {

@@ -22,6 +22,21 @@ export interface SchemaResourceSite {
 const WORKFLOW_SLOTS = ['input', 'output'] as const;
 const TASK_SLOTS = ['input', 'output', 'export'] as const;
 
+/**
+ * Cheap pre-check run by every run: whether any `schema` object anywhere in the document has a `resource`.
+ * No pointers are built, so a document without external schemas (the common case) costs one plain walk.
+ */
+export function mayHaveSchemaResources(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(mayHaveSchemaResources);
+  if (!isObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    if (key === 'schema' && isObject(child) && child.resource !== undefined) return true;
+    if (typeof child === 'object' && child !== null && mayHaveSchemaResources(child)) return true;
+  }
+  return false;
+}
+
 /** Every schema of the document given as a resource, in document order (the workflow's first). */
 export function schemaResourceSites(document: unknown): SchemaResourceSite[] {
   if (!isObject(document)) return [];
