@@ -7,6 +7,7 @@ import { scheduleActivity, scheduleLocalActivity } from '@temporalio/workflow';
 import type { RunnerActivities, DeferredScope, ValidateWorkflowResult } from '../activities/types';
 import { DSL_ERROR_FAILURE_TYPE } from '../activities/types';
 import { taskVariables, type RunState, type TaskCall } from './state';
+import { isDeferred } from '../../zigflow/dsl/expressions';
 
 type ActivityName = Exclude<keyof RunnerActivities, 'validateWorkflow' | 'yieldPoint'>;
 
@@ -58,7 +59,10 @@ export async function validateDocument(yamlText: string): Promise<ValidateWorkfl
  * The runtime arguments an activity needs to finish `$secrets` expressions. Definitions are dropped: they
  * are large and already in history with the workflow input.
  */
-export function deferredScope(call: TaskCall): DeferredScope {
+export function deferredScope(call: TaskCall, args: unknown): DeferredScope {
+  // Without expressions left for the activity, it needs only the task input (URI templates): the runtime
+  // arguments, secrets and environment would only make every activity's input (and history) larger.
+  if (!containsDeferred(args)) return { input: call.input, variables: {}, sealedSecrets: {}, env: {}, mode: call.rs.evaluator.mode };
   const vars = taskVariables(call);
   const { definition: _t, ...task } = call.taskDescriptor;
   const { definition: _w, ...workflow } = call.rs.workflowDescriptor;
@@ -69,6 +73,13 @@ export function deferredScope(call: TaskCall): DeferredScope {
     env: call.rs.env,
     mode: call.rs.evaluator.mode,
   };
+}
+
+function containsDeferred(value: unknown): boolean {
+  if (isDeferred(value)) return true;
+  if (Array.isArray(value)) return value.some(containsDeferred);
+  if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).some(containsDeferred);
+  return false;
 }
 
 /**

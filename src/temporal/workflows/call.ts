@@ -23,7 +23,7 @@ export async function runCall(call: TaskCall): Promise<TaskResult> {
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
   if (!BUILT_IN.includes(target)) return runFunction(call, target);
   const args = evaluateArgs(call);
-  const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call) };
+  const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
   const name = target === 'http' ? 'callHttp' : target === 'openapi' ? 'callOpenApi' : target === 'grpc' ? 'callGrpc' : undefined;
   if (!name) throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
   // Only tasks that read `$authorization` (output.as / export.as) get it: their activity result carries

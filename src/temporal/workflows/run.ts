@@ -21,7 +21,7 @@ export async function runRun(call: TaskCall): Promise<TaskResult> {
     taskVariables(call),
     { instance: call.position, deferSecrets: true },
   ) as Record<string, unknown>;
-  const request = { position: call.position, args, scope: deferredScope(call) };
+  const request = { position: call.position, args, scope: deferredScope(call, args) };
   const name = kind === 'shell' ? 'runShell' : kind === 'script' ? 'runScript' : 'runContainer';
   const output = await callActivity(call.rs, name, request, `${call.position} ${kind}`);
   return { output: awaitResult ? output : call.input };
