@@ -52,12 +52,13 @@ export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
 }
 
 export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<Worker> {
+  const bundling = workflowBundleOptions();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : {
-        workflowsPath: WORKFLOWS_PATH,
-        bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] },
-        interceptors: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
+        workflowsPath: bundling.workflowsPath,
+        bundlerOptions: { preloadModules: bundling.preloadModules },
+        interceptors: { workflowModules: bundling.workflowInterceptorModules },
       };
   return Worker.create({
     connection: options.connection,
