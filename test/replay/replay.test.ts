@@ -6,7 +6,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { createActivities } from '../../src/temporal/activities';
+import { WORKFLOW_TYPE, type WorkflowExecuteInput } from '../../src/temporal/contract';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowRegistry } from '../../src/temporal/activities/deps';
 import { DefinitionRegistryClient, RegistryRefusal } from '../../src/temporal/definition-registry';
@@ -192,3 +195,81 @@ describe('replay of recorded definition workflows', () => {
     });
   });
 });
+
+/**
+ * Concurrency guard: branches of different shapes whose activities complete in the same activation. The
+ * order in which their next activities are scheduled depends on how many promise steps each branch's code
+ * takes; recorded with three workers in turn (workflows only until both calls are scheduled, activities
+ * only until both have completed, then both) so the two completions reach the workflow in one activation.
+ */
+describe('replay of concurrent completions in one activation', () => {
+  it('fork of a plain and a try-guarded call branch replays deterministically', async () => {
+    const name = 'fork-same-activation';
+    const file = join(DIR, `${name}.json`);
+    if (!existsSync(file) || process.env.RECORD_HISTORIES) {
+      http ??= await startFakeHttp();
+      writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(await recordSameActivation(http)), PROTO_JSON), null, 1)}\n`);
+    }
+    const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
+    // The recording is what the test is about: both first calls completed before one workflow task.
+    const events = history.events ?? [];
+    const completed = events.flatMap((e, i) => (e.activityTaskCompletedEventAttributes ? [i] : []));
+    expect(completed.length).toBeGreaterThanOrEqual(2);
+    expect(events.slice(completed[0], completed[1]).some((e) => e.workflowTaskStartedEventAttributes)).toBe(false);
+    const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, `replay-${name}`);
+  });
+});
+
+async function recordSameActivation(server: FakeHttp): Promise<temporal.api.history.v1.IHistory> {
+  const yaml = workflow('replay-same-activation', `
+do:
+  - split:
+      fork:
+        branches:
+          - guarded:
+              do:
+                - first:
+                    try:
+                      - get: { call: http, with: { method: get, endpoint: '${server.url}/echo/guarded/1' } }
+                    catch:
+                      errors: { with: { type: https://serverlessworkflow.io/spec/1.0.0/errors/communication } }
+                - second: { call: http, with: { method: get, endpoint: '${server.url}/echo/guarded/2' } }
+          - plain:
+              do:
+                - first: { call: http, with: { method: get, endpoint: '${server.url}/echo/plain/1' } }
+                - second: { call: http, with: { method: get, endpoint: '${server.url}/echo/plain/2' } }
+`);
+  const address = process.env.TEMPORAL_TEST_ADDRESS as string;
+  const connection = await NativeConnection.connect({ address });
+  const client = new Client({ connection: await Connection.connect({ address }) });
+  const taskQueue = `replay-same-activation-${randomUUID()}`;
+  const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
+  const workflowId = `replay-same-activation-${randomUUID()}`;
+  const history = () => client.workflow.getHandle(workflowId).fetchHistory();
+  const count = async (type: string) => ((await history()).events ?? []).filter((e) => String(e.eventType) === type || e[type as keyof typeof e]).length;
+  /** Runs a worker until `done` holds, then shuts it down. */
+  const phase = async (worker: Worker, done: () => Promise<boolean>) => {
+    const running = worker.run();
+    await waitFor(done, 60_000);
+    worker.shutdown();
+    await running;
+  };
+  try {
+    await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [{ executionId: workflowId, workflowYaml: yaml, input: {} } satisfies WorkflowExecuteInput],
+    });
+    const workflowsOnly = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), sinks, activities: { validateWorkflow: createActivities({}).validateWorkflow } });
+    await phase(workflowsOnly, async () => (await count('activityTaskScheduledEventAttributes')) === 2);
+    const activitiesOnly = await Worker.create({ connection, taskQueue, activities: createActivities({}) });
+    await phase(activitiesOnly, async () => (await count('activityTaskCompletedEventAttributes')) === 2);
+    const both = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), sinks, activities: createActivities({}) });
+    await phase(both, async () => (await client.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED');
+    return await history();
+  } finally {
+    await client.connection.close();
+    await connection.close();
+  }
+}
