@@ -198,9 +198,10 @@ describe('replay of recorded definition workflows', () => {
 
 /**
  * Concurrency guard: branches of different shapes whose activities complete in the same activation. The
- * order in which their next activities are scheduled depends on how many promise steps each branch's code
- * takes; recorded with three workers in turn (workflows only until both calls are scheduled, activities
- * only until both have completed, then both) so the two completions reach the workflow in one activation.
+ * order in which they issue their next commands (a timer, an activity: different kinds, so a changed
+ * order fails the replay) depends on how many promise steps each branch's code takes. Recorded with three
+ * workers in turn (workflows only until both calls are scheduled, activities only until both have
+ * completed, then both) so the two completions reach the workflow in one activation.
  */
 describe('replay of concurrent completions in one activation', () => {
   it('fork of a plain and a try-guarded call branch replays deterministically', async () => {
@@ -234,7 +235,7 @@ do:
                       - get: { call: http, with: { method: get, endpoint: '${server.url}/echo/guarded/1' } }
                     catch:
                       errors: { with: { type: https://serverlessworkflow.io/spec/1.0.0/errors/communication } }
-                - second: { call: http, with: { method: get, endpoint: '${server.url}/echo/guarded/2' } }
+                - second: { wait: { milliseconds: 1 } }
           - plain:
               do:
                 - first: { call: http, with: { method: get, endpoint: '${server.url}/echo/plain/1' } }
