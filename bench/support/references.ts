@@ -42,9 +42,8 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     name: 'for-try-fork',
     yamlFile: 'for-try-fork.yaml',
     handWrittenType: 'benchForTryFork',
-    // 100 sequential calls each: 20 executions keep the default run near five minutes on 2 vCPUs;
-    // `--scale 2.5` puts the full 50 in flight.
-    count: 20,
+    // 100 sequential calls each: 50 executions, all in flight at once (about three minutes per variant on 2 vCPUs).
+    count: 50,
     warmup: 3,
     dslInput: () => ({ items }),
     handWrittenInput: (baseUrl) => ({ baseUrl, items }),

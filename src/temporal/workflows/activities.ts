@@ -8,6 +8,7 @@ import type { RunnerActivities, DeferredScope, ValidateWorkflowResult } from '..
 import { DSL_ERROR_FAILURE_TYPE } from '../activities/types';
 import { taskVariables, type RunState, type TaskCall } from './state';
 import { isDeferred } from '../../zigflow/dsl/expressions';
+import { Later } from './later';
 
 type ActivityName = Exclude<keyof RunnerActivities, 'validateWorkflow' | 'yieldPoint'>;
 
@@ -29,23 +30,54 @@ const HEARTBEATING: ReadonlySet<ActivityName> = new Set<ActivityName>([
 ]);
 export const ACTIVITY_HEARTBEAT_TIMEOUT = '30 seconds';
 
+type ActivityResult<K extends ActivityName> = Awaited<ReturnType<RunnerActivities[K]>>;
+
+function schedule<K extends ActivityName>(name: K, request: Parameters<RunnerActivities[K]>[0], summary: string): Promise<ActivityResult<K>> {
+  return scheduleActivity<ActivityResult<K>>(name, [request], {
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
+    retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
+    summary,
+  });
+}
+
 export async function callActivity<K extends ActivityName>(
   rs: RunState,
   name: K,
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
-): Promise<Awaited<ReturnType<RunnerActivities[K]>>> {
+): Promise<ActivityResult<K>> {
   try {
-    return await scheduleActivity<Awaited<ReturnType<RunnerActivities[K]>>>(name, [request], {
-      startToCloseTimeout: '10 minutes',
-      heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
-      retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
-      summary,
-    });
+    return await schedule(name, request, summary);
   } finally {
     // An activity ends the activation anyway, so the pure-data step budget starts afresh.
     rs.stepsSinceYield = 0;
   }
+}
+
+/**
+ * {@link callActivity} as a {@link Later} (no promise beyond the SDK's own): for interpreter steps outside
+ * concurrent regions, whose continuations compose on it.
+ */
+export function activityLater<K extends ActivityName>(
+  rs: RunState,
+  name: K,
+  request: Parameters<RunnerActivities[K]>[0],
+  summary: string,
+): Later<ActivityResult<K>> {
+  const restart = () => {
+    rs.stepsSinceYield = 0;
+  };
+  return Later.from(schedule(name, request, summary)).then(
+    (result) => {
+      restart();
+      return result;
+    },
+    (e: unknown) => {
+      restart();
+      throw e;
+    },
+  );
 }
 
 export async function validateDocument(yamlText: string): Promise<ValidateWorkflowResult> {

@@ -6,8 +6,8 @@
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../zigflow/dsl/errors';
 import type { AuthorizedResult, HttpCallRequest } from '../activities/types';
-import { callActivity, deferredScope } from './activities';
-import { taskVariables, type TaskCall, type TaskResult } from './state';
+import { activityLater, callActivity, deferredScope } from './activities';
+import { andThen, taskVariables, type MaybePromise, type TaskCall, type TaskOutcome, type TaskResult } from './state';
 
 /**
  * Runs recorded before `$authorization` existed got bare outputs from their call activities; the patch
@@ -18,22 +18,44 @@ const READS_AUTHORIZATION = /\$authorization\b/;
 
 const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
 
-export async function runCall(call: TaskCall): Promise<TaskResult> {
+type CallPlan =
+  | { kind: 'function'; name: string }
+  | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string };
+
+export function runCall(call: TaskCall): MaybePromise<TaskResult> {
+  if (call.rs.racing > 0) return runCallAsync(call);
+  const plan = planCall(call);
+  if (plan.kind === 'function') return runFunctionInline(call, plan.name);
+  const pending = activityLater(call.rs, plan.name, plan.request, plan.summary);
+  if (plan.request.describeAuthorization) {
+    return pending.then((result) => ({ output: (result as AuthorizedResult).output, authorization: (result as AuthorizedResult).authorization }));
+  }
+  return pending.then((output) => ({ output }));
+}
+
+/** Inside a concurrent region: the promise steps recorded histories were made with (see later.ts). */
+async function runCallAsync(call: TaskCall): Promise<TaskResult> {
+  const plan = planCall(call);
+  if (plan.kind === 'function') return runFunction(call, plan.name);
+  if (plan.request.describeAuthorization) {
+    const result = (await callActivity(call.rs, plan.name, plan.request, plan.summary)) as AuthorizedResult;
+    return { output: result.output, authorization: result.authorization };
+  }
+  return { output: await callActivity(call.rs, plan.name, plan.request, plan.summary) };
+}
+
+function planCall(call: TaskCall): CallPlan {
   const target = call.task.call;
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
-  if (!BUILT_IN.includes(target)) return runFunction(call, target);
+  if (!BUILT_IN.includes(target)) return { kind: 'function', name: target };
   const args = evaluateArgs(call);
   const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
   const name = target === 'http' ? 'callHttp' : target === 'openapi' ? 'callOpenApi' : target === 'grpc' ? 'callGrpc' : undefined;
   if (!name) throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
   // Only tasks that read `$authorization` (output.as / export.as) get it: their activity result carries
   // the descriptor, with the parameter sealed, next to the output.
-  if (readsAuthorization(call) && patched(AUTHORIZATION_PATCH)) {
-    request.describeAuthorization = true;
-    const result = (await callActivity(call.rs, name, request, `${call.position} ${target}`)) as AuthorizedResult;
-    return { output: result.output, authorization: result.authorization };
-  }
-  return { output: await callActivity(call.rs, name, request, `${call.position} ${target}`) };
+  if (readsAuthorization(call) && patched(AUTHORIZATION_PATCH)) request.describeAuthorization = true;
+  return { kind: 'activity', name, request, summary: `${call.position} ${target}` };
 }
 
 function readsAuthorization(call: TaskCall): boolean {
@@ -78,6 +100,16 @@ function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): R
 }
 
 async function runFunction(call: TaskCall, name: string): Promise<TaskResult> {
+  const result = await startFunction(call, name);
+  return { output: result.output };
+}
+
+function runFunctionInline(call: TaskCall, name: string): MaybePromise<TaskResult> {
+  return andThen(startFunction(call, name), (r) => ({ output: r.output }));
+}
+
+/** A `use.functions` entry run as a task with the evaluated `with` as its input. */
+function startFunction(call: TaskCall, name: string): MaybePromise<TaskOutcome> {
   const fn = call.rs.document.use?.functions?.[name];
   if (!fn || typeof fn !== 'object') {
     throw new WorkflowFault(dslError('configuration', `unknown function '${name}'`, { instance: call.position }));
@@ -85,6 +117,5 @@ async function runFunction(call: TaskCall, name: string): Promise<TaskResult> {
   const args = call.rs.evaluator.evaluateTemplate(call.task.with ?? {}, call.input, taskVariables(call), {
     instance: call.position,
   });
-  const result = await call.runner.runTask(call.rs, { name, task: fn }, `${call.position}/call/${name}`, args, call.scope);
-  return { output: result.output };
+  return call.runner.runTask(call.rs, { name, task: fn }, `${call.position}/call/${name}`, args, call.scope);
 }

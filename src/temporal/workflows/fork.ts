@@ -13,6 +13,8 @@ export async function runFork(call: TaskCall): Promise<TaskResult> {
   const compete = call.task.fork?.compete === true;
   const listPointer = `${call.position}/fork/branches`;
   const scope = new CancellationScope();
+  // The branches are a concurrent region: the interpreter keeps real promises inside (see later.ts).
+  call.rs.racing += 1;
   const runs = branches.map((branch, index) =>
     scope.run(async () => {
       const r = await call.runner.runTask(call.rs, branch, taskPointer(listPointer, index, branch.name), call.input, call.scope);
@@ -28,6 +30,8 @@ export async function runFork(call: TaskCall): Promise<TaskResult> {
       return { output };
     } catch (e) {
       throw e instanceof AggregateError ? e.errors[0] : e;
+    } finally {
+      call.rs.racing -= 1;
     }
   }
   try {
@@ -35,5 +39,7 @@ export async function runFork(call: TaskCall): Promise<TaskResult> {
   } catch (e) {
     scope.cancel();
     throw e;
+  } finally {
+    call.rs.racing -= 1;
   }
 }

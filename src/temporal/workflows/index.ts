@@ -33,7 +33,7 @@ import { taskList } from '../../zigflow/dsl/tasks';
 import { validateDocument } from './activities';
 import { runner, toErrorData } from './interpreter';
 import { ProgressLog, summarize } from './progress';
-import type { ResumeState, RunState } from './state';
+import { andThen, isPromise, type ListResult, type MaybePromise, type ResumeState, type RunState } from './state';
 import { timeoutMs, withTimeout } from './timeout';
 import { resumeCursors } from './continue-as-new';
 import { resolveSchemaResources } from './schema-resources';
@@ -73,7 +73,13 @@ export async function serverlessWorkflow(input: WorkflowExecuteInput, resume?: R
     prepare(rs, validation.workflow);
     if (!resume) rs.progress.emit('workflow_validated');
     const ms = timeoutMs(rs.document.timeout, rs.document.use?.timeouts, '');
-    const output = await withTimeout(ms, 'workflow', '', () => execute(rs, input, resume));
+    let output: unknown;
+    if (ms === undefined) {
+      const result = executeInline(rs, input, resume);
+      output = isPromise(result) ? await result : result;
+    } else {
+      output = await withTimeout(rs, ms, 'workflow', '', () => execute(rs, input, resume));
+    }
     rs.status = 'completed';
     rs.currentTask = undefined;
     rs.progress.emit('workflow_completed', { outputSummary: summarize(output) });
@@ -137,6 +143,7 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
     tasks: resume?.tasks ?? [],
     pendingEvents: resume?.pendingEvents ?? [],
     stepsSinceYield: 0,
+    racing: 0,
     resumeCursors: resumeCursors(resume),
     liveCursors: new Map(),
     continueAsNewAfterEvents: Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_CONTINUE_AS_NEW_EVENTS,
@@ -167,21 +174,38 @@ function prepare(rs: RunState, document: Record<string, any>): void {
   };
 }
 
+/**
+ * The document's tasks and output, inside the workflow timeout's race (real promises throughout, see
+ * later.ts). External schemas are fetched by every run (a continued one too); the common document without
+ * any is checked synchronously (no promise, no walk with pointers).
+ */
 async function execute(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): Promise<unknown> {
-  // External schemas are fetched by every run (a continued one too), inside the workflow's timeout; the
-  // common document without any is checked synchronously (no promise, no walk with pointers).
   if (mayHaveSchemaResources(rs.document)) await resolveSchemaResources(rs, input.input ?? {});
-  const doc = rs.document;
-  const baseVars = { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null };
-  // A continued run's top-level list starts from its cursor (data included).
+  const result = await runner.runList(rs, taskList(rs.document.do), '/do', workflowInput(rs, input, resume), {});
+  return workflowOutput(rs, result);
+}
+
+/** {@link execute} without a workflow timeout: synchronous while the tasks are, a Later when they wait. */
+function executeInline(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): MaybePromise<unknown> {
+  if (mayHaveSchemaResources(rs.document)) return execute(rs, input, resume);
+  const result = runner.runList(rs, taskList(rs.document.do), '/do', workflowInput(rs, input, resume), {});
+  return andThen(result, (r) => workflowOutput(rs, r));
+}
+
+/** The transformed workflow input; a continued run's top-level list starts from its cursor (data included). */
+function workflowInput(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): unknown {
   if (!resume) {
     const raw = input.input ?? {};
-    rs.workflowInput = transformInput(rs.evaluator, doc.input, raw, { ...baseVars, context: rs.context, input: raw }, '');
+    const vars = { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null, context: rs.context, input: raw };
+    rs.workflowInput = transformInput(rs.evaluator, rs.document.input, raw, vars, '');
   }
-  const result = await runner.runList(rs, taskList(doc.do), '/do', rs.workflowInput, {});
+  return rs.workflowInput;
+}
+
+function workflowOutput(rs: RunState, result: ListResult): unknown {
   rs.currentTask = undefined;
-  const vars = { ...baseVars, context: rs.context, input: rs.workflowInput };
-  return transformOutput(rs.evaluator, doc.output, result.output, vars, '');
+  const vars = { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null, context: rs.context, input: rs.workflowInput };
+  return transformOutput(rs.evaluator, rs.document.output, result.output, vars, '');
 }
 
 function registerHandlers(rs: RunState): void {

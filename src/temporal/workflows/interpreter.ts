@@ -209,7 +209,7 @@ export function runTask(
     rs.progress.emit('task_started', { taskName: name, taskPosition: position, taskKind: kind });
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
-      ms === undefined ? EXECUTORS[kind](call) : withTimeout(ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
+      ms === undefined ? EXECUTORS[kind](call) : withTimeout(rs, ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
     if (isPromise(result)) return result.then((r) => finishTask(run, r), (e: unknown) => failTask(run, e));
     return finishTask(run, result);
   } catch (e) {

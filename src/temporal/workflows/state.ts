@@ -67,6 +67,12 @@ export interface RunState {
   pendingEvents: unknown[];
   /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
   stepsSinceYield: number;
+  /**
+   * Concurrent regions open now (`fork` branches, timeout races). Inside one, the interpreter keeps real
+   * promises at every step, so concurrent branches issue their commands in the order recorded histories
+   * hold; outside, where one chain runs, waits are composed as Laters (later.ts).
+   */
+  racing: number;
   /** Resume points of a continued run by position, each consumed when its list or loop is re-entered. */
   resumeCursors: Map<string, ResumeCursor>;
   /** The resumable lists and loops running now (live cursors), snapshotted by continue-as-new. */
@@ -108,10 +114,16 @@ export interface TaskResult {
  * Pure-data work completes synchronously: promise creation is costly in the workflow sandbox (the SDK
  * captures a stack trace per promise), so interpreter steps return a promise only when they really wait.
  */
-export type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | PromiseLike<T>;
 
-export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === 'function';
+/** Whether a step waits: a promise, or a Later (later.ts). */
+export function isPromise<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/** `f` applied to a value now, or when it arrives. */
+export function andThen<T, R>(value: MaybePromise<T>, f: (v: T) => R | PromiseLike<R>): MaybePromise<R> {
+  return isPromise(value) ? value.then(f) : f(value);
 }
 
 export interface TaskOutcome {

@@ -27,13 +27,16 @@ export function timeoutMs(
 
 const TIMED_OUT: unique symbol = Symbol('timedOut');
 
+/** The guarded work raced against a durable timer; a race is a concurrent region (RunState.racing). */
 export async function withTimeout<T>(
+  race: { racing: number },
   ms: number | undefined,
   what: string,
   instance: string,
   work: () => Promise<T>,
 ): Promise<T> {
   if (ms === undefined) return work();
+  race.racing += 1;
   const workScope = new CancellationScope();
   const timerScope = new CancellationScope();
   const workPromise = workScope.run(work);
@@ -50,6 +53,7 @@ export async function withTimeout<T>(
   try {
     winner = await Promise.race([workPromise.then((v) => ({ v })), timerPromise]);
   } finally {
+    race.racing -= 1;
     if (winner !== TIMED_OUT) timerScope.cancel();
   }
   if (winner === TIMED_OUT) {
