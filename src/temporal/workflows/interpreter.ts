@@ -140,24 +140,22 @@ async function holdAndYield(rs: RunState): Promise<void> {
   }
 }
 
-function timeOf(ms: number): Record<string, unknown> {
+function timeOf(ms: number): { iso8601: string; epoch: { seconds: number; milliseconds: number } } {
   return { iso8601: new Date(ms).toISOString(), epoch: { seconds: Math.floor(ms / 1000), milliseconds: ms } };
 }
 
 /**
- * `$task.startedAt`, built on first read: few expressions read it and formatting a date for every task is
- * measurable. The time is taken when the task starts, so a later read sees the same value.
+ * `$task.startedAt`. Workflow time stands still within an activation, so the tasks started in one share
+ * one frozen value instead of formatting a date each.
  */
-function defineStartedAt(descriptor: Record<string, unknown>, ms: number): void {
-  let value: Record<string, unknown> | undefined;
-  Object.defineProperty(descriptor, 'startedAt', {
-    enumerable: true,
-    configurable: true,
-    get: () => (value ??= timeOf(ms)),
-    set: (v: Record<string, unknown>) => {
-      value = v;
-    },
-  });
+function startedAtNow(rs: RunState): Record<string, unknown> {
+  const ms = Date.now();
+  if (rs.taskClock?.ms !== ms) {
+    const time = timeOf(ms);
+    Object.freeze(time.epoch);
+    rs.taskClock = { ms, time: Object.freeze(time) };
+  }
+  return rs.taskClock.time;
 }
 
 interface TaskRun {
@@ -181,8 +179,8 @@ export function runTask(
     reference: position,
     definition: task,
     input: rawInput,
+    startedAt: startedAtNow(rs),
   };
-  defineStartedAt(taskDescriptor, Date.now());
   // Object.assign rather than a spread: the workflow bundle compiles spreads to a much slower helper.
   const vars: Variables = Object.assign({}, scope);
   vars.context = rs.context;

@@ -58,6 +58,8 @@ export class ProgressLog {
    */
   private unsent: WorkflowProgressEvent[] = [];
   workflowName = '';
+  private stampMs = Number.NaN;
+  private stamp = '';
 
   constructor(
     private readonly executionId: string,
@@ -81,15 +83,29 @@ export class ProgressLog {
       eventType,
       status: fields.status ?? DEFAULT_STATUS[eventType],
       workflowName: this.workflowName,
-      timestamp: new Date().toISOString(),
+      timestamp: this.timestamp(),
     };
-    for (const key of ['taskName', 'taskPosition', 'taskKind', 'message', 'attempt', 'error', 'outputSummary'] as const) {
-      if (fields[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = fields[key];
-    }
+    if (fields.taskName !== undefined) event.taskName = fields.taskName;
+    if (fields.taskPosition !== undefined) event.taskPosition = fields.taskPosition;
+    if (fields.taskKind !== undefined) event.taskKind = fields.taskKind;
+    if (fields.message !== undefined) event.message = fields.message;
+    if (fields.attempt !== undefined) event.attempt = fields.attempt;
+    if (fields.error !== undefined) event.error = fields.error;
+    if (fields.outputSummary !== undefined) event.outputSummary = fields.outputSummary;
     this.kept.push(event);
     if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
     this.unsent.push(event);
     return event;
+  }
+
+  /** Workflow time as ISO 8601, formatted once per instant (it stands still within an activation). */
+  private timestamp(): string {
+    const ms = Date.now();
+    if (ms !== this.stampMs) {
+      this.stampMs = ms;
+      this.stamp = new Date(ms).toISOString();
+    }
+    return this.stamp;
   }
 
   /** Hands the events of this activation to the sink (called when the activation concludes). */

@@ -73,6 +73,8 @@ export interface RunState {
    * hold; outside, where one chain runs, waits are composed as Laters (later.ts).
    */
   racing: number;
+  /** `$task.startedAt` of the tasks started at this workflow time (interpreter.ts). */
+  taskClock?: { ms: number; time: Record<string, unknown> };
   /** Resume points of a continued run by position, each consumed when its list or loop is re-entered. */
   resumeCursors: Map<string, ResumeCursor>;
   /** The resumable lists and loops running now (live cursors), snapshotted by continue-as-new. */

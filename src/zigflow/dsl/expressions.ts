@@ -86,10 +86,9 @@ export class ExpressionEvaluator {
     if (typeof value === 'string') return this.evaluateString(value, input, vars, options);
     if (Array.isArray(value)) return value.map((v) => this.evaluateTemplate(v, input, vars, options));
     if (value && typeof value === 'object') {
+      const template = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        out[k] = this.evaluateTemplate(v, input, vars, options);
-      }
+      for (const k in template) out[k] = this.evaluateTemplate(template[k], input, vars, options);
       return out;
     }
     return value;

@@ -27,12 +27,17 @@ const TASK_SLOTS = ['input', 'output', 'export'] as const;
  * No pointers are built, so a document without external schemas (the common case) costs one plain walk.
  */
 export function mayHaveSchemaResources(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(mayHaveSchemaResources);
-  if (!isObject(value)) return false;
-  for (const key of Object.keys(value)) {
-    const child = value[key];
-    if (key === 'schema' && isObject(child) && child.resource !== undefined) return true;
-    if (typeof child === 'object' && child !== null && mayHaveSchemaResources(child)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (mayHaveSchemaResources(item)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const child = record[key];
+    if (typeof child !== 'object' || child === null) continue;
+    if (key === 'schema' && !Array.isArray(child) && (child as Record<string, unknown>).resource !== undefined) return true;
+    if (mayHaveSchemaResources(child)) return true;
   }
   return false;
 }
