@@ -23,6 +23,7 @@ export interface EnvironmentEntry {
 
 export interface WorkflowExecuteInput {
   executionId: string;
+  /** The document's YAML text; empty when `document` carries it already validated (the runner's starters). */
   workflowYaml: string;
   /** The workflow input: a JSON object. */
   input?: Record<string, unknown>;

@@ -125,7 +125,7 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
   // executionId empty: the workflow id is then the execution id (as for every other run).
   const executionId = input.executionId || workflowInfo().workflowId;
   const progress = new ProgressLog(executionId, resume?.lastSequence ?? 0);
-  progress.workflowName = guessName(input.workflowYaml);
+  progress.workflowName = input.document ? String((input.document.document as { name?: unknown } | undefined)?.name ?? '') : guessName(input.workflowYaml);
   const threshold = Number(input.metadata?.['runner.continueAsNewAfterEvents']);
   return {
     executionId,
@@ -153,7 +153,7 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
   };
 }
 
-/** The name for events emitted before the document is parsed (validation replaces it). */
+/** The name for events emitted before the YAML is validated (validation replaces it). */
 function guessName(yamlText: string): string {
   const m = /^document:[\s\S]*?^\s+name:\s*['"]?([^'"\s#]+)/m.exec(yamlText);
   return m ? m[1] : '';
