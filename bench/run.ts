@@ -2,9 +2,10 @@
  * The benchmark: each reference workflow as DSL YAML through the runner and as the equivalent
  * hand-written Temporal workflow, on one worker, one dev server, side by side.
  *
- *   npx ts-node --transpile-only bench/run.ts [--scale 1] [--concurrency 50] [--only pure-data,...] [--warmup N]
+ *   npx ts-node --transpile-only bench/run.ts [--scale 1] [--concurrency 50] [--only pure-data,...] [--warmup N] [--rounds N]
  *
- * `--scale` multiplies the executions measured per variant (default 1: about five minutes on 2 vCPUs).
+ * `--scale` multiplies the executions measured per variant and round (default 1: about eight minutes on 2
+ * vCPUs); `--rounds` overrides the measured rounds, in which the variants alternate.
  * Prints a table and writes bench/results/latest.json (and latest.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,9 +15,9 @@ import type { Client } from '@temporalio/client';
 import { WORKFLOW_TYPE, type WorkflowRunResult } from '../src/temporal/contract';
 import { startValidator, withValidatedDocument } from '../src/temporal/start-input';
 import { type BenchEnv, startBenchEnv } from './support/bench-env';
-import { measure, runLoad } from './support/measure';
+import { type LoadResult, measure, mergeLoads, type ResourceUsage, runLoad } from './support/measure';
 import { REFERENCE_WORKFLOWS, type ReferenceWorkflow, workflowYaml } from './support/references';
-import { type BenchResults, machine, renderTable, round, variantResult, type WorkflowResult } from './support/report';
+import { type BenchResults, machine, renderTable, round as roundTo, variantResult, type WorkflowResult } from './support/report';
 
 interface Options {
   scale: number;
@@ -24,6 +25,8 @@ interface Options {
   only?: string[];
   /** Overrides each reference workflow's warm-up count. */
   warmup?: number;
+  /** Overrides each reference workflow's number of measured rounds. */
+  rounds?: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -36,6 +39,7 @@ function parseOptions(argv: string[]): Options {
     concurrency: Number(value('--concurrency') ?? 50),
     only: value('--only')?.split(','),
     warmup: value('--warmup') === undefined ? undefined : Number(value('--warmup')),
+    rounds: value('--rounds') === undefined ? undefined : Number(value('--rounds')),
   };
 }
 
@@ -80,36 +84,63 @@ async function historyEvents(client: Client, workflowId: string): Promise<number
   return history.events?.length ?? 0;
 }
 
-async function benchVariant(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant, options: Options) {
+interface VariantBench {
+  variant: Variant;
+  run: (index: number) => Promise<{ id: string; output: unknown }>;
+  output: unknown;
+  historyEvents: number;
+  /** Each round's load with the worker's usage over it (the worker process, not this one). */
+  rounds: Array<LoadResult & ResourceUsage>;
+}
+
+/** Warm-up (the worker's first activations pay for bundle loading and JIT) and one sample for history and output. */
+async function prepareVariant(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant, options: Options): Promise<VariantBench> {
   const run = executor(env, reference, variant, `${Date.now().toString(36)}`);
-  // Warm-up: the worker's first activations pay for bundle loading and JIT.
   const warmup = options.warmup ?? reference.warmup;
   const warm = await runLoad(warmup, warmup, run);
   if (warm.failed > 0) throw new Error(`${reference.name}/${variant} warm-up failed: ${warm.firstError}`);
   const sample = await run(1_000_000);
-  const events = await historyEvents(env.client, sample.id);
+  return { variant, run, output: sample.output, historyEvents: await historyEvents(env.client, sample.id), rounds: [] };
+}
+
+async function measureRound(env: BenchEnv, reference: ReferenceWorkflow, bench: VariantBench, round: number, options: Options): Promise<void> {
   const count = Math.max(1, Math.round(reference.count * options.scale));
   await env.worker.usage({ reset: true, gc: true });
-  const load = await measure(() => runLoad(count, options.concurrency, run));
+  const load = await measure(() => runLoad(count, options.concurrency, (i) => bench.run(round * count + i)));
   const usage = await env.worker.usage();
-  if (load.failed > 0) log(`${reference.name}/${variant}: ${load.failed} failed, first: ${load.firstError}`);
+  bench.rounds.push({ ...load, ...usage });
+  if (load.failed > 0) log(`${reference.name}/${bench.variant}: ${load.failed} failed, first: ${load.firstError}`);
+  log(`${reference.name}/${bench.variant} round ${round + 1}: ${roundTo(load.throughput, 2)} wf/s, worker CPU ${roundTo(usage.cpuMs, 0)} ms`);
+}
+
+function summary(reference: ReferenceWorkflow, bench: VariantBench) {
+  const load = mergeLoads(bench.rounds);
   log(
-    `${reference.name}/${variant}: ${round(load.throughput, 2)} wf/s, p50 ${round(load.p50Ms, 1)} ms, ` +
-      `p95 ${round(load.p95Ms, 1)} ms, ${events} history events, worker CPU ${round(usage.cpuMs, 0)} ms`,
+    `${reference.name}/${bench.variant}: ${roundTo(load.throughput, 2)} wf/s, p50 ${roundTo(load.p50Ms, 1)} ms, ` +
+      `p95 ${roundTo(load.p95Ms, 1)} ms, ${bench.historyEvents} history events, worker CPU ${roundTo(load.cpuMs, 0)} ms`,
   );
-  return { result: variantResult(load, usage, events), output: sample.output };
+  return variantResult(load, load, bench.historyEvents);
 }
 
 async function benchWorkflow(env: BenchEnv, reference: ReferenceWorkflow, options: Options): Promise<WorkflowResult> {
-  const hand = await benchVariant(env, reference, 'handWritten', options);
-  const dsl = await benchVariant(env, reference, 'dsl', options);
+  const handBench = await prepareVariant(env, reference, 'handWritten', options);
+  const dslBench = await prepareVariant(env, reference, 'dsl', options);
+  const rounds = options.rounds ?? reference.rounds;
+  for (let r = 0; r < rounds; r += 1) {
+    for (const bench of r % 2 === 0 ? [handBench, dslBench] : [dslBench, handBench]) {
+      await measureRound(env, reference, bench, r, options);
+    }
+  }
+  const hand = { result: summary(reference, handBench), output: handBench.output };
+  const dsl = { result: summary(reference, dslBench), output: dslBench.output };
   return {
     name: reference.name,
+    rounds,
     dsl: dsl.result,
     handWritten: hand.result,
-    throughputRatio: round(dsl.result.throughput / hand.result.throughput, 3),
-    historyRatio: round(dsl.result.historyEvents / hand.result.historyEvents, 3),
-    cpuRatio: round(dsl.result.workerCpuMsPerExecution / hand.result.workerCpuMsPerExecution, 3),
+    throughputRatio: roundTo(dsl.result.throughput / hand.result.throughput, 3),
+    historyRatio: roundTo(dsl.result.historyEvents / hand.result.historyEvents, 3),
+    cpuRatio: roundTo(dsl.result.workerCpuMsPerExecution / hand.result.workerCpuMsPerExecution, 3),
     outputsMatch: isDeepStrictEqual(dsl.output, hand.output),
   };
 }

@@ -11,6 +11,8 @@ export interface LoadResult {
   throughput: number;
   p50Ms: number;
   p95Ms: number;
+  /** End-to-end latency of each completed execution, ascending. */
+  latencies: number[];
   firstError?: string;
 }
 
@@ -55,7 +57,27 @@ export async function runLoad(
     throughput: latencies.length / (elapsedMs / 1000),
     p50Ms: percentile(latencies, 0.5),
     p95Ms: percentile(latencies, 0.95),
+    latencies,
     firstError,
+  };
+}
+
+/** Several measured phases of one variant as one: throughput over their summed time, latencies pooled. */
+export function mergeLoads(loads: ReadonlyArray<LoadResult & ResourceUsage>): LoadResult & ResourceUsage {
+  const latencies = loads.flatMap((l) => l.latencies).sort((a, b) => a - b);
+  const elapsedMs = loads.reduce((sum, l) => sum + l.elapsedMs, 0);
+  return {
+    completed: latencies.length,
+    failed: loads.reduce((sum, l) => sum + l.failed, 0),
+    elapsedMs,
+    throughput: latencies.length / (elapsedMs / 1000),
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    latencies,
+    firstError: loads.find((l) => l.firstError !== undefined)?.firstError,
+    cpuMs: loads.reduce((sum, l) => sum + l.cpuMs, 0),
+    peakRssMb: Math.max(...loads.map((l) => l.peakRssMb)),
+    peakHeapMb: Math.max(...loads.map((l) => l.peakHeapMb)),
   };
 }
 

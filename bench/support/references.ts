@@ -9,8 +9,13 @@ export interface ReferenceWorkflow {
   name: string;
   yamlFile: string;
   handWrittenType: string;
-  /** Executions measured per variant at scale 1 (at most `--concurrency` of them in flight). */
+  /** Executions measured per variant and round at scale 1 (at most `--concurrency` of them in flight). */
   count: number;
+  /**
+   * Measured rounds; the variants alternate within each (hand-written first in odd rounds, DSL first in
+   * even ones), so drift of the shared dev server and machine falls on both alike.
+   */
+  rounds: number;
   /** Executions run before measuring (bundle load, JIT, caches). */
   warmup: number;
   dslInput(baseUrl: string): Record<string, unknown>;
@@ -25,6 +30,7 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     yamlFile: 'pure-data.yaml',
     handWrittenType: 'benchPureData',
     count: 150,
+    rounds: 4,
     warmup: 10,
     dslInput: () => ({ counter: 0, total: 0, history: [] }),
     handWrittenInput: () => ({ counter: 0, total: 0, history: [] }),
@@ -34,6 +40,7 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     yamlFile: 'http-sequence.yaml',
     handWrittenType: 'benchHttpSequence',
     count: 100,
+    rounds: 2,
     warmup: 10,
     dslInput: () => ({}),
     handWrittenInput: (baseUrl) => ({ baseUrl }),
@@ -44,6 +51,7 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     handWrittenType: 'benchForTryFork',
     // 100 sequential calls each: 50 executions, all in flight at once (about three minutes per variant on 2 vCPUs).
     count: 50,
+    rounds: 1,
     warmup: 3,
     dslInput: () => ({ items }),
     handWrittenInput: (baseUrl) => ({ baseUrl, items }),

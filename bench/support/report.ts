@@ -16,6 +16,8 @@ export interface VariantResult {
 
 export interface WorkflowResult {
   name: string;
+  /** Measured rounds (variants alternating); each variant's numbers pool all of them. */
+  rounds: number;
   dsl: VariantResult;
   handWritten: VariantResult;
   throughputRatio: number;
