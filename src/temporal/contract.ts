@@ -1,11 +1,12 @@
 /**
  * The Temporal contract of the runner, shared by workflow code (sandboxed), activities, the worker,
  * the executor and the CLI. Pure types and constants only: this file is imported inside the workflow
- * sandbox, so it imports nothing.
+ * sandbox, so it imports types only.
  *
  * A Java or Go service can start a run directly through Temporal: workflow type {@link WORKFLOW_TYPE}
  * on the runner's task queue, workflow id = execution id, one argument = {@link WorkflowExecuteInput} as JSON.
  */
+import type { ProgressBatch } from './progress-batch';
 
 /** The one workflow type the runner registers. */
 export const WORKFLOW_TYPE = 'serverlessWorkflow';
@@ -93,8 +94,11 @@ export interface WorkflowProgressEvent {
 // A type alias, not an interface: only a type literal satisfies the SDK's index-signature `Sinks` constraint.
 export type ProgressSinks = {
   progress: {
-    /** The events one activation produced, in sequence order (one sink call per activation, not per event). */
-    emitBatch(events: WorkflowProgressEvent[]): void;
+    /**
+     * The events one activation produced, in sequence order (one sink call per activation, not per event),
+     * packed as tuples (progress-batch.ts).
+     */
+    emitBatch(batch: ProgressBatch): void;
   };
 };
 

@@ -7,6 +7,7 @@ import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worke
 import type { Duration } from '@temporalio/common';
 import type { WorkflowProgressEvent } from './contract';
 import { createActivities } from './activities';
+import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
 import type { ActivityDeps } from './activities/deps';
 
 export interface RunnerWorkerOptions {
@@ -69,8 +70,8 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     sinks: {
       progress: {
         emitBatch: {
-          fn: (_info, events: WorkflowProgressEvent[]) => {
-            for (const event of events) options.onProgress(event);
+          fn: (_info, batch: ProgressBatch) => {
+            for (const event of unpackProgressBatch(batch)) options.onProgress(event);
           },
           callDuringReplay: false,
         },

@@ -19,7 +19,6 @@ import { DSL_ERROR_FAILURE_TYPE } from '../activities/types';
 import { yieldPoint } from './activities';
 import { continueAsNewNow, enterResumable, isResumableList, leaveResumable, shouldContinueAsNew } from './continue-as-new';
 import { EXECUTORS } from './executors';
-import { summarize } from './progress';
 import {
   isPromise,
   recordTask,
@@ -231,7 +230,7 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
       taskName: call.name,
       taskPosition: call.position,
       taskKind: taskKind(call.task),
-      outputSummary: summarize(output),
+      outputSummary: rs.progress.summaryOf(output),
     });
     // A nested `then: end` or a switch case's directive takes precedence over the task's own `then`.
     return { output, flow: result.flow ?? call.task.then ?? 'continue' };

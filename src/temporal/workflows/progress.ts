@@ -4,12 +4,8 @@
  * query serves. Timestamps are workflow time, so replays rebuild the identical log.
  */
 import { proxySinks } from '@temporalio/workflow';
-import type {
-  EventsPage,
-  ProgressEventType,
-  ProgressSinks,
-  WorkflowProgressEvent,
-} from '../contract';
+import type { EventsPage, ProgressEventType, ProgressSinks, WorkflowProgressEvent } from '../contract';
+import { type ProgressBatch, type ProgressTuple, unpackProgressEvent } from '../progress-batch';
 
 const { progress } = proxySinks<ProgressSinks>();
 
@@ -51,15 +47,18 @@ export function flushProgress(): void {
 }
 
 export class ProgressLog {
-  private readonly kept: WorkflowProgressEvent[] = [];
+  /** Events kept for the query, as tuples (progress-batch.ts); expanded only when the query asks. */
+  private readonly kept: ProgressTuple[] = [];
   /**
    * Events of the current activation not yet handed to the sink. One sink call per activation: the worker
    * copies the workflow info for every sink call, so a call per event costs more than the event itself.
    */
-  private unsent: WorkflowProgressEvent[] = [];
+  private unsent: ProgressTuple[] = [];
   workflowName = '';
   private stampMs = Number.NaN;
   private stamp = '';
+  private summarized: unknown = undefined;
+  private summary: string | undefined = undefined;
 
   constructor(
     private readonly executionId: string,
@@ -74,28 +73,37 @@ export class ProgressLog {
     return this.lastSequence;
   }
 
-  emit(eventType: ProgressEventType, fields: ProgressFields = {}): WorkflowProgressEvent {
+  emit(eventType: ProgressEventType, fields: ProgressFields = {}): void {
     this.lastSequence += 1;
-    const event: WorkflowProgressEvent = {
-      executionId: this.executionId,
-      eventId: `${this.executionId}:${this.lastSequence}`,
-      sequence: this.lastSequence,
+    const tuple: ProgressTuple = [
+      this.lastSequence,
       eventType,
-      status: fields.status ?? DEFAULT_STATUS[eventType],
-      workflowName: this.workflowName,
-      timestamp: this.timestamp(),
-    };
-    if (fields.taskName !== undefined) event.taskName = fields.taskName;
-    if (fields.taskPosition !== undefined) event.taskPosition = fields.taskPosition;
-    if (fields.taskKind !== undefined) event.taskKind = fields.taskKind;
-    if (fields.message !== undefined) event.message = fields.message;
-    if (fields.attempt !== undefined) event.attempt = fields.attempt;
-    if (fields.error !== undefined) event.error = fields.error;
-    if (fields.outputSummary !== undefined) event.outputSummary = fields.outputSummary;
-    this.kept.push(event);
+      fields.status ?? DEFAULT_STATUS[eventType],
+      this.timestamp(),
+      this.workflowName,
+      fields.taskName,
+      fields.taskPosition,
+      fields.taskKind,
+      fields.message,
+      fields.attempt,
+      fields.error,
+      fields.outputSummary,
+    ];
+    this.kept.push(tuple);
     if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
-    this.unsent.push(event);
-    return event;
+    this.unsent.push(tuple);
+  }
+
+  /**
+   * {@link summarize}, remembering the last value: a task whose output is the object it received (a
+   * `switch`, a `set` of a bare `${ . }`) repeats the summary before it instead of serializing again.
+   * Outputs are never changed in place, so the same object has the same summary.
+   */
+  summaryOf(value: unknown): string | undefined {
+    if (value === this.summarized && typeof value === 'object' && value !== null) return this.summary;
+    this.summarized = value;
+    this.summary = summarize(value);
+    return this.summary;
   }
 
   /** Workflow time as ISO 8601, formatted once per instant (it stands still within an activation). */
@@ -111,7 +119,7 @@ export class ProgressLog {
   /** Hands the events of this activation to the sink (called when the activation concludes). */
   flush(): void {
     if (this.unsent.length === 0) return;
-    const batch = this.unsent;
+    const batch: ProgressBatch = { executionId: this.executionId, events: this.unsent };
     this.unsent = [];
     progress.emitBatch(batch);
   }
@@ -119,11 +127,11 @@ export class ProgressLog {
   page(query: { fromSequence?: number; limit?: number } = {}): EventsPage {
     const from = query.fromSequence ?? 1;
     const limit = Math.max(1, Math.min(query.limit ?? MAX_PAGE, MAX_PAGE));
-    const matching = this.kept.filter((e) => e.sequence >= from);
-    const events = matching.slice(0, limit);
+    const matching = this.kept.filter((t) => t[0] >= from);
+    const events = matching.slice(0, limit).map((t) => unpackProgressEvent(this.executionId, t));
     return {
       events,
-      firstSequence: this.kept.length > 0 ? this.kept[0].sequence : this.lastSequence + 1,
+      firstSequence: this.kept.length > 0 ? this.kept[0][0] : this.lastSequence + 1,
       lastSequence: this.lastSequence,
       hasMore: matching.length > events.length,
     };
