@@ -44,6 +44,25 @@ function constantOf(fn: Fn): unknown {
 
 export const identity: Fn = (input, path, _env, emit) => emit(input, path);
 
+/**
+ * Straight-line evaluation of an expression that has exactly one output and needs no path (`.a.b`,
+ * `.n + 1`, `"\(.x)-y"`, `$v.k == 2`): Program.evaluate calls it instead of threading continuations, which
+ * for such expressions cost more than the work itself. Attached only where every part has one, so it
+ * computes what the continuation form emits, raises the same errors and charges the same budget.
+ */
+export type Direct = (input: unknown, env: Env) => unknown;
+
+export function directOf(fn: Fn): Direct | undefined {
+  return (fn as Fn & { direct?: Direct }).direct;
+}
+
+function withDirect(fn: Fn, direct: Direct | undefined): Fn {
+  if (direct) (fn as Fn & { direct?: Direct }).direct = direct;
+  return fn;
+}
+
+withDirect(identity, (input) => input);
+
 /** True for JqErrors that `try`, `?` and `//` may swallow (not budget or halt). */
 export function isCatchable(e: unknown): e is JqError {
   return e instanceof JqError && e.code !== 'budget' && e.code !== 'halt';
@@ -68,7 +87,7 @@ export function compileNode(node: Node, scope: Scope): Fn {
       const value = node.value;
       const fn: Fn & { constant?: { value: unknown } } = (_i, p, _e, emit) => emit(value, p === null ? null : INVALID_PATH);
       fn.constant = { value };
-      return fn;
+      return withDirect(fn, () => value);
     }
     case 'string': return compileString(node.parts, node.format, scope);
     case 'format': {
@@ -87,7 +106,9 @@ export function compileNode(node: Node, scope: Scope): Fn {
     case 'pipe': {
       const l = compileNode(node.left, scope);
       const r = compileNode(node.right, scope);
-      return (i, p, e, emit) => l(i, p, e, (v, vp) => r(v, vp, e, emit));
+      const ld = directOf(l);
+      const rd = directOf(r);
+      return withDirect((i, p, e, emit) => l(i, p, e, (v, vp) => r(v, vp, e, emit)), ld && rd && ((i, e) => rd(ld(i, e), e)));
     }
     case 'comma': {
       const l = compileNode(node.left, scope);
@@ -99,7 +120,8 @@ export function compileNode(node: Node, scope: Scope): Fn {
     }
     case 'neg': {
       const o = compileNode(node.operand, scope);
-      return (i, p, e, emit) => o(i, null, e, (v) => emit(negate(v), p === null ? null : INVALID_PATH));
+      const od = directOf(o);
+      return withDirect((i, p, e, emit) => o(i, null, e, (v) => emit(negate(v), p === null ? null : INVALID_PATH)), od && ((i, e) => negate(od(i, e))));
     }
     case 'binary': return compileBinary(node.op, compileNode(node.left, scope), compileNode(node.right, scope));
     case 'and':
@@ -182,16 +204,19 @@ function compileIndex(targetNode: Node, keyNode: Node, scope: Scope, opt: boolea
   if (keyNode.kind === 'literal') {
     const k = keyNode.value;
     if (targetNode.kind === 'identity') {
-      return (i, p, _e, emit) => {
+      const fn: Fn = (i, p, _e, emit) => {
         const np = p === null ? null : extendPath(p, k, i);
         emit(index(i, k), np);
       };
+      return withDirect(fn, (i) => index(i, k));
     }
-    return (i, p, e, emit) =>
+    const td = directOf(target);
+    const fn: Fn = (i, p, e, emit) =>
       target(i, p, e, (v, vp) => {
         const np = vp === null ? null : extendPath(vp, k, v);
         emit(index(v, k), np);
       });
+    return withDirect(fn, td && ((i, e) => index(td(i, e), k)));
   }
   const key = compileNode(keyNode, scope);
   return (i, p, e, emit) =>
@@ -258,26 +283,42 @@ function costedOp(op: string, lv: unknown, rv: unknown, ctx: Ctx): unknown {
 function compileBinary(op: string, l: Fn, r: Fn): Fn {
   const lc = constantOf(l);
   const rc = constantOf(r);
+  const ld = directOf(l);
+  const rd = directOf(r);
   // constant operands (`. + 1`, `.a == "x"`) skip a generator level: fewer frames per jq-level recursion
   if (rc !== NOT_CONSTANT) {
     const rv = rc;
-    return (i, p, e, emit) => l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
+    const fn: Fn = (i, p, e, emit) => l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
+    return withDirect(fn, ld && ((i, e) => costedOp(op, ld(i, e), rv, e.ctx)));
   }
   if (lc !== NOT_CONSTANT) {
     const lv = lc;
-    return (i, p, e, emit) => r(i, null, e, (rv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
+    const fn: Fn = (i, p, e, emit) => r(i, null, e, (rv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
+    return withDirect(fn, rd && ((i, e) => costedOp(op, lv, rd(i, e), e.ctx)));
   }
-  return (i, p, e, emit) =>
+  const fn: Fn = (i, p, e, emit) =>
     r(i, null, e, (rv) => l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH)));
+  // the right operand first, as the continuation form evaluates it (which error surfaces first)
+  return withDirect(fn, ld && rd && ((i, e) => {
+    const rv = rd(i, e);
+    return costedOp(op, ld(i, e), rv, e.ctx);
+  }));
 }
 
 function compileLogic(kind: 'and' | 'or', l: Fn, r: Fn): Fn {
-  return valueOnly((i, _p, e, emit) =>
+  const ld = directOf(l);
+  const rd = directOf(r);
+  const fn = valueOnly((i, _p, e, emit) =>
     l(i, null, e, (lv) => {
       const lt = isTruthy(lv);
       if (kind === 'and' ? !lt : lt) return emit(lt, null);
       r(i, null, e, (rv) => emit(isTruthy(rv), null));
     }));
+  return withDirect(fn, ld && rd && ((i, e) => {
+    const lt = isTruthy(ld(i, e));
+    if (kind === 'and' ? !lt : lt) return lt;
+    return isTruthy(rd(i, e));
+  }));
 }
 
 /** `a // b`: the truthy outputs of a, else the outputs of b. In jq 1.8 errors raised by a propagate. */
@@ -392,7 +433,7 @@ function compileVar(name: string, scope: Scope): Fn {
   }
   if (name === '__prog_args' && !hasVar(scope, name)) return valueOnly((_i, _p, _e, emit) => emit([], null));
   if (!hasVar(scope, name)) scope.free.add(name);
-  return (_i, p, e, emit) => emit(lookupVar(e, name), p === null ? null : INVALID_PATH);
+  return withDirect((_i, p, e, emit) => emit(lookupVar(e, name), p === null ? null : INVALID_PATH), (_i, e) => lookupVar(e, name));
 }
 
 function compileString(parts: readonly (string | Node)[], format: string | null, scope: Scope): Fn {
@@ -411,7 +452,17 @@ function compileString(parts: readonly (string | Node)[], format: string | null,
       build(i, e, idx - 1, acc, emit);
     });
   };
-  return valueOnly((i, _p, e, emit) => build(i, e, fns.length - 1, new Array<string>(fns.length), emit));
+  const fn = valueOnly((i, _p, e, emit) => build(i, e, fns.length - 1, new Array<string>(fns.length), emit));
+  const directs = fns.map((f) => (typeof f === 'string' ? f : directOf(f)));
+  if (directs.some((d) => d === undefined)) return fn;
+  return withDirect(fn, (i, e) => {
+    const acc = new Array<string>(directs.length);
+    for (let idx = directs.length - 1; idx >= 0; idx--) {
+      const d = directs[idx] as string | Direct;
+      acc[idx] = typeof d === 'string' ? d : formatString(fmt, d(i, e));
+    }
+    return checkString(acc.join(''), e.ctx);
+  });
 }
 
 function compileDef(def: FuncDef, rest: Node, scope: Scope): Fn {

@@ -2,7 +2,7 @@
  * The jq engine: a deterministic jq 1.7/1.8 implementation that runs inside sandboxed workflow code.
  * This file is the one public entry point.
  */
-import { compileNode } from './compiler';
+import { compileNode, directOf, type Direct } from './compiler';
 import { JqError, withStack } from './errors';
 import { builtinRegistry } from './globals';
 import { parse } from './parser';
@@ -41,14 +41,20 @@ const CACHE_LIMIT = 1000;
 const cache = new Map<string, CompiledProgram>();
 
 class CompiledProgram implements Program {
+  /** Set for single-output, straight-line programs (compiler.ts `Direct`): no continuations to thread. */
+  private readonly direct: Direct | undefined;
+
   constructor(
     readonly text: string,
     private readonly fn: Fn,
     private readonly freeVars: readonly string[],
     readonly hostDependencies: readonly string[],
-  ) {}
+  ) {
+    this.direct = directOf(fn);
+  }
 
   evaluate(input: unknown, options: EvalOptions = {}): unknown[] {
+    if (this.direct) return [runDirect(this.direct, input, this.env(makeCtx(options), options))];
     const out: unknown[] = [];
     const ctx = makeCtx(options);
     const max = ctx.budget.maxOutputs;
@@ -71,6 +77,7 @@ class CompiledProgram implements Program {
   }
 
   first(input: unknown, options: EvalOptions = {}): unknown {
+    if (this.direct) return runDirect(this.direct, input, this.env(makeCtx(options), options));
     let result: unknown = undefined;
     let got = false;
     const stop = new BreakSignal({});
@@ -118,6 +125,14 @@ function run(fn: Fn, input: unknown, env: Env, emit: (v: unknown) => void, stop?
   } catch (e) {
     if (stop !== undefined && unwrap(e) === stop) throw stop;
     throw withStack(normalizeError(e, env.ctx), run);
+  }
+}
+
+function runDirect(direct: Direct, input: unknown, env: Env): unknown {
+  try {
+    return direct(input, env);
+  } catch (e) {
+    throw withStack(normalizeError(e, env.ctx), runDirect);
   }
 }
 
