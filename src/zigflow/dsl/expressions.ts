@@ -36,24 +36,45 @@ export function referencesSecrets(text: string): boolean {
   return SECRETS.test(text);
 }
 
+/**
+ * `${ }` strings → their jq text (null for a literal), shared by all runs: a pure function of the string,
+ * so sharing it cannot make one run see another's data. Bounded (cleared when full).
+ */
+const STRICT_TEXTS = new Map<string, string | null>();
+const STRICT_TEXTS_LIMIT = 10_000;
+
 /** The jq text of a `${ }` string, or undefined when the string is a literal. */
 export function strictExpressionText(value: string): string | undefined {
-  const m = STRICT.exec(value);
-  return m ? m[1] : undefined;
+  let text = STRICT_TEXTS.get(value);
+  if (text === undefined) {
+    text = STRICT.exec(value)?.[1] ?? null;
+    if (STRICT_TEXTS.size >= STRICT_TEXTS_LIMIT) STRICT_TEXTS.clear();
+    STRICT_TEXTS.set(value, text);
+  }
+  return text ?? undefined;
+}
+
+/** An expression text as this evaluator has seen it: compiled on first evaluation. */
+interface CompiledExpression {
+  readsSecrets: boolean;
+  program: Program | undefined;
 }
 
 export class ExpressionEvaluator {
-  private readonly cache = new Map<string, Program>();
+  private readonly cache = new Map<string, CompiledExpression>();
   readonly mode: EvaluationMode;
+  /** Reused for every evaluation (evaluations never nest): only `variables` changes. */
+  private readonly evalOptions: { variables: Variables; now: () => number; env: Record<string, string> };
 
-  constructor(private readonly options: EvaluatorOptions) {
+  constructor(options: EvaluatorOptions) {
     this.mode = options.mode ?? 'strict';
+    this.evalOptions = { variables: {}, now: options.now, env: options.env ?? {} };
   }
 
   /** Whether a value is a runtime expression in this mode (as opposed to a literal). */
   isExpression(value: unknown): value is string {
     if (typeof value !== 'string') return false;
-    if (STRICT.test(value)) return true;
+    if (strictExpressionText(value) !== undefined) return true;
     return this.mode === 'loose' && value.includes('${');
   }
 
@@ -100,9 +121,9 @@ export class ExpressionEvaluator {
     vars: Variables,
     options: { instance?: string; deferSecrets?: boolean },
   ): unknown {
-    if (!this.isExpression(value)) return value;
-    if (options.deferSecrets && referencesSecrets(value)) return { $deferredExpression: value };
     const text = strictExpressionText(value);
+    if (text === undefined && !(this.mode === 'loose' && value.includes('${'))) return value;
+    if (options.deferSecrets && referencesSecrets(value)) return { $deferredExpression: value };
     if (text !== undefined) return this.run(text, input, vars, options.instance);
     // Loose mode: interpolate each `${ }` fragment into the surrounding string.
     return value.replace(/\$\{([^}]*)\}/g, (_m, expr: string) => {
@@ -113,17 +134,20 @@ export class ExpressionEvaluator {
 
   /** Evaluates jq text; the first output (or null when there is none). */
   run(text: string, input: unknown, vars: Variables, instance?: string): unknown {
-    if (referencesSecrets(text) && !('secrets' in vars)) {
-      throw new WorkflowFault(
-        dslError('expression', '$secrets can only be read by tasks that call out (call, run, emit)', { instance }),
-      );
-    }
     try {
-      const results = this.program(text).evaluate(input, {
-        variables: vars,
-        now: this.options.now,
-        env: this.options.env ?? {},
-      });
+      let compiled = this.cache.get(text);
+      if (!compiled) {
+        compiled = { readsSecrets: referencesSecrets(text), program: undefined };
+        this.cache.set(text, compiled);
+      }
+      if (compiled.readsSecrets && !('secrets' in vars)) {
+        throw new WorkflowFault(
+          dslError('expression', '$secrets can only be read by tasks that call out (call, run, emit)', { instance }),
+        );
+      }
+      compiled.program ??= compile(text);
+      this.evalOptions.variables = vars;
+      const results = compiled.program.evaluate(input, this.evalOptions);
       return results.length > 0 ? results[0] : null;
     } catch (e) {
       if (e instanceof WorkflowFault) throw e;
@@ -133,12 +157,4 @@ export class ExpressionEvaluator {
     }
   }
 
-  private program(text: string): Program {
-    let p = this.cache.get(text);
-    if (!p) {
-      p = compile(text);
-      this.cache.set(text, p);
-    }
-    return p;
-  }
 }
