@@ -30,7 +30,8 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     yamlFile: 'pure-data.yaml',
     handWrittenType: 'benchPureData',
     count: 150,
-    rounds: 4,
+    // Short runs (about 3 s per round): more rounds average out the machine's moment-to-moment noise.
+    rounds: 8,
     warmup: 10,
     dslInput: () => ({ counter: 0, total: 0, history: [] }),
     handWrittenInput: () => ({ counter: 0, total: 0, history: [] }),
