@@ -123,6 +123,11 @@ export function isPromise<T>(value: MaybePromise<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
+/** A composite task's result from its list's: a nested `then: end` ends the workflow. */
+export function listTaskResult(result: ListResult): TaskResult {
+  return { output: result.output, flow: result.ended ? 'end' : undefined };
+}
+
 /** `f` applied to a value now, or when it arrives. */
 export function andThen<T, R>(value: MaybePromise<T>, f: (v: T) => R | PromiseLike<R>): MaybePromise<R> {
   return isPromise(value) ? value.then(f) : f(value);

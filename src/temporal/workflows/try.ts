@@ -11,7 +11,7 @@ import { taskList, type NamedTask } from '../../zigflow/dsl/tasks';
 import { Later } from './later';
 import { matchesErrorFilter, resolveRetryPolicy, retryAllowed, retryDelayMs, type RetryPolicy } from './retry';
 import { withTimeout } from './timeout';
-import { andThen, isPromise, taskVariables, type ListResult, type MaybePromise, type TaskCall, type TaskResult } from './state';
+import { andThen, isPromise, listTaskResult, taskVariables, type ListResult, type MaybePromise, type TaskCall, type TaskResult } from './state';
 
 interface CatchDefinition {
   errors?: { with?: Record<string, unknown> };
@@ -49,10 +49,6 @@ function attempt(call: TaskCall, p: TryPlan): MaybePromise<ListResult> {
   const run = () => runner.runList(rs, p.list, `${position}/try`, call.input, call.scope);
   const ms = p.retry?.maxAttemptDurationMs;
   return ms === undefined ? run() : withTimeout(rs, ms, `attempt of ${call.name}`, position, async () => run());
-}
-
-function toTaskResult(result: ListResult): TaskResult {
-  return { output: result.output, flow: result.ended ? 'end' : undefined };
 }
 
 /** What follows a failed attempt: another attempt after `delay` ms, or the `catch.do` handler; rethrows otherwise. */
@@ -96,7 +92,7 @@ function runTryInline(call: TaskCall): MaybePromise<TaskResult> {
     } catch (e) {
       return recover(e, attemptNo);
     }
-    return isPromise(result) ? result.then(toTaskResult, (e: unknown) => recover(e, attemptNo)) : toTaskResult(result);
+    return isPromise(result) ? result.then(listTaskResult, (e: unknown) => recover(e, attemptNo)) : listTaskResult(result);
   };
   return tryFrom(1);
 }
@@ -110,7 +106,7 @@ async function runTryAsync(call: TaskCall): Promise<TaskResult> {
       const result = await withTimeout(rs, p.retry?.maxAttemptDurationMs, `attempt of ${call.name}`, position, async () =>
         runner.runList(rs, p.list, `${position}/try`, call.input, call.scope),
       );
-      return toTaskResult(result);
+      return listTaskResult(result);
     } catch (e) {
       const next = afterFailure(call, p, e, attemptNo);
       if ('scope' in next) return runHandler(call, p.handler, next.scope);
@@ -136,10 +132,10 @@ function caught(call: TaskCall, handler: CatchDefinition, error: WorkflowErrorDa
 async function runHandler(call: TaskCall, handler: CatchDefinition, scope: Record<string, unknown>): Promise<TaskResult> {
   if (handler.do === undefined) return { output: call.input };
   const result = await call.runner.runList(call.rs, taskList(handler.do), `${call.position}/catch/do`, call.input, scope);
-  return toTaskResult(result);
+  return listTaskResult(result);
 }
 
 function runHandlerInline(call: TaskCall, handler: CatchDefinition, scope: Record<string, unknown>): MaybePromise<TaskResult> {
   if (handler.do === undefined) return { output: call.input };
-  return andThen(call.runner.runList(call.rs, taskList(handler.do), `${call.position}/catch/do`, call.input, scope), toTaskResult);
+  return andThen(call.runner.runList(call.rs, taskList(handler.do), `${call.position}/catch/do`, call.input, scope), listTaskResult);
 }
