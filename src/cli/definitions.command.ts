@@ -25,6 +25,8 @@ import { formatProblem } from './validate.command';
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Bound of one registry call: the worker was seen polling, so an answer takes milliseconds. */
 const CALL_TIMEOUT_MS = 30_000;
+/** How long a missing runner (no poller on the task queue) is waited for before the command gives up. */
+const RUNNER_WAIT_MS = 5_000;
 
 interface Settings {
   address: string;
@@ -129,20 +131,27 @@ async function connect(settings: Settings): Promise<Connection> {
   }
 }
 
-/** The registry's updates and queries are answered by the runner's worker: without one they would hang. */
+/**
+ * The registry's updates and queries are answered by the runner's worker: without one they would hang. A
+ * runner that has just started may not have polled yet, so its absence is confirmed for a few seconds.
+ */
 async function requireRunner(connection: Connection, settings: Settings): Promise<void> {
-  const { pollers } = await connection.workflowService.describeTaskQueue({
-    namespace: settings.namespace,
-    taskQueue: { name: settings.taskQueue },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  if (!pollers || pollers.length === 0) {
-    throw new CliError(
-      `no runner polls task queue ${settings.taskQueue} (namespace ${settings.namespace}) at ${settings.address}: ` +
-        'start `workflow-runner serve` with the same TEMPORAL_TASK_QUEUE (its worker runs the definition registry)',
-      EXIT.ENVIRONMENT,
-    );
+  const deadline = Date.now() + RUNNER_WAIT_MS;
+  for (;;) {
+    const { pollers } = await connection.workflowService.describeTaskQueue({
+      namespace: settings.namespace,
+      taskQueue: { name: settings.taskQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    if (pollers && pollers.length > 0) return;
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  throw new CliError(
+    `no runner polls task queue ${settings.taskQueue} (namespace ${settings.namespace}) at ${settings.address}: ` +
+      'start `workflow-runner serve` with the same TEMPORAL_TASK_QUEUE (its worker runs the definition registry)',
+    EXIT.ENVIRONMENT,
+  );
 }
 
 function catalogOf(client: Client, settings: Settings): DefinitionCatalog {
