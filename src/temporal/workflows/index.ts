@@ -196,16 +196,19 @@ function executeInline(rs: RunState, input: WorkflowExecuteInput, resume?: Resum
 function workflowInput(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): unknown {
   if (!resume) {
     const raw = input.input ?? {};
-    const vars = { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null, context: rs.context, input: raw };
-    rs.workflowInput = transformInput(rs.evaluator, rs.document.input, raw, vars, '');
+    rs.workflowInput = transformInput(rs.evaluator, rs.document.input, raw, workflowVariables(rs, raw), '');
   }
   return rs.workflowInput;
 }
 
 function workflowOutput(rs: RunState, result: ListResult): unknown {
   rs.currentTask = undefined;
-  const vars = { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null, context: rs.context, input: rs.workflowInput };
-  return transformOutput(rs.evaluator, rs.document.output, result.output, vars, '');
+  return transformOutput(rs.evaluator, rs.document.output, result.output, workflowVariables(rs, rs.workflowInput), '');
+}
+
+/** Runtime arguments of the workflow-level `input.from` and `output.as` (no task is running). */
+function workflowVariables(rs: RunState, input: unknown): Record<string, unknown> {
+  return { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null, context: rs.context, input };
 }
 
 function registerHandlers(rs: RunState): void {
