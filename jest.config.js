@@ -4,7 +4,11 @@
  * The summary reporter prints the plain "tests: N passed, M failed" closing line CI reads.
  */
 const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
-const common = { transform: { '^.+\\.ts$': tsJest }, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = {
+  transform: { '^.+\\.ts$': tsJest },
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',

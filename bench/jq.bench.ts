@@ -27,7 +27,10 @@ const CASES: Case[] = [
   { name: 'string interpolation', program: '"Order \\(.order.id) for \\(.order.customer.name): \\(.order.total)"' },
   { name: 'map(select(...)) over 100', program: '.items | map(select(.status == "active" and .price > 10))' },
   { name: 'sort_by over 100', program: '.items | sort_by(.price)' },
-  { name: 'group_by over 100', program: '.items | group_by(.owner.region) | map({region: .[0].owner.region, n: length})' },
+  {
+    name: 'group_by over 100',
+    program: '.items | group_by(.owner.region) | map({region: .[0].owner.region, n: length})',
+  },
   { name: 'reduce over 100', program: 'reduce .items[] as $i (0; . + $i.price)' },
 ];
 
@@ -46,7 +49,9 @@ function measure(run: (value: unknown) => unknown, minMs: number): number {
 }
 
 async function main(): Promise<void> {
-  const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<{ default: { compile(p: string): (v: unknown) => Iterable<unknown> } }>;
+  const importEsm = new Function('s', 'return import(s)') as (
+    s: string,
+  ) => Promise<{ default: { compile(p: string): (v: unknown) => Iterable<unknown> } }>;
   const jqjs = (await importEsm('@michaelhomer/jqjs')).default;
   const wasm = await loadJq();
   const engines: Record<string, Runner> = {
@@ -75,9 +80,16 @@ async function main(): Promise<void> {
   }
   const names = Object.keys(engines);
   console.log(['case'.padEnd(30), ...names.map((n) => n.padStart(12))].join(' '));
-  CASES.forEach((c, k) => console.log([c.name.padEnd(30), ...names.map((n) => Math.round(results[n][k]).toString().padStart(12))].join(' ')));
-  const geo = (xs: number[]): number => Math.exp(xs.filter((x) => x > 0).reduce((a, x) => a + Math.log(x), 0) / xs.filter((x) => x > 0).length);
-  console.log(['geomean (evals/s)'.padEnd(30), ...names.map((n) => Math.round(geo(results[n])).toString().padStart(12))].join(' '));
+  CASES.forEach((c, k) =>
+    console.log([c.name.padEnd(30), ...names.map((n) => Math.round(results[n][k]).toString().padStart(12))].join(' ')),
+  );
+  const geo = (xs: number[]): number =>
+    Math.exp(xs.filter((x) => x > 0).reduce((a, x) => a + Math.log(x), 0) / xs.filter((x) => x > 0).length);
+  console.log(
+    ['geomean (evals/s)'.padEnd(30), ...names.map((n) => Math.round(geo(results[n])).toString().padStart(12))].join(
+      ' ',
+    ),
+  );
   const ratio = (a: string, b: string): number => geo(results[a].map((x, k) => x / results[b][k]));
   console.log(`geomean ratio src/jq / jqjs:    ${ratio('src/jq', 'jqjs').toFixed(2)}x`);
   console.log(`geomean ratio src/jq / jq-wasm: ${ratio('src/jq', 'jq-wasm').toFixed(1)}x`);

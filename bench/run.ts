@@ -17,7 +17,14 @@ import { startValidator, withValidatedDocument } from '../src/temporal/start-inp
 import { type BenchEnv, startBenchEnv } from './support/bench-env';
 import { type LoadResult, measure, mergeLoads, type ResourceUsage, runLoad } from './support/measure';
 import { REFERENCE_WORKFLOWS, type ReferenceWorkflow, workflowYaml } from './support/references';
-import { type BenchResults, machine, renderTable, round as roundTo, variantResult, type WorkflowResult } from './support/report';
+import {
+  type BenchResults,
+  machine,
+  renderTable,
+  round as roundTo,
+  variantResult,
+  type WorkflowResult,
+} from './support/report';
 
 interface Options {
   scale: number;
@@ -94,7 +101,12 @@ interface VariantBench {
 }
 
 /** Warm-up (the worker's first activations pay for bundle loading and JIT) and one sample for history and output. */
-async function prepareVariant(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant, options: Options): Promise<VariantBench> {
+async function prepareVariant(
+  env: BenchEnv,
+  reference: ReferenceWorkflow,
+  variant: Variant,
+  options: Options,
+): Promise<VariantBench> {
   const run = executor(env, reference, variant, `${Date.now().toString(36)}`);
   const warmup = options.warmup ?? reference.warmup;
   const warm = await runLoad(warmup, warmup, run);
@@ -103,14 +115,22 @@ async function prepareVariant(env: BenchEnv, reference: ReferenceWorkflow, varia
   return { variant, run, output: sample.output, historyEvents: await historyEvents(env.client, sample.id), rounds: [] };
 }
 
-async function measureRound(env: BenchEnv, reference: ReferenceWorkflow, bench: VariantBench, round: number, options: Options): Promise<void> {
+async function measureRound(
+  env: BenchEnv,
+  reference: ReferenceWorkflow,
+  bench: VariantBench,
+  round: number,
+  options: Options,
+): Promise<void> {
   const count = Math.max(1, Math.round(reference.count * options.scale));
   await env.worker.usage({ reset: true, gc: true });
   const load = await measure(() => runLoad(count, options.concurrency, (i) => bench.run(round * count + i)));
   const usage = await env.worker.usage();
   bench.rounds.push({ ...load, ...usage });
   if (load.failed > 0) log(`${reference.name}/${bench.variant}: ${load.failed} failed, first: ${load.firstError}`);
-  log(`${reference.name}/${bench.variant} round ${round + 1}: ${roundTo(load.throughput, 2)} wf/s, worker CPU ${roundTo(usage.cpuMs, 0)} ms`);
+  log(
+    `${reference.name}/${bench.variant} round ${round + 1}: ${roundTo(load.throughput, 2)} wf/s, worker CPU ${roundTo(usage.cpuMs, 0)} ms`,
+  );
 }
 
 function summary(reference: ReferenceWorkflow, bench: VariantBench) {

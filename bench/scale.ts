@@ -22,7 +22,8 @@ function option(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-const header = (name: string) => `document:\n  dsl: '1.0.0'\n  namespace: bench\n  name: ${name}\n  version: '1.0.0'\ndo:\n`;
+const header = (name: string) =>
+  `document:\n  dsl: '1.0.0'\n  namespace: bench\n  name: ${name}\n  version: '1.0.0'\ndo:\n`;
 
 /** Holds each run open for a second (a durable timer), so all executions of a round are in flight together. */
 const concurrentYaml = (baseUrl: string) =>
@@ -53,7 +54,11 @@ async function execute(
 ): Promise<WorkflowRunResult> {
   const arg: WorkflowExecuteInput = { executionId: id, workflowYaml: yaml, input, metadata };
   try {
-    return (await client.workflow.execute(WORKFLOW_TYPE, { taskQueue: env.taskQueue, workflowId: id, args: [arg] })) as WorkflowRunResult;
+    return (await client.workflow.execute(WORKFLOW_TYPE, {
+      taskQueue: env.taskQueue,
+      workflowId: id,
+      args: [arg],
+    })) as WorkflowRunResult;
   } catch (e) {
     if (e instanceof WorkflowFailedError && e.cause && 'details' in e.cause) {
       const details = (e.cause as { details?: unknown[] }).details;
@@ -69,13 +74,22 @@ async function concurrentRounds(env: BenchEnv, rounds: number, concurrent: numbe
   for (let r = 0; r <= rounds; r++) {
     const started = performance.now();
     const results = await Promise.all(
-      Array.from({ length: concurrent }, (_, i) => execute(env.client, env, `scale-c-${Date.now()}-${r}-${i}`, yaml, { n: i })),
+      Array.from({ length: concurrent }, (_, i) =>
+        execute(env.client, env, `scale-c-${Date.now()}-${r}-${i}`, yaml, { n: i }),
+      ),
     );
     const bad = results.filter((x) => x.status !== 'completed').length;
     const seconds = (performance.now() - started) / 1000;
     const usage = await env.worker.usage({ gc: true });
-    samples.push({ round: r, seconds: round(seconds, 1), heapMb: round(usage.heapMb, 1), rssMb: round(usage.rssMb, 1) });
-    log(`round ${r}${r === 0 ? ' (warm-up)' : ''}: ${concurrent} executions in ${round(seconds, 1)} s, ${bad} not completed, worker heap ${round(usage.heapMb, 1)} MB, RSS ${round(usage.rssMb, 1)} MB`);
+    samples.push({
+      round: r,
+      seconds: round(seconds, 1),
+      heapMb: round(usage.heapMb, 1),
+      rssMb: round(usage.rssMb, 1),
+    });
+    log(
+      `round ${r}${r === 0 ? ' (warm-up)' : ''}: ${concurrent} executions in ${round(seconds, 1)} s, ${bad} not completed, worker heap ${round(usage.heapMb, 1)} MB, RSS ${round(usage.rssMb, 1)} MB`,
+    );
   }
   const measured = samples.slice(1);
   const first = measured[0];
@@ -83,7 +97,9 @@ async function concurrentRounds(env: BenchEnv, rounds: number, concurrent: numbe
   // Flat: the heap after the last round within 20% (or 20 MB) of the heap after the first measured round.
   const flat = last.heapMb <= Math.max(first.heapMb * 1.2, first.heapMb + 20);
   process.stdout.write(`\n1,000 concurrent executions (${rounds} rounds after warm-up)\n`);
-  process.stdout.write(`${JSON.stringify(samples)}\nworker heap after warm-up: ${first.heapMb} MB -> ${last.heapMb} MB: ${flat ? 'FLAT' : 'GROWING'}\n`);
+  process.stdout.write(
+    `${JSON.stringify(samples)}\nworker heap after warm-up: ${first.heapMb} MB -> ${last.heapMb} MB: ${flat ? 'FLAT' : 'GROWING'}\n`,
+  );
 }
 
 async function bigLoop(env: BenchEnv, items: number, canAfterEvents: number): Promise<void> {
@@ -130,7 +146,10 @@ async function bigOutput(env: BenchEnv): Promise<void> {
     process.stdout.write(`\n1 MB task output: STUCK after ${seconds} s\n`);
     return;
   }
-  const summary = outcome.status === 'completed' ? `passed on, output ${JSON.stringify(outcome.output)}` : `refused: ${JSON.stringify(outcome.error)}`;
+  const summary =
+    outcome.status === 'completed'
+      ? `passed on, output ${JSON.stringify(outcome.output)}`
+      : `refused: ${JSON.stringify(outcome.error)}`;
   process.stdout.write(`\n1 MB task output: ${outcome.status} in ${seconds} s, ${summary}\n`);
 }
 
@@ -141,7 +160,9 @@ async function main(): Promise<void> {
     void env.close().finally(() => process.exit(130));
   });
   try {
-    const parts = (process.argv.includes('--parts') ? process.argv[process.argv.indexOf('--parts') + 1] : 'concurrent,loop,output').split(',');
+    const parts = (
+      process.argv.includes('--parts') ? process.argv[process.argv.indexOf('--parts') + 1] : 'concurrent,loop,output'
+    ).split(',');
     if (parts.includes('concurrent')) {
       log('concurrent rounds');
       await concurrentRounds(env, option('--rounds', 4), option('--concurrent', 1000));

@@ -3,7 +3,11 @@
  * as the interpreter gives it, but the request is built directly in code.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import { DSL_ERROR_FAILURE_TYPE, type HttpCallRequest, type RunnerActivities } from '../../src/temporal/activities/types';
+import {
+  DSL_ERROR_FAILURE_TYPE,
+  type HttpCallRequest,
+  type RunnerActivities,
+} from '../../src/temporal/activities/types';
 
 // The interpreter's activity options (src/temporal/workflows/activities.ts): an HTTP error status is a
 // non-retryable DSL error at the Temporal level, so the workflow's own retry loop decides.

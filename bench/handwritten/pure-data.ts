@@ -16,9 +16,7 @@ export async function benchPureData(input: PureDataState): Promise<PureDataState
     const next = s.counter + 1;
     s = { counter: next, total: s.total + next * k, label: `block-${k}`, history: [...s.history, next].slice(-5) };
     s =
-      s.counter % 2 === 0
-        ? { ...s, label: `${s.label}-even` }
-        : { ...s, total: s.total + 1, label: `${s.label}-odd` };
+      s.counter % 2 === 0 ? { ...s, label: `${s.label}-even` } : { ...s, total: s.total + 1, label: `${s.label}-odd` };
     s = { ...s, label: `${s.label}:${s.history.join(',')}`, maxSeen: Math.max(...s.history) };
   }
   return s;

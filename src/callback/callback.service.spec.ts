@@ -39,7 +39,8 @@ function strictMetrics() {
   const proxy = new Proxy(metrics, {
     get: (target, prop) => {
       if (prop in target) return target[prop as keyof typeof target];
-      if (typeof prop === 'string' && prop in MetricsService.prototype) throw new Error(`unexpected MetricsService.${prop}`);
+      if (typeof prop === 'string' && prop in MetricsService.prototype)
+        throw new Error(`unexpected MetricsService.${prop}`);
       return undefined;
     },
   });
@@ -63,7 +64,10 @@ async function build(env: Record<string, string>) {
 }
 
 const event = (executionId: string, sequence: number) =>
-  newProgressEvent(executionId, 'task_started', 'order-flow', 'running', `step ${sequence}`, sequence, { taskName: 't', taskPosition: `/do/${sequence}/t` });
+  newProgressEvent(executionId, 'task_started', 'order-flow', 'running', `step ${sequence}`, sequence, {
+    taskName: 't',
+    taskPosition: `/do/${sequence}/t`,
+  });
 
 describe('CallbackService (real gRPC receiver)', () => {
   let fake: FakeStigmer;
@@ -108,7 +112,13 @@ describe('CallbackService (real gRPC receiver)', () => {
 
   it('retries transient codes with backoff and keeps the order; never logs the key', async () => {
     // Every odd call fails with a different transient code.
-    const transient = [status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.ABORTED, status.INTERNAL];
+    const transient = [
+      status.UNAVAILABLE,
+      status.DEADLINE_EXCEEDED,
+      status.RESOURCE_EXHAUSTED,
+      status.ABORTED,
+      status.INTERNAL,
+    ];
     fake.responder = (_e, i) => (i % 2 === 0 ? transient[(i / 2) % transient.length] : status.OK);
     const { service, metrics, logger, moduleRef } = await build(env());
     for (let s = 1; s <= 6; s++) service.report(event('exec-2', s));

@@ -82,7 +82,11 @@ export class CallbackService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (!this.delivery) return;
     const drained = await this.delivery.idle(SHUTDOWN_FLUSH_MS);
-    if (!drained) this.log.warn({ queued: this.delivery.queued }, 'shutdown with progress events still queued (readable through get_events)');
+    if (!drained)
+      this.log.warn(
+        { queued: this.delivery.queued },
+        'shutdown with progress events still queued (readable through get_events)',
+      );
     this.delivery.close();
     this.client?.close();
   }

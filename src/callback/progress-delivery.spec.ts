@@ -1,12 +1,21 @@
 import { status } from '@grpc/grpc-js';
 import { newProgressEvent } from './progress-event';
-import { backoffMs, type DeliveryLogger, type DeliveryObserver, ProgressDelivery, type SendFn } from './progress-delivery';
+import {
+  backoffMs,
+  type DeliveryLogger,
+  type DeliveryObserver,
+  ProgressDelivery,
+  type SendFn,
+} from './progress-delivery';
 
 const policy = { maxAttempts: 0, initialBackoffMs: 1, maxBackoffMs: 4, queueLimit: 100, totalLimit: 1000 };
-const event = (executionId: string, sequence: number) => newProgressEvent(executionId, 'task_completed', 'wf', 'completed', 'm', sequence);
+const event = (executionId: string, sequence: number) =>
+  newProgressEvent(executionId, 'task_completed', 'wf', 'completed', 'm', sequence);
 
 /** Strict fakes: any unexpected call fails the test loudly. */
-function strictLogger(allowed: Array<keyof DeliveryLogger>): DeliveryLogger & { lines: Array<[string, Record<string, unknown>, string]> } {
+function strictLogger(
+  allowed: Array<keyof DeliveryLogger>,
+): DeliveryLogger & { lines: Array<[string, Record<string, unknown>, string]> } {
   const lines: Array<[string, Record<string, unknown>, string]> = [];
   const make = (level: keyof DeliveryLogger) => (fields: Record<string, unknown>, message: string) => {
     if (!allowed.includes(level)) throw new Error(`unexpected ${level} log: ${message}`);
@@ -15,7 +24,12 @@ function strictLogger(allowed: Array<keyof DeliveryLogger>): DeliveryLogger & { 
   return { warn: make('warn'), error: make('error'), debug: make('debug'), lines };
 }
 function recordingObserver(): DeliveryObserver & { codes: string[]; retries: number } {
-  const o = { codes: [] as string[], retries: 0, call: (code: string) => o.codes.push(code), retry: () => (o.retries += 1) };
+  const o = {
+    codes: [] as string[],
+    retries: 0,
+    call: (code: string) => o.codes.push(code),
+    retry: () => (o.retries += 1),
+  };
   return o;
 }
 const grpcError = (code: number) => Object.assign(new Error(status[code]), { code });
@@ -65,7 +79,13 @@ describe('ProgressDelivery', () => {
     delivery.enqueue(event('x', 2));
     await delivery.idle(5000);
     expect(sent).toEqual([2]);
-    expect(log.lines).toEqual([['error', expect.objectContaining({ executionId: 'x', sequence: 1, code: 'PERMISSION_DENIED' }), expect.any(String)]]);
+    expect(log.lines).toEqual([
+      [
+        'error',
+        expect.objectContaining({ executionId: 'x', sequence: 1, code: 'PERMISSION_DENIED' }),
+        expect.any(String),
+      ],
+    ]);
   });
 
   it('stops after maxAttempts on transient codes', async () => {
@@ -74,7 +94,12 @@ describe('ProgressDelivery', () => {
       calls += 1;
       throw grpcError(status.DEADLINE_EXCEEDED);
     };
-    const delivery = new ProgressDelivery(send, { ...policy, maxAttempts: 3 }, strictLogger(['warn', 'error']), recordingObserver());
+    const delivery = new ProgressDelivery(
+      send,
+      { ...policy, maxAttempts: 3 },
+      strictLogger(['warn', 'error']),
+      recordingObserver(),
+    );
     delivery.enqueue(event('x', 1));
     await delivery.idle(5000);
     expect(calls).toBe(3);
@@ -132,7 +157,12 @@ describe('ProgressDelivery', () => {
     const send: SendFn = async () => {
       throw grpcError(status.UNAVAILABLE);
     };
-    const delivery = new ProgressDelivery(send, { ...policy, initialBackoffMs: 60_000, maxBackoffMs: 60_000 }, strictLogger(['warn', 'error']), recordingObserver());
+    const delivery = new ProgressDelivery(
+      send,
+      { ...policy, initialBackoffMs: 60_000, maxBackoffMs: 60_000 },
+      strictLogger(['warn', 'error']),
+      recordingObserver(),
+    );
     delivery.enqueue(event('x', 1));
     await new Promise((r) => setImmediate(r));
     delivery.close();

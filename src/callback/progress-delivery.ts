@@ -89,7 +89,10 @@ export class ProgressDelivery {
 
   enqueue(event: WorkflowProgressEvent): void {
     if (this.closed) {
-      this.log.warn({ executionId: event.executionId, sequence: event.sequence }, 'progress event after shutdown not delivered');
+      this.log.warn(
+        { executionId: event.executionId, sequence: event.sequence },
+        'progress event after shutdown not delivered',
+      );
       return;
     }
     let queue = this.queues.get(event.executionId);
@@ -109,7 +112,10 @@ export class ProgressDelivery {
         }
       }
     }
-    if (!queue.inFlight) this.drain(event.executionId, queue).catch((err) => this.log.error({ executionId: event.executionId, err: String(err) }, 'progress delivery loop failed'));
+    if (!queue.inFlight)
+      this.drain(event.executionId, queue).catch((err) =>
+        this.log.error({ executionId: event.executionId, err: String(err) }, 'progress delivery loop failed'),
+      );
   }
 
   private dropOldest(executionId: string, queue: Queue, limit: 'queueLimit' | 'totalLimit'): void {
@@ -174,8 +180,15 @@ export class ProgressDelivery {
         this.observer.call(codeName(code), Number(process.hrtime.bigint() - started) / 1e9);
         this.lastCallOk = false;
         this.lastError = `${codeName(code)}: ${(err as Error)?.message ?? String(err)}`;
-        const fields = { executionId: event.executionId, sequence: event.sequence, attempt, code: codeName(code), error: this.lastError };
-        const retryable = TRANSIENT_CODES.has(code) && (this.policy.maxAttempts === 0 || attempt < this.policy.maxAttempts);
+        const fields = {
+          executionId: event.executionId,
+          sequence: event.sequence,
+          attempt,
+          code: codeName(code),
+          error: this.lastError,
+        };
+        const retryable =
+          TRANSIENT_CODES.has(code) && (this.policy.maxAttempts === 0 || attempt < this.policy.maxAttempts);
         if (!retryable || this.closed) {
           this.log.error(fields, 'progress event not delivered (still readable through get_events)');
           return;

@@ -1,5 +1,10 @@
 /** Progress events: the seed's NewProgressEvent helper and the mapping onto the wire message. */
-import type { ExecutionStatus, ProgressEventType, WorkflowErrorData, WorkflowProgressEvent } from '../temporal/contract';
+import type {
+  ExecutionStatus,
+  ProgressEventType,
+  WorkflowErrorData,
+  WorkflowProgressEvent,
+} from '../temporal/contract';
 import { WorkflowProgressEvent as WireProgressEvent } from '../generated/ai/stigmer/workflow/runner/v1/io';
 
 /** The id receivers deduplicate on: stable across retries and replays. */

@@ -27,14 +27,32 @@ describe('parseCommandLine', () => {
     [['validate', 'a.yaml'], { name: 'validate', file: 'a.yaml', json: false }],
     [['validate', '--json', 'a.yaml'], { name: 'validate', file: 'a.yaml', json: true }],
     [['graph', 'a.yaml'], { name: 'graph', file: 'a.yaml' }],
-    [['run', 'a.yaml', '--input', '{"x":1}', '--json'], { name: 'run', file: 'a.yaml', json: true, input: '{"x":1}', inputFile: undefined }],
-    [['run', 'a.yaml', '--input-file', 'in.json'], { name: 'run', file: 'a.yaml', json: false, input: undefined, inputFile: 'in.json' }],
+    [
+      ['run', 'a.yaml', '--input', '{"x":1}', '--json'],
+      { name: 'run', file: 'a.yaml', json: true, input: '{"x":1}', inputFile: undefined },
+    ],
+    [
+      ['run', 'a.yaml', '--input-file', 'in.json'],
+      { name: 'run', file: 'a.yaml', json: false, input: undefined, inputFile: 'in.json' },
+    ],
     [['serve'], { name: 'serve' }],
-    [['definitions', 'register', 'a.yaml', 'b.yml'], { name: 'definitions', action: 'register', files: ['a.yaml', 'b.yml'], json: false }],
+    [
+      ['definitions', 'register', 'a.yaml', 'b.yml'],
+      { name: 'definitions', action: 'register', files: ['a.yaml', 'b.yml'], json: false },
+    ],
     [['definitions', 'list', '--json'], { name: 'definitions', action: 'list', json: true }],
-    [['definitions', 'list', '--namespace', 'ops', '--name', 'nightly'], { name: 'definitions', action: 'list', namespace: 'ops', defName: 'nightly', json: false }],
-    [['definitions', 'remove', 'ops', 'nightly'], { name: 'definitions', action: 'remove', namespace: 'ops', defName: 'nightly', json: false }],
-    [['definitions', 'remove', 'ops', 'nightly', '1.2.0', '--json'], { name: 'definitions', action: 'remove', namespace: 'ops', defName: 'nightly', version: '1.2.0', json: true }],
+    [
+      ['definitions', 'list', '--namespace', 'ops', '--name', 'nightly'],
+      { name: 'definitions', action: 'list', namespace: 'ops', defName: 'nightly', json: false },
+    ],
+    [
+      ['definitions', 'remove', 'ops', 'nightly'],
+      { name: 'definitions', action: 'remove', namespace: 'ops', defName: 'nightly', json: false },
+    ],
+    [
+      ['definitions', 'remove', 'ops', 'nightly', '1.2.0', '--json'],
+      { name: 'definitions', action: 'remove', namespace: 'ops', defName: 'nightly', version: '1.2.0', json: true },
+    ],
     [['definitions', '--help'], { name: 'help', topic: 'definitions' }],
   ])('%j → %j', (argv, expected) => {
     expect(parseCommandLine(argv)).toEqual(expected);
@@ -80,8 +98,14 @@ describe('runCli (in process)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wr-cli-'));
   const good = join(dir, 'good.yaml');
   const bad = join(dir, 'bad.yaml');
-  writeFileSync(good, 'document:\n  dsl: "1.0.0"\n  namespace: t\n  name: ok\n  version: "1.0.0"\ndo:\n  - a:\n      set:\n        x: 1\n');
-  writeFileSync(bad, 'document:\n  dsl: "1.0.0"\n  namespace: t\n  name: ko\n  version: "1.0.0"\ndo:\n  - a:\n      set:\n        x: 1\n      then: b\n');
+  writeFileSync(
+    good,
+    'document:\n  dsl: "1.0.0"\n  namespace: t\n  name: ok\n  version: "1.0.0"\ndo:\n  - a:\n      set:\n        x: 1\n',
+  );
+  writeFileSync(
+    bad,
+    'document:\n  dsl: "1.0.0"\n  namespace: t\n  name: ko\n  version: "1.0.0"\ndo:\n  - a:\n      set:\n        x: 1\n      then: b\n',
+  );
 
   function io(): CliIo & { stdout: string; stderr: string } {
     const sink = { stdout: '', stderr: '' };
@@ -135,6 +159,11 @@ describe('runCli (in process)', () => {
     expect(await runCli(['run', bad, '--json'], out)).toBe(EXIT.FAILED);
     const report = JSON.parse(out.stdout);
     expect(Object.keys(report)).toEqual(['status', 'output', 'error', 'tasks']);
-    expect(report).toMatchObject({ status: 'faulted', output: null, tasks: [], error: { status: 400, title: 'Invalid workflow' } });
+    expect(report).toMatchObject({
+      status: 'faulted',
+      output: null,
+      tasks: [],
+      error: { status: 400, title: 'Invalid workflow' },
+    });
   });
 });

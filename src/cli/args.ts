@@ -98,7 +98,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 type ParsedOptions = { values: Record<string, string | boolean | undefined>; positionals: string[] };
 
-function parseOptions(command: string, args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): ParsedOptions {
+function parseOptions(
+  command: string,
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): ParsedOptions {
   try {
     const result = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     return { values: result.values as ParsedOptions['values'], positionals: result.positionals };
@@ -110,22 +114,33 @@ function parseOptions(command: string, args: readonly string[], options: NonNull
 function parseDefinitionsLine(rest: readonly string[]): DefinitionsCommand {
   const [action, ...args] = rest;
   if (action !== 'register' && action !== 'list' && action !== 'remove') {
-    throw new CliError(`definitions: ${action === undefined ? 'missing' : `unknown`} action${action === undefined ? '' : ` '${action}'`} (register, list or remove)`, EXIT.USAGE);
+    throw new CliError(
+      `definitions: ${action === undefined ? 'missing' : `unknown`} action${action === undefined ? '' : ` '${action}'`} (register, list or remove)`,
+      EXIT.USAGE,
+    );
   }
   const { values, positionals } = parseOptions(`definitions ${action}`, args, DEFINITIONS_OPTIONS[action]);
   const json = values.json === true;
   if (action === 'register') {
-    if (positionals.length === 0) throw new CliError('definitions register needs at least one FILE argument', EXIT.USAGE);
+    if (positionals.length === 0)
+      throw new CliError('definitions register needs at least one FILE argument', EXIT.USAGE);
     return { name: 'definitions', action, files: positionals, json };
   }
   if (action === 'list') {
-    if (positionals.length > 0) throw new CliError(`definitions list takes no arguments, got '${positionals[0]}' (use --namespace, --name)`, EXIT.USAGE);
+    if (positionals.length > 0)
+      throw new CliError(
+        `definitions list takes no arguments, got '${positionals[0]}' (use --namespace, --name)`,
+        EXIT.USAGE,
+      );
     const namespace = values.namespace as string | undefined;
     const defName = values.name as string | undefined;
     return { name: 'definitions', action, json, ...(namespace ? { namespace } : {}), ...(defName ? { defName } : {}) };
   }
   if (positionals.length < 2 || positionals.length > 3) {
-    throw new CliError(`definitions remove needs NAMESPACE NAME [VERSION], got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`, EXIT.USAGE);
+    throw new CliError(
+      `definitions remove needs NAMESPACE NAME [VERSION], got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`,
+      EXIT.USAGE,
+    );
   }
   const [namespace, defName, version] = positionals;
   return { name: 'definitions', action, namespace, defName, json, ...(version ? { version } : {}) };
@@ -140,7 +155,10 @@ export function parseInputJson(text: string, source: string): Record<string, unk
     throw new CliError(`${source}: not valid JSON (${(err as Error).message})`, EXIT.USAGE);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new CliError(`${source}: the workflow input must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`, EXIT.USAGE);
+    throw new CliError(
+      `${source}: the workflow input must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+      EXIT.USAGE,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -8,7 +8,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { ConfigValidationError, validateEnvironment } from '../config/validate-environment';
-import { DefinitionCatalog, type ListedDefinition, type RegisterResult, type RemoveResult } from '../definitions/definition-catalog';
+import {
+  DefinitionCatalog,
+  type ListedDefinition,
+  type RegisterResult,
+  type RemoveResult,
+} from '../definitions/definition-catalog';
 import { planOrProblem, type ParsedDefinition } from '../definitions/definition-document';
 import { DefinitionSchedules } from '../definitions/definition-schedules';
 import { scheduledRunStart } from '../executor/run-start';
@@ -50,9 +55,18 @@ export async function definitionsCommand(io: CliIo, command: DefinitionsCommand)
       case 'register':
         return await register(io, catalog, parsed, command.json);
       case 'list':
-        return printList(io, await bounded(catalog.list({ namespace: command.namespace, name: command.defName }), 'list'), command.json);
+        return printList(
+          io,
+          await bounded(catalog.list({ namespace: command.namespace, name: command.defName }), 'list'),
+          command.json,
+        );
       case 'remove':
-        return await remove(io, catalog, { namespace: command.namespace, name: command.defName, version: command.version }, command.json);
+        return await remove(
+          io,
+          catalog,
+          { namespace: command.namespace, name: command.defName, version: command.version },
+          command.json,
+        );
     }
   } catch (err) {
     if (err instanceof ApiError) {
@@ -61,7 +75,10 @@ export async function definitionsCommand(io: CliIo, command: DefinitionsCommand)
     }
     if (err instanceof CliError) throw err;
     // Temporal failed mid-way (unavailable, namespace unknown, ...): one line, not a stack trace.
-    throw new CliError(`definitions ${command.action}: ${err instanceof Error ? err.message : String(err)}`, EXIT.ENVIRONMENT);
+    throw new CliError(
+      `definitions ${command.action}: ${err instanceof Error ? err.message : String(err)}`,
+      EXIT.ENVIRONMENT,
+    );
   } finally {
     await connection.close();
   }
@@ -123,7 +140,11 @@ function reportProblems(io: CliIo, file: string, problems: ValidationProblem[]):
 
 async function connect(settings: Settings): Promise<Connection> {
   try {
-    const connection = await bounded(Connection.connect({ address: settings.address, connectTimeout: CONNECT_TIMEOUT_MS }), 'connect', CONNECT_TIMEOUT_MS);
+    const connection = await bounded(
+      Connection.connect({ address: settings.address, connectTimeout: CONNECT_TIMEOUT_MS }),
+      'connect',
+      CONNECT_TIMEOUT_MS,
+    );
     await bounded(connection.workflowService.getSystemInfo({}), 'connect', CONNECT_TIMEOUT_MS);
     return connection;
   } catch (err) {
@@ -157,28 +178,50 @@ async function requireRunner(connection: Connection, settings: Settings): Promis
 function catalogOf(client: Client, settings: Settings): DefinitionCatalog {
   const quiet = { log: () => undefined };
   // Scheduled runs start exactly as the service's executor starts them (same checks, same input).
-  const runStartDeps = { taskQueue: settings.taskQueue, limits: { maxWorkflowBytes: settings.maxWorkflowBytes }, validate: startValidator() };
+  const runStartDeps = {
+    taskQueue: settings.taskQueue,
+    limits: { maxWorkflowBytes: settings.maxWorkflowBytes },
+    validate: startValidator(),
+  };
   const schedules = new DefinitionSchedules({
     client,
     taskQueue: settings.taskQueue,
     runStart: (yaml, metadata) => scheduledRunStart(yaml, metadata, runStartDeps),
     log: quiet,
   });
-  return new DefinitionCatalog({ registry: new DefinitionRegistryClient(client, settings.taskQueue), schedules, loadOptions: settings.loadOptions, log: quiet });
+  return new DefinitionCatalog({
+    registry: new DefinitionRegistryClient(client, settings.taskQueue),
+    schedules,
+    loadOptions: settings.loadOptions,
+    log: quiet,
+  });
 }
 
-async function register(io: CliIo, catalog: DefinitionCatalog, files: FileDefinition[], json: boolean): Promise<ExitCode> {
+async function register(
+  io: CliIo,
+  catalog: DefinitionCatalog,
+  files: FileDefinition[],
+  json: boolean,
+): Promise<ExitCode> {
   const done: Array<RegisterResult & { file: string }> = [];
   for (const { file, definition } of files) {
     const result = await bounded(catalog.register(definition), `register ${file}`);
     done.push({ file, ...result });
-    if (!json) io.out(`${file}: ${result.changed ? 'registered' : 'unchanged'} ${definitionLabel(result)}${scheduleNote(result)}\n`);
+    if (!json)
+      io.out(
+        `${file}: ${result.changed ? 'registered' : 'unchanged'} ${definitionLabel(result)}${scheduleNote(result)}\n`,
+      );
   }
   if (json) io.out(`${JSON.stringify({ registered: done }, null, 2)}\n`);
   return EXIT.OK;
 }
 
-async function remove(io: CliIo, catalog: DefinitionCatalog, ref: { namespace: string; name: string; version?: string }, json: boolean): Promise<ExitCode> {
+async function remove(
+  io: CliIo,
+  catalog: DefinitionCatalog,
+  ref: { namespace: string; name: string; version?: string },
+  json: boolean,
+): Promise<ExitCode> {
   const result: RemoveResult = await bounded(catalog.remove(ref), 'remove');
   if (json) io.out(`${JSON.stringify(result, null, 2)}\n`);
   else for (const key of result.removed) io.out(`removed ${definitionLabel(key)}${scheduleNote(result)}\n`);
@@ -201,7 +244,10 @@ function scheduleNote(sync: { scheduleId?: string; afterLoopId?: string }): stri
 function bounded<T>(promise: Promise<T>, what: string, ms = CALL_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CliError(`${what}: no answer from Temporal within ${ms} ms`, EXIT.ENVIRONMENT)), ms);
+    timer = setTimeout(
+      () => reject(new CliError(`${what}: no answer from Temporal within ${ms} ms`, EXIT.ENVIRONMENT)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

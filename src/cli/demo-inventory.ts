@@ -36,7 +36,11 @@ export async function startInventoryServer(): Promise<InventoryServer> {
         return;
       }
       reservations += 1;
-      const reply = { reservationId: `R-${String(reservations).padStart(4, '0')}`, sku: item.sku, quantity: item.quantity };
+      const reply = {
+        reservationId: `R-${String(reservations).padStart(4, '0')}`,
+        sku: item.sku,
+        quantity: item.quantity,
+      };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     });
   });

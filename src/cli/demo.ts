@@ -46,7 +46,12 @@ function formatSinkEvent(e: SinkEvent): string {
   return `  [${String(e.sequence).padStart(3)}] ${e.eventType.padEnd(19)}${task}${attempt}${error}`;
 }
 
-async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>, gone?: () => string | undefined): Promise<void> {
+async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+  gone?: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const reason = gone?.();
@@ -69,7 +74,10 @@ function startRunner(env: Record<string, string>, logFile: string): ChildProcess
   return child;
 }
 
-function execute(address: string, request: Parameters<WorkflowRunnerCommandControllerClient['execute']>[0]): Promise<ExecuteResponse> {
+function execute(
+  address: string,
+  request: Parameters<WorkflowRunnerCommandControllerClient['execute']>[0],
+): Promise<ExecuteResponse> {
   const client = new WorkflowRunnerCommandControllerClient(address, credentials.createInsecure());
   return new Promise<ExecuteResponse>((resolveCall, reject) => {
     client.execute(request, new Metadata(), { deadline: Date.now() + 15_000 }, (err, response) => {
@@ -105,8 +113,14 @@ async function startEverything(running: Running, ports: Ports, logFile: string):
     logFile,
   );
   running.runner = runner;
-  const exited = () => (runner.exitCode !== null ? `the runner exited with code ${runner.exitCode} (see ${logFile})` : undefined);
-  await waitUntil('runner ready', 180_000, async () => (await fetch(`http://127.0.0.1:${ports.health}/health/ready`)).ok, exited);
+  const exited = () =>
+    runner.exitCode !== null ? `the runner exited with code ${runner.exitCode} (see ${logFile})` : undefined;
+  await waitUntil(
+    'runner ready',
+    180_000,
+    async () => (await fetch(`http://127.0.0.1:${ports.health}/health/ready`)).ok,
+    exited,
+  );
   say(`  runner gRPC        127.0.0.1:${ports.grpc}`);
   say(`  health             http://127.0.0.1:${ports.health}/health`);
   say(`  metrics            http://127.0.0.1:${ports.metrics}/metrics`);
@@ -114,7 +128,10 @@ async function startEverything(running: Running, ports: Ports, logFile: string):
 
 async function runExample(running: Running, ports: Ports, timeoutMs: number): Promise<SinkEvent> {
   const yaml = readFileSync(join(root, 'examples', 'order-processing.yaml'), 'utf8');
-  const input = JSON.parse(readFileSync(join(root, 'examples', 'order-processing.input.json'), 'utf8')) as Record<string, unknown>;
+  const input = JSON.parse(readFileSync(join(root, 'examples', 'order-processing.input.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   input.inventoryUrl = running.inventory!.url;
   const executionId = `demo-order-${randomUUID().slice(0, 8)}`;
   say(`\nexecute ${executionId}: examples/order-processing.yaml through the runner's gRPC API`);
@@ -132,8 +149,15 @@ async function runExample(running: Running, ports: Ports, timeoutMs: number): Pr
 
 async function printMetrics(ports: Ports): Promise<void> {
   const text = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
-  const lines = text.split('\n').filter((l) => /^workflow_runner_(executions_finished_total|tasks_total|callback_calls_total)/.test(l));
-  const temporalSeries = new Set(text.split('\n').filter((l) => l.startsWith('temporal_')).map((l) => l.split(/[{ ]/)[0])).size;
+  const lines = text
+    .split('\n')
+    .filter((l) => /^workflow_runner_(executions_finished_total|tasks_total|callback_calls_total)/.test(l));
+  const temporalSeries = new Set(
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('temporal_'))
+      .map((l) => l.split(/[{ ]/)[0]),
+  ).size;
   say('\nmetrics (excerpt):');
   for (const l of lines) say(`  ${l}`);
   say(`  ...and ${temporalSeries} Temporal worker metric series`);
@@ -148,7 +172,10 @@ async function shutdown(running: Running): Promise<void> {
 }
 
 export async function demo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { keep: { type: 'boolean' }, timeout: { type: 'string', default: '300' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { keep: { type: 'boolean' }, timeout: { type: 'string', default: '300' } },
+  });
   const totalMs = Number(values.timeout) * 1000;
   if (!Number.isFinite(totalMs) || totalMs <= 0) throw new Error('--timeout must be a number of seconds');
   const running: Running = {};
@@ -162,7 +189,9 @@ export async function demo(argv: string[]): Promise<number> {
   try {
     await startEverything(running, ports, logFile);
     const last = await runExample(running, ports, totalMs);
-    say(`\nfinal status: ${last.status} (${last.eventType}, ${running.sink!.events.filter((e) => e.executionId === last.executionId).length} events)`);
+    say(
+      `\nfinal status: ${last.status} (${last.eventType}, ${running.sink!.events.filter((e) => e.executionId === last.executionId).length} events)`,
+    );
     if (last.outputSummary) say(`output: ${last.outputSummary}`);
     if (last.error) say(`error: ${last.error.title || last.error.type}: ${last.error.detail}`);
     await printMetrics(ports);

@@ -78,7 +78,9 @@ export async function startProgressSink(options: ProgressSinkOptions = {}): Prom
   server.addService(WorkflowRunnerCommandControllerService, impl);
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
   );
   return {
     address: `${host}:${port}`,

@@ -1,6 +1,11 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import { FAULT_FAILURE_TYPE, type TaskRecord, type WorkflowErrorData, type WorkflowRunResult } from '../temporal/contract';
+import {
+  FAULT_FAILURE_TYPE,
+  type TaskRecord,
+  type WorkflowErrorData,
+  type WorkflowRunResult,
+} from '../temporal/contract';
 
 /** The one JSON document `run --json` prints: exactly these four keys, in this order. */
 export interface RunReport {
@@ -18,13 +23,20 @@ export function reportOf(result: WorkflowRunResult, fallbackTasks: TaskRecord[])
     status: result.status,
     output: result.output ?? null,
     error: result.error ?? null,
-    tasks: result.tasks?.length ? result.tasks.map(({ name, position, status }) => ({ name, position, status })) : fallbackTasks,
+    tasks: result.tasks?.length
+      ? result.tasks.map(({ name, position, status }) => ({ name, position, status }))
+      : fallbackTasks,
   };
 }
 
 /** A run that failed validation before it could start: reported like a faulted run. */
 export function invalidReport(detail: string): RunReport {
-  return { status: 'faulted', output: null, error: { type: VALIDATION_ERROR, status: 400, title: 'Invalid workflow', detail }, tasks: [] };
+  return {
+    status: 'faulted',
+    output: null,
+    error: { type: VALIDATION_ERROR, status: 400, title: 'Invalid workflow', detail },
+    tasks: [],
+  };
 }
 
 function isFaultResult(value: unknown): value is WorkflowRunResult {
@@ -39,11 +51,17 @@ function isFaultResult(value: unknown): value is WorkflowRunResult {
 export function reportOfFailure(err: unknown, tracked: (cancelled: boolean) => TaskRecord[]): RunReport {
   if (!(err instanceof WorkflowFailedError)) throw err;
   const cause = err.cause;
-  if (cause instanceof CancelledFailure) return { status: 'cancelled', output: null, error: null, tasks: tracked(true) };
+  if (cause instanceof CancelledFailure)
+    return { status: 'cancelled', output: null, error: null, tasks: tracked(true) };
   if (cause instanceof ApplicationFailure && cause.type === FAULT_FAILURE_TYPE && isFaultResult(cause.details?.[0])) {
     return reportOf(cause.details[0], tracked(false));
   }
-  const title = cause instanceof TerminatedFailure ? 'Workflow terminated' : cause instanceof TimeoutFailure ? 'Workflow timed out' : 'Workflow failed';
+  const title =
+    cause instanceof TerminatedFailure
+      ? 'Workflow terminated'
+      : cause instanceof TimeoutFailure
+        ? 'Workflow timed out'
+        : 'Workflow failed';
   return {
     status: cause instanceof TerminatedFailure ? 'cancelled' : 'faulted',
     output: null,

@@ -25,7 +25,13 @@ export interface RunOptions {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** The prebuilt workflow bundle (npm run build:bundle); without it the worker bundles at start. */
-const BUNDLE_PATH = resolve(__dirname, '..', '..', __dirname.includes(join('dist', 'src')) ? '' : 'dist', 'workflow-bundle.js');
+const BUNDLE_PATH = resolve(
+  __dirname,
+  '..',
+  '..',
+  __dirname.includes(join('dist', 'src')) ? '' : 'dist',
+  'workflow-bundle.js',
+);
 
 /** Activity settings for a local run: the service's secure defaults; shell/script only when the env enables them. */
 export function cliActivityDeps(io: CliIo): ActivityDeps {
@@ -40,7 +46,8 @@ export function cliActivityDeps(io: CliIo): ActivityDeps {
 
 async function readInput(options: RunOptions): Promise<Record<string, unknown>> {
   if (options.input !== undefined) return parseInputJson(options.input, '--input');
-  if (options.inputFile !== undefined) return parseInputJson(await readTextFile(options.inputFile, 'input file'), options.inputFile);
+  if (options.inputFile !== undefined)
+    return parseInputJson(await readTextFile(options.inputFile, 'input file'), options.inputFile);
   return {};
 }
 
@@ -48,7 +55,10 @@ function printReport(io: CliIo, report: RunReport, json: boolean): ExitCode {
   if (json) io.out(`${JSON.stringify(report)}\n`);
   else {
     io.err(`workflow ${report.status}\n`);
-    if (report.error) io.err(`error: ${report.error.title ?? report.error.type}${report.error.detail ? `: ${report.error.detail}` : ''}\n`);
+    if (report.error)
+      io.err(
+        `error: ${report.error.title ?? report.error.type}${report.error.detail ? `: ${report.error.detail}` : ''}\n`,
+      );
     if (report.status === 'completed') io.out(`${JSON.stringify(report.output, null, 2)}\n`);
   }
   return report.status === 'completed' ? EXIT.OK : report.status === 'cancelled' ? EXIT.CANCELLED : EXIT.FAILED;
@@ -89,11 +99,20 @@ function installQuietRuntime(): void {
   }
 }
 
-async function connect(target: TemporalTarget): Promise<{ native: NativeConnection; client: Client; connection: Connection }> {
+async function connect(
+  target: TemporalTarget,
+): Promise<{ native: NativeConnection; client: Client; connection: Connection }> {
   const timeout = <T>(p: Promise<T>) =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS).unref())]);
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS).unref(),
+      ),
+    ]);
   try {
-    const connection = await timeout(Connection.connect({ address: target.address, connectTimeout: CONNECT_TIMEOUT_MS }));
+    const connection = await timeout(
+      Connection.connect({ address: target.address, connectTimeout: CONNECT_TIMEOUT_MS }),
+    );
     await timeout(connection.workflowService.getSystemInfo({}));
     const native = await timeout(NativeConnection.connect({ address: target.address }));
     return { native, connection, client: new Client({ connection, namespace: target.namespace }) };
@@ -120,7 +139,11 @@ async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecute
       shutdownGraceTime: '5s',
     });
     return await worker.runUntil(async () => {
-      const handle = await client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: input.executionId, args: [input] });
+      const handle = await client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: input.executionId,
+        args: [input],
+      });
       io.err(`execution ${input.executionId} on ${target.address} (task queue ${taskQueue})\n`);
       return settle(handle, tracker);
     });

@@ -3,7 +3,11 @@ import type { ActivityDeps, ActivityLogger, WorkflowRegistry } from '../temporal
 import type { RunnerConfig } from './runner-config';
 
 /** `workflows`: the definition registry `run: workflow` resolves from (the service passes its Temporal one). */
-export function activityDepsFromConfig(config: RunnerConfig, logger?: ActivityLogger, workflows?: WorkflowRegistry): ActivityDeps {
+export function activityDepsFromConfig(
+  config: RunnerConfig,
+  logger?: ActivityLogger,
+  workflows?: WorkflowRegistry,
+): ActivityDeps {
   const { runtime } = config;
   return {
     http: {

@@ -11,8 +11,21 @@ const minimal = { TEMPORAL_SERVICE_ADDRESS: 'localhost:7233' };
 describe('validateEnvironment', () => {
   it('applies the documented defaults', () => {
     const config = validateEnvironment(minimal);
-    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'workflow-runner', shutdownGraceMs: 30_000, workflowBundlePath: undefined });
-    expect(config.server).toEqual({ grpcPort: 50051, healthPort: 3000, metricsPort: 9090, logLevel: 'info', nodeEnv: undefined, maxWorkflowBytes: 1024 * 1024 });
+    expect(config.temporal).toEqual({
+      address: 'localhost:7233',
+      namespace: 'default',
+      taskQueue: 'workflow-runner',
+      shutdownGraceMs: 30_000,
+      workflowBundlePath: undefined,
+    });
+    expect(config.server).toEqual({
+      grpcPort: 50051,
+      healthPort: 3000,
+      metricsPort: 9090,
+      logLevel: 'info',
+      nodeEnv: undefined,
+      maxWorkflowBytes: 1024 * 1024,
+    });
     expect(config.callback.endpoint).toBeUndefined();
     expect(config.callback.useTls).toBe(true);
     expect(config.runtime.shellEnabled).toBe(false);
@@ -42,12 +55,22 @@ describe('validateEnvironment', () => {
       EVENT_SINK_URL: 'http://localhost:8080/events',
     });
     expect(config.temporal.shutdownGraceMs).toBe(120_000);
-    expect(config.callback).toMatchObject({ endpoint: 'stigmer.example.com:443', apiKey: 'k', useTls: false, callTimeoutMs: 1500, maxAttempts: 4 });
+    expect(config.callback).toMatchObject({
+      endpoint: 'stigmer.example.com:443',
+      apiKey: 'k',
+      useTls: false,
+      callTimeoutMs: 1500,
+      maxAttempts: 4,
+    });
     expect(config.server).toMatchObject({ logLevel: 'debug', grpcPort: 6000 });
     expect(config.runtime.secretsKey?.equals(key)).toBe(true);
     expect(config.runtime.httpAllowedHosts).toEqual(['api.example.com', '169.254.169.254']);
     expect(config.runtime.httpBlockPrivateNetworks).toBe(true);
-    expect(config.runtime).toMatchObject({ shellEnabled: true, containerRuntime: 'podman', eventSinkUrl: 'http://localhost:8080/events' });
+    expect(config.runtime).toMatchObject({
+      shellEnabled: true,
+      containerRuntime: 'podman',
+      eventSinkUrl: 'http://localhost:8080/events',
+    });
   });
 
   it('treats empty strings as unset', () => {
@@ -98,7 +121,11 @@ describe('validateEnvironment', () => {
     const secretsKey = 'short-secret-key-value';
     let message = '';
     try {
-      validateEnvironment({ STIGMER_SERVICE_API_KEY: apiKey, RUNNER_SECRETS_KEY: secretsKey, STIGMER_SERVICE_ENDPOINT: 'bad endpoint' });
+      validateEnvironment({
+        STIGMER_SERVICE_API_KEY: apiKey,
+        RUNNER_SECRETS_KEY: secretsKey,
+        STIGMER_SERVICE_ENDPOINT: 'bad endpoint',
+      });
     } catch (err) {
       message = `${(err as Error).message} ${JSON.stringify(err)}`;
     }
@@ -119,7 +146,9 @@ describe('ConfigModule', () => {
   });
 
   it('fails the start when the environment is bad', async () => {
-    await expect(ConfigModule.forRoot({ env: { GRPC_PORT: 'x' } })).rejects.toThrow(/GRPC_PORT[\s\S]*TEMPORAL_SERVICE_ADDRESS/);
+    await expect(ConfigModule.forRoot({ env: { GRPC_PORT: 'x' } })).rejects.toThrow(
+      /GRPC_PORT[\s\S]*TEMPORAL_SERVICE_ADDRESS/,
+    );
   });
 });
 
@@ -137,8 +166,18 @@ describe('activityDepsFromConfig', () => {
     });
     const deps = activityDepsFromConfig(config);
     expect(deps.secretsKey?.equals(key)).toBe(true);
-    expect(deps.http).toEqual({ requestTimeoutMs: 3000, maxResponseBytes: 10 * 1024 * 1024, allowHosts: ['169.254.169.254'], blockPrivateNetworks: false });
-    expect(deps.process).toEqual({ shellEnabled: false, scriptEnabled: true, timeoutMs: 10_000, containerRuntime: 'docker' });
+    expect(deps.http).toEqual({
+      requestTimeoutMs: 3000,
+      maxResponseBytes: 10 * 1024 * 1024,
+      allowHosts: ['169.254.169.254'],
+      blockPrivateNetworks: false,
+    });
+    expect(deps.process).toEqual({
+      shellEnabled: false,
+      scriptEnabled: true,
+      timeoutMs: 10_000,
+      containerRuntime: 'docker',
+    });
     expect(activityDepsFromConfig(minimalConfig()).process?.containerRuntime).toBeUndefined();
   });
 });

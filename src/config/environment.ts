@@ -24,18 +24,28 @@ function check(name: string, test: (value: string) => boolean, message: string):
     validator: {
       validate: (value) => typeof value === 'string' && test(value),
       // Never the value itself: some variables are secrets.
-      defaultMessage: (args) => (args?.value === undefined ? `$property is required (${message.replace(/^must be /, '')})` : `$property ${message}`),
+      defaultMessage: (args) =>
+        args?.value === undefined
+          ? `$property is required (${message.replace(/^must be /, '')})`
+          : `$property ${message}`,
     },
   });
 }
-const IsDuration = () => check('isDuration', (v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 2m');
+const IsDuration = () =>
+  check('isDuration', (v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 2m');
 const IsBool = () => check('isBool', (v) => parseBoolean(v) !== undefined, 'must be true or false');
-const IsPortNumber = () => check('isPortNumber', (v) => PORT.test(v) && Number(v) <= 65535, 'must be a port number 0-65535');
+const IsPortNumber = () =>
+  check('isPortNumber', (v) => PORT.test(v) && Number(v) <= 65535, 'must be a port number 0-65535');
 const IsHostPort = () => check('isHostPort', isHostPort, 'must be host:port');
 const IsHostList = () =>
-  check('isHostList', (v) => parseList(v).every((h) => /^[A-Za-z0-9.:-]+$/.test(h)), 'must be a comma-separated list of host names or IP addresses');
+  check(
+    'isHostList',
+    (v) => parseList(v).every((h) => /^[A-Za-z0-9.:-]+$/.test(h)),
+    'must be a comma-separated list of host names or IP addresses',
+  );
 const IsReadableFile = () => check('isReadableFile', (v) => existsSync(v), 'must name an existing file');
-const IsDirectory = () => check('isDirectory', (v) => existsSync(v) && statSync(v).isDirectory(), 'must name an existing directory');
+const IsDirectory = () =>
+  check('isDirectory', (v) => existsSync(v) && statSync(v).isDirectory(), 'must name an existing directory');
 // The message never echoes the value: this variable is a secret.
 const IsSealingKey = () =>
   check('isSealingKey', (v) => parseSealingKey(v) !== undefined, 'must be a 32-byte key, base64 or 64 hex characters');
@@ -49,19 +59,26 @@ export class RunnerEnvironment {
 
   @IsOptional() @IsHostPort() STIGMER_SERVICE_ENDPOINT?: string;
   // Required once an endpoint is set: the Stigmer Service authenticates every report_progress call.
-  @ValidateIf((env: RunnerEnvironment) => env.STIGMER_SERVICE_ENDPOINT !== undefined || env.STIGMER_SERVICE_API_KEY !== undefined)
+  @ValidateIf(
+    (env: RunnerEnvironment) => env.STIGMER_SERVICE_ENDPOINT !== undefined || env.STIGMER_SERVICE_API_KEY !== undefined,
+  )
   @IsString({ message: '$property is required when STIGMER_SERVICE_ENDPOINT is set' })
   @Matches(/\S/, { message: '$property must not be empty' })
   STIGMER_SERVICE_API_KEY?: string;
   @IsOptional() @IsBool() STIGMER_SERVICE_USE_TLS?: string;
   @IsOptional() @IsReadableFile() STIGMER_SERVICE_CA_FILE?: string;
   @IsOptional() @IsDuration() CALLBACK_TIMEOUT?: string;
-  @IsOptional() @Matches(NON_NEGATIVE_INT, { message: '$property must be a whole number (0 = retry without limit)' })
+  @IsOptional()
+  @Matches(NON_NEGATIVE_INT, { message: '$property must be a whole number (0 = retry without limit)' })
   CALLBACK_MAX_ATTEMPTS?: string;
   @IsOptional() @IsDuration() CALLBACK_INITIAL_BACKOFF?: string;
   @IsOptional() @IsDuration() CALLBACK_MAX_BACKOFF?: string;
-  @IsOptional() @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' }) CALLBACK_QUEUE_LIMIT?: string;
-  @IsOptional() @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' }) CALLBACK_QUEUE_TOTAL_LIMIT?: string;
+  @IsOptional()
+  @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' })
+  CALLBACK_QUEUE_LIMIT?: string;
+  @IsOptional()
+  @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' })
+  CALLBACK_QUEUE_TOTAL_LIMIT?: string;
 
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: string;
@@ -69,7 +86,12 @@ export class RunnerEnvironment {
   @IsOptional() @IsPortNumber() METRICS_PORT?: string;
   @IsOptional() @IsPortNumber() GRPC_PORT?: string;
   // Temporal refuses payloads over 2 MB; the document travels in the workflow input.
-  @IsOptional() @check('isWorkflowBytes', (v) => POSITIVE_INT.test(v) && Number(v) <= 2_000_000, 'must be a whole number of bytes, at most 2000000')
+  @IsOptional()
+  @check(
+    'isWorkflowBytes',
+    (v) => POSITIVE_INT.test(v) && Number(v) <= 2_000_000,
+    'must be a whole number of bytes, at most 2000000',
+  )
   MAX_WORKFLOW_BYTES?: string;
   @IsOptional() @IsDirectory() WORKFLOW_DEFINITIONS_DIR?: string;
 
@@ -77,7 +99,9 @@ export class RunnerEnvironment {
   @IsOptional() @IsHostList() CALL_HTTP_ALLOWED_HOSTS?: string;
   @IsOptional() @IsBool() CALL_HTTP_BLOCK_PRIVATE_NETWORKS?: string;
   @IsOptional() @IsDuration() CALL_HTTP_TIMEOUT?: string;
-  @IsOptional() @Matches(POSITIVE_INT, { message: '$property must be a positive whole number of bytes' }) CALL_HTTP_MAX_RESPONSE_BYTES?: string;
+  @IsOptional()
+  @Matches(POSITIVE_INT, { message: '$property must be a positive whole number of bytes' })
+  CALL_HTTP_MAX_RESPONSE_BYTES?: string;
   @IsOptional() @IsBool() RUN_SHELL_ENABLED?: string;
   @IsOptional() @IsBool() RUN_SCRIPT_ENABLED?: string;
   @IsOptional() @IsDuration() RUN_TIMEOUT?: string;

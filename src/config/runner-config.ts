@@ -75,7 +75,8 @@ export interface RunnerConfig {
 export const DEFAULT_MAX_WORKFLOW_BYTES = 1024 * 1024;
 
 const duration = (text: string | undefined, fallback: string): number => parseDuration(text ?? fallback) as number;
-const bool = (text: string | undefined, fallback: boolean): boolean => (text === undefined ? fallback : (parseBoolean(text) as boolean));
+const bool = (text: string | undefined, fallback: boolean): boolean =>
+  text === undefined ? fallback : (parseBoolean(text) as boolean);
 const int = (text: string | undefined, fallback: number): number => (text === undefined ? fallback : Number(text));
 
 /** Builds the grouped config from an environment that already passed validation. */

@@ -36,10 +36,15 @@ function validationTargets(): Record<string, true> {
 }
 
 function describe(errors: ValidationError[]): Array<{ variable: string; messages: string[] }> {
-  return errors
-    // Messages read "NAME must ..."; the list already leads with the name.
-    .map((e) => ({ variable: e.property, messages: Object.values(e.constraints ?? {}).map((m) => m.replace(`${e.property} `, '')) }))
-    .sort((a, b) => a.variable.localeCompare(b.variable));
+  return (
+    errors
+      // Messages read "NAME must ..."; the list already leads with the name.
+      .map((e) => ({
+        variable: e.property,
+        messages: Object.values(e.constraints ?? {}).map((m) => m.replace(`${e.property} `, '')),
+      }))
+      .sort((a, b) => a.variable.localeCompare(b.variable))
+  );
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): RunnerConfig {

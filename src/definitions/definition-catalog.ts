@@ -37,11 +37,13 @@ export class DefinitionCatalog {
   /** Stores an already parsed (valid) definition, then syncs the schedule of its namespace/name. */
   async register({ key, yaml, plan }: ParsedDefinition): Promise<RegisterResult> {
     const outcome = await refusalsAsInvalid(() => this.deps.registry.register({ ...key, yaml }));
-    const latestPlan = outcome.latest.version === key.version ? plan : registeredPlan(outcome.latest.yaml, this.deps.loadOptions);
+    const latestPlan =
+      outcome.latest.version === key.version ? plan : registeredPlan(outcome.latest.yaml, this.deps.loadOptions);
     // Unchanged text: the schedule already reflects the latest entry's sequence, so the sync is a no-op.
     const sequence = outcome.changed ? outcome.entry.sequence : outcome.latest.sequence;
     const sync = await this.deps.schedules.sync(key.namespace, key.name, outcome.latest, latestPlan, sequence);
-    if (outcome.changed) this.deps.log.log({ definition: definitionLabel(key), ...sync, msg: 'workflow definition registered' });
+    if (outcome.changed)
+      this.deps.log.log({ definition: definitionLabel(key), ...sync, msg: 'workflow definition registered' });
     return { ...key, changed: outcome.changed, ...sync };
   }
 
@@ -50,9 +52,17 @@ export class DefinitionCatalog {
     if (!ref.namespace) throw invalidArgument('namespace', 'is required');
     if (!ref.name) throw invalidArgument('name', 'is required');
     const { namespace, name } = ref;
-    const outcome = await refusalsAsInvalid(() => this.deps.registry.remove({ namespace, name, version: ref.version || undefined }));
-    if (outcome.removed.length === 0) throw new ApiError(status.NOT_FOUND, `definition ${definitionLabel({ namespace, name, version: ref.version })} is not registered`);
-    const plan = outcome.latest ? registeredPlan(outcome.latest.yaml, this.deps.loadOptions) : ({ kind: 'none' } as const);
+    const outcome = await refusalsAsInvalid(() =>
+      this.deps.registry.remove({ namespace, name, version: ref.version || undefined }),
+    );
+    if (outcome.removed.length === 0)
+      throw new ApiError(
+        status.NOT_FOUND,
+        `definition ${definitionLabel({ namespace, name, version: ref.version })} is not registered`,
+      );
+    const plan = outcome.latest
+      ? registeredPlan(outcome.latest.yaml, this.deps.loadOptions)
+      : ({ kind: 'none' } as const);
     const sync = await this.deps.schedules.sync(namespace, name, outcome.latest, plan, outcome.sequence);
     this.deps.log.log({ removed: outcome.removed.map((k) => definitionLabel(k)), msg: 'workflow definition removed' });
     return { removed: outcome.removed, ...sync };
@@ -60,7 +70,10 @@ export class DefinitionCatalog {
 
   /** Ordered by namespace, name, version (oldest first); `latest` marks what an unversioned reference gets. */
   async list(filter: { namespace?: string; name?: string } = {}): Promise<ListedDefinition[]> {
-    const all = await this.deps.registry.list({ namespace: filter.namespace || undefined, name: filter.name || undefined });
+    const all = await this.deps.registry.list({
+      namespace: filter.namespace || undefined,
+      name: filter.name || undefined,
+    });
     return all.map((d, i) => {
       const next = all[i + 1];
       return { ...d, latest: !next || next.namespace !== d.namespace || next.name !== d.name };

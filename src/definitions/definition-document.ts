@@ -17,10 +17,15 @@ export interface ParsedDefinition {
 }
 
 /** `field` names the request field (or the file) in the error. */
-export function parseDefinition(yaml: string | undefined, options: LoadOptions, field = 'workflow_yaml'): ParsedDefinition {
+export function parseDefinition(
+  yaml: string | undefined,
+  options: LoadOptions,
+  field = 'workflow_yaml',
+): ParsedDefinition {
   if (!yaml || yaml.trim() === '') throw invalidArgument(field, 'is required');
   const result = loadWorkflow(yaml, options);
-  if (!result.ok) throw invalidArgument(field, `invalid workflow document:\n${result.problems.map(formatProblem).join('\n')}`);
+  if (!result.ok)
+    throw invalidArgument(field, `invalid workflow document:\n${result.problems.map(formatProblem).join('\n')}`);
   const header = result.workflow.document as unknown as Record<string, unknown>;
   const key = { namespace: String(header.namespace), name: String(header.name), version: String(header.version) };
   return { key, yaml, plan: planOf(result.workflow.schedule, field) };
@@ -38,7 +43,13 @@ export function planOrProblem(schedule: unknown): { plan: SchedulePlan } | { pro
     return { plan: schedulePlan(schedule) };
   } catch (err) {
     if (!isWorkflowFault(err)) throw err;
-    return { problem: { kind: 'semantic', pointer: err.error.instance ?? '/schedule', message: err.error.detail ?? err.error.type } };
+    return {
+      problem: {
+        kind: 'semantic',
+        pointer: err.error.instance ?? '/schedule',
+        message: err.error.detail ?? err.error.type,
+      },
+    };
   }
 }
 

@@ -5,9 +5,22 @@
  * note records the registry sequence it reflects, so syncing the same state again changes nothing, and a
  * replica holding an older state never overwrites a newer one.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowNotFoundError, type Client, type ScheduleDescription, type ScheduleOptionsAction } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  WorkflowNotFoundError,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptionsAction,
+} from '@temporalio/client';
 import type { RunStart } from '../executor/run-start';
-import { AFTER_LOOP_WORKFLOW_TYPE, afterLoopId, scheduleId, type AfterLoopArgs, type DefinitionEntry } from '../temporal/registry-contract';
+import {
+  AFTER_LOOP_WORKFLOW_TYPE,
+  afterLoopId,
+  scheduleId,
+  type AfterLoopArgs,
+  type DefinitionEntry,
+} from '../temporal/registry-contract';
 import type { SchedulePlan } from '../temporal/schedule-spec';
 
 export interface SyncResult {
@@ -34,7 +47,13 @@ export class DefinitionSchedules {
   constructor(private readonly deps: ScheduleDeps) {}
 
   /** `latest`: the latest registered version of namespace/name (undefined: none left); `sequence`: the registry's. */
-  async sync(namespace: string, name: string, latest: DefinitionEntry | undefined, plan: SchedulePlan, sequence: number): Promise<SyncResult> {
+  async sync(
+    namespace: string,
+    name: string,
+    latest: DefinitionEntry | undefined,
+    plan: SchedulePlan,
+    sequence: number,
+  ): Promise<SyncResult> {
     const result: SyncResult = {};
     if (latest && plan.kind === 'temporal') result.scheduleId = await this.upsertSchedule(latest, plan, sequence);
     else await this.deleteSchedule(namespace, name);
@@ -43,12 +62,24 @@ export class DefinitionSchedules {
     return result;
   }
 
-  private async upsertSchedule(latest: DefinitionEntry, plan: Extract<SchedulePlan, { kind: 'temporal' }>, sequence: number): Promise<string> {
+  private async upsertSchedule(
+    latest: DefinitionEntry,
+    plan: Extract<SchedulePlan, { kind: 'temporal' }>,
+    sequence: number,
+  ): Promise<string> {
     const id = scheduleId(latest.namespace, latest.name);
     const definition = `${latest.namespace}/${latest.name}/${latest.version}`;
-    const { workflowType, ...start } = this.deps.runStart(latest.yaml, { 'runner.definition': definition, 'runner.schedule': id });
+    const { workflowType, ...start } = this.deps.runStart(latest.yaml, {
+      'runner.definition': definition,
+      'runner.schedule': id,
+    });
     // Temporal appends the scheduled time to this id for every run it starts.
-    const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType, ...start, workflowId: `wf-scheduled:${latest.namespace}/${latest.name}` };
+    const action: ScheduleOptionsAction = {
+      type: 'startWorkflow',
+      workflowType,
+      ...start,
+      workflowId: `wf-scheduled:${latest.namespace}/${latest.name}`,
+    };
     const policies = { overlap: plan.policies.overlap, catchupWindow: plan.policies.catchupWindow };
     const note = `${NOTE_PREFIX}${sequence}: ${definition}`;
     try {
@@ -63,7 +94,13 @@ export class DefinitionSchedules {
       // Same or newer registry state already applied (another replica, or the same text registered again).
       if (noteSequence(previous.state.note) >= sequence) return { ...previous };
       updated = true;
-      return { ...previous, spec: plan.spec, action, policies: { ...previous.policies, ...policies }, state: { ...previous.state, note } };
+      return {
+        ...previous,
+        spec: plan.spec,
+        action,
+        policies: { ...previous.policies, ...policies },
+        state: { ...previous.state, note },
+      };
     });
     if (updated) this.deps.log.log({ scheduleId: id, definition, msg: 'schedule updated' });
     return id;
@@ -83,7 +120,12 @@ export class DefinitionSchedules {
     const workflowId = afterLoopId(namespace, name);
     const args: [AfterLoopArgs] = [{ namespace, name }];
     // A running loop picks up the latest version at its next run by itself.
-    await this.deps.client.workflow.start(AFTER_LOOP_WORKFLOW_TYPE, { workflowId, taskQueue: this.deps.taskQueue, args, workflowIdConflictPolicy: 'USE_EXISTING' });
+    await this.deps.client.workflow.start(AFTER_LOOP_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: this.deps.taskQueue,
+      args,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
     return workflowId;
   }
 

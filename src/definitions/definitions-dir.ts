@@ -14,5 +14,7 @@ export async function readDefinitionFiles(dir: string): Promise<DefinitionFile[]
     .filter((e) => !e.name.startsWith('.') && /\.ya?ml$/i.test(e.name) && (e.isFile() || e.isSymbolicLink()))
     .map((e) => e.name)
     .sort();
-  return Promise.all(names.map(async (name) => ({ file: join(dir, name), yaml: await readFile(join(dir, name), 'utf8') })));
+  return Promise.all(
+    names.map(async (name) => ({ file: join(dir, name), yaml: await readFile(join(dir, name), 'utf8') })),
+  );
 }

@@ -32,11 +32,7 @@ export class DefinitionsService implements OnModuleInit, OnApplicationBootstrap 
   private startupDone?: Promise<void>;
   private stopping = false;
 
-  constructor(
-    temporal: TemporalService,
-    executor: ExecutorService,
-    @Inject(ConfigService) config: AppConfigService,
-  ) {
+  constructor(temporal: TemporalService, executor: ExecutorService, @Inject(ConfigService) config: AppConfigService) {
     const server = config.get('server', { infer: true });
     this.loadOptions = { maxBytes: server.maxWorkflowBytes };
     this.dir = server.definitionsDir;
@@ -46,7 +42,12 @@ export class DefinitionsService implements OnModuleInit, OnApplicationBootstrap 
       runStart: (yaml, metadata) => executor.scheduledRunStart(yaml, metadata),
       log: this.log,
     });
-    this.catalog = new DefinitionCatalog({ registry: temporal.definitions, schedules, loadOptions: this.loadOptions, log: this.log });
+    this.catalog = new DefinitionCatalog({
+      registry: temporal.definitions,
+      schedules,
+      loadOptions: this.loadOptions,
+      log: this.log,
+    });
   }
 
   /** Reads and validates every file of WORKFLOW_DEFINITIONS_DIR; the first bad one stops the start. */
@@ -105,12 +106,18 @@ export class DefinitionsService implements OnModuleInit, OnApplicationBootstrap 
           await this.catalog.register(definition);
           break;
         } catch (err) {
-          this.log.warn({ file, err: err instanceof Error ? err.message : String(err), retryInMs: delay, msg: 'registering a workflow definition failed; retrying' });
+          this.log.warn({
+            file,
+            err: err instanceof Error ? err.message : String(err),
+            retryInMs: delay,
+            msg: 'registering a workflow definition failed; retrying',
+          });
           await new Promise((resolve) => setTimeout(resolve, delay).unref());
           delay = Math.min(delay * 2, STARTUP_RETRY_MAX_MS);
         }
       }
     }
-    if (!this.stopping) this.log.log({ dir: this.dir, definitions: this.startupFiles.length, msg: 'workflow definitions registered' });
+    if (!this.stopping)
+      this.log.log({ dir: this.dir, definitions: this.startupFiles.length, msg: 'workflow definitions registered' });
   }
 }

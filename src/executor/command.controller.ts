@@ -49,7 +49,10 @@ export class CommandController {
   /** Served by the Stigmer Service, not by the runner. */
   @GrpcMethod(COMMAND_SERVICE, 'reportProgress')
   reportProgress(): ReportProgressResponse {
-    throw new RpcException({ code: status.UNIMPLEMENTED, message: 'report_progress is served by the Stigmer Service, not the runner' });
+    throw new RpcException({
+      code: status.UNIMPLEMENTED,
+      message: 'report_progress is served by the Stigmer Service, not the runner',
+    });
   }
 
   private async command(executionId: string, pending: Promise<string>): Promise<CommandResponse> {

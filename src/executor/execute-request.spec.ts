@@ -38,7 +38,12 @@ describe('parseExecuteInput', () => {
 
   it('seals secret entries and keeps clear ones as they are', () => {
     const parsed = parseExecuteInput(
-      wire({ environment: [{ name: 'TOKEN', value: 'hunter2', secret: true }, { name: 'REGION', value: 'eu', secret: false }] }),
+      wire({
+        environment: [
+          { name: 'TOKEN', value: 'hunter2', secret: true },
+          { name: 'REGION', value: 'eu', secret: false },
+        ],
+      }),
       limits,
     );
     expect(parsed.environment?.[1]).toEqual({ name: 'REGION', value: 'eu' });
@@ -57,7 +62,15 @@ describe('parseExecuteInput', () => {
     ['input_json', wire({ inputJson: '{' })],
     ['input_json', wire({ inputJson: '"text"' })],
     ['input_json', wire({ input: {}, inputJson: '{}' })],
-    ['environment[1].name', wire({ environment: [{ name: 'A', value: '', secret: false }, { name: 'A', value: '', secret: false }] })],
+    [
+      'environment[1].name',
+      wire({
+        environment: [
+          { name: 'A', value: '', secret: false },
+          { name: 'A', value: '', secret: false },
+        ],
+      }),
+    ],
     ['environment[0].name', wire({ environment: [{ name: '9x', value: '', secret: false }] })],
   ])('names %s in INVALID_ARGUMENT', (field, request) => {
     const err = failure(() => parseExecuteInput(request, limits));
@@ -72,7 +85,7 @@ describe('parseExecuteInput', () => {
     );
   });
 
-  it('refuses an input that would exceed Temporal\'s start payload limit, naming the field', () => {
+  it("refuses an input that would exceed Temporal's start payload limit, naming the field", () => {
     const big = JSON.stringify({ blob: 'x'.repeat(3_000_000) });
     const err = failure(() => parseExecuteInput(wire({ inputJson: big }), limits));
     expect(err.code).toBe(status.INVALID_ARGUMENT);
@@ -80,7 +93,11 @@ describe('parseExecuteInput', () => {
   });
 
   it('refuses secret entries when no sealing key is configured, without echoing the value', () => {
-    const err = failure(() => parseExecuteInput(wire({ environment: [{ name: 'T', value: 'hunter2', secret: true }] }), { maxWorkflowBytes: 1000 }));
+    const err = failure(() =>
+      parseExecuteInput(wire({ environment: [{ name: 'T', value: 'hunter2', secret: true }] }), {
+        maxWorkflowBytes: 1000,
+      }),
+    );
     expect(err.code).toBe(status.FAILED_PRECONDITION);
     expect(err.message).toContain('RUNNER_SECRETS_KEY');
     expect(err.message).not.toContain('hunter2');

@@ -1,8 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { AppConfigService } from '../config/config.module';
-import type { ExecuteResponse, SendEventRequest, WorkflowExecuteInput as WireExecuteInput } from '../generated/ai/stigmer/workflow/runner/v1/io';
+import type {
+  ExecuteResponse,
+  SendEventRequest,
+  WorkflowExecuteInput as WireExecuteInput,
+} from '../generated/ai/stigmer/workflow/runner/v1/io';
 import {
   QUERY_EVENTS,
   QUERY_STATUS,
@@ -124,7 +133,9 @@ export class ExecutorService {
   }
 
   /** Temporal's description plus the workflow's own status view (undefined when the query cannot run). */
-  async status(executionId: string): Promise<{ description: WorkflowExecutionDescription; view?: ExecutionStatusView }> {
+  async status(
+    executionId: string,
+  ): Promise<{ description: WorkflowExecutionDescription; view?: ExecutionStatusView }> {
     const id = parseExecutionId(executionId);
     const description = await this.describe(id);
     try {
@@ -149,7 +160,11 @@ export class ExecutorService {
       const page = await this.handle(id, runId).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
       if (fromSequence >= page.firstSequence || page.firstSequence <= 1) {
         // Later runs still hold events past this page.
-        return { ...page, lastSequence: latest.lastSequence, hasMore: page.hasMore || page.lastSequence < latest.lastSequence };
+        return {
+          ...page,
+          lastSequence: latest.lastSequence,
+          hasMore: page.hasMore || page.lastSequence < latest.lastSequence,
+        };
       }
     }
     return latest;
@@ -188,7 +203,9 @@ export class ExecutorService {
   private async openRun(executionId: string, verb: string): Promise<WorkflowHandle> {
     const description = await this.describe(executionId);
     if (isClosed(description)) {
-      throw failedPrecondition(`cannot ${verb} execution ${executionId}: it is already ${statusFromDescription(description)} (${description.status.name})`);
+      throw failedPrecondition(
+        `cannot ${verb} execution ${executionId}: it is already ${statusFromDescription(description)} (${description.status.name})`,
+      );
     }
     return this.handle(executionId, description.runId);
   }

@@ -25,7 +25,11 @@ const SCHEDULED_ID_PLACEHOLDER = 'scheduled';
 
 export function runStartOf(input: WorkflowExecuteInput, deps: RunStartDeps): RunStart {
   // A valid document rides along validated, so the run skips its own validation step.
-  return { workflowType: WORKFLOW_TYPE, taskQueue: deps.taskQueue, args: [withValidatedDocument(input, deps.validate)] };
+  return {
+    workflowType: WORKFLOW_TYPE,
+    taskQueue: deps.taskQueue,
+    args: [withValidatedDocument(input, deps.validate)],
+  };
 }
 
 /**
@@ -33,7 +37,17 @@ export function runStartOf(input: WorkflowExecuteInput, deps: RunStartDeps): Run
  * id is left empty because Temporal appends the scheduled time to the workflow id it starts (the workflow
  * then takes its workflow id as execution id).
  */
-export function scheduledRunStart(workflowYaml: string, metadata: Record<string, string>, deps: RunStartDeps): RunStart {
-  const wire: WireExecuteInput = { executionId: SCHEDULED_ID_PLACEHOLDER, workflowYaml, inputJson: '', environment: [], metadata };
+export function scheduledRunStart(
+  workflowYaml: string,
+  metadata: Record<string, string>,
+  deps: RunStartDeps,
+): RunStart {
+  const wire: WireExecuteInput = {
+    executionId: SCHEDULED_ID_PLACEHOLDER,
+    workflowYaml,
+    inputJson: '',
+    environment: [],
+    metadata,
+  };
   return runStartOf({ ...parseExecuteInput(wire, deps.limits), executionId: '' }, deps);
 }

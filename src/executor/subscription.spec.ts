@@ -42,7 +42,10 @@ class FakeRun implements SubscriptionSource {
   }
 }
 
-async function take(gen: AsyncGenerator<WorkflowProgressEvent>, onEach?: (e: WorkflowProgressEvent) => void): Promise<number[]> {
+async function take(
+  gen: AsyncGenerator<WorkflowProgressEvent>,
+  onEach?: (e: WorkflowProgressEvent) => void,
+): Promise<number[]> {
   const seqs: number[] = [];
   for await (const e of gen) {
     seqs.push(e.sequence);
@@ -74,7 +77,9 @@ describe('followExecution', () => {
     const run = new FakeRun();
     run.append(1);
     const abort = new AbortController();
-    const seqs = await take(followExecution(run, 'x', 1, abort.signal, 60_000), () => setImmediate(() => abort.abort()));
+    const seqs = await take(followExecution(run, 'x', 1, abort.signal, 60_000), () =>
+      setImmediate(() => abort.abort()),
+    );
     expect(seqs).toEqual([1]);
   });
 });

@@ -1,7 +1,10 @@
 /** Contract (Temporal JSON) → wire messages of the query RPCs. */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { EventsPage, ExecutionStatus, ExecutionStatusView } from '../temporal/contract';
-import { EventsPage as WireEventsPage, ExecutionStatus as WireExecutionStatus } from '../generated/ai/stigmer/workflow/runner/v1/io';
+import {
+  EventsPage as WireEventsPage,
+  ExecutionStatus as WireExecutionStatus,
+} from '../generated/ai/stigmer/workflow/runner/v1/io';
 import { toWireEvent } from '../callback/progress-event';
 
 /** The run status Temporal knows even when the workflow's own query cannot answer. */
@@ -24,7 +27,10 @@ export function isClosed(description: WorkflowExecutionDescription): boolean {
   return description.status.name !== 'RUNNING' && description.status.name !== 'UNSPECIFIED';
 }
 
-export function toWireStatus(description: WorkflowExecutionDescription, view: ExecutionStatusView | undefined): WireExecutionStatus {
+export function toWireStatus(
+  description: WorkflowExecutionDescription,
+  view: ExecutionStatusView | undefined,
+): WireExecutionStatus {
   // A run Temporal closed without the workflow's own say (terminate, timeout) is reported as Temporal sees it.
   const forcedEnd = ['TERMINATED', 'TIMED_OUT'].includes(description.status.name);
   return WireExecutionStatus.fromPartial({
@@ -34,7 +40,13 @@ export function toWireStatus(description: WorkflowExecutionDescription, view: Ex
     lastSequence: view?.lastSequence ?? 0,
     currentTask: view?.currentTask ? { name: view.currentTask.name, position: view.currentTask.position } : undefined,
     error: view?.error
-      ? { type: view.error.type, status: view.error.status, title: view.error.title ?? '', detail: view.error.detail ?? '', instance: view.error.instance ?? '' }
+      ? {
+          type: view.error.type,
+          status: view.error.status,
+          title: view.error.title ?? '',
+          detail: view.error.detail ?? '',
+          instance: view.error.instance ?? '',
+        }
       : undefined,
     runStatus: description.status.name,
     runId: description.runId,

@@ -8,7 +8,14 @@ import { LivenessIndicator } from './liveness.health';
 import { TemporalHealthIndicator, WorkerHealthIndicator } from './temporal.health';
 
 /** Members Nest itself probes on every provider (lifecycle hooks); absent on a mock. */
-const NEST_PROBED = new Set(['then', 'onModuleInit', 'onApplicationBootstrap', 'onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown']);
+const NEST_PROBED = new Set([
+  'then',
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+]);
 
 /** A mock that fails loudly on any member the test did not define. */
 function strictMock<T extends object>(impl: Partial<T>): T {
@@ -29,12 +36,19 @@ describe('HealthController (HTTP)', () => {
 
   beforeEach(async () => {
     temporal = { reachable: true, running: true, deadlines: [] };
-    callbackState = { endpoint: 'stigmer:443', connected: false, lastError: 'UNAVAILABLE: connection refused', queued: 3 };
+    callbackState = {
+      endpoint: 'stigmer:443',
+      connected: false,
+      lastError: 'UNAVAILABLE: connection refused',
+      queued: 3,
+    };
     const temporalProbe = strictMock<TemporalProbe>({
       checkConnection: (deadlineMs: number) => {
         temporal.deadlines.push(deadlineMs);
         if (temporal.reachable === 'hang') return new Promise<void>(() => undefined);
-        return temporal.reachable ? Promise.resolve() : Promise.reject(new Error('14 UNAVAILABLE: No connection established'));
+        return temporal.reachable
+          ? Promise.resolve()
+          : Promise.reject(new Error('14 UNAVAILABLE: No connection established'));
       },
       isWorkerRunning: () => temporal.running,
     });
@@ -69,7 +83,13 @@ describe('HealthController (HTTP)', () => {
     expect(body.status).toBe('ok');
     expect(body.info.temporal.status).toBe('up');
     expect(body.info.worker.status).toBe('up');
-    expect(body.info.callback).toMatchObject({ status: 'up', enabled: true, connected: false, queued: 3, lastError: 'UNAVAILABLE: connection refused' });
+    expect(body.info.callback).toMatchObject({
+      status: 'up',
+      enabled: true,
+      connected: false,
+      queued: 3,
+      lastError: 'UNAVAILABLE: connection refused',
+    });
     expect(temporal.deadlines).toEqual([2000]);
   });
 
@@ -77,7 +97,10 @@ describe('HealthController (HTTP)', () => {
     temporal.reachable = false;
     const ready = await get('/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body.error.temporal).toMatchObject({ status: 'down', message: expect.stringContaining('UNAVAILABLE') });
+    expect(ready.body.error.temporal).toMatchObject({
+      status: 'down',
+      message: expect.stringContaining('UNAVAILABLE'),
+    });
     const live = await get('/health/live');
     expect(live.status).toBe(200);
     expect(Object.keys(live.body.info)).toEqual(['process']);

@@ -15,7 +15,11 @@ import { TemporalHealthIndicator, WorkerHealthIndicator } from './temporal.healt
  * and the callback client through narrow probes, so their specs use strict mocks of just that.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }), TemporalModule, CallbackModule],
+  imports: [
+    TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
+    TemporalModule,
+    CallbackModule,
+  ],
   controllers: [HealthController],
   providers: [
     LivenessIndicator,

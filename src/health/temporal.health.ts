@@ -46,6 +46,8 @@ export class WorkerHealthIndicator {
 
   isRunning(key = 'worker') {
     const session = this.health.check(key);
-    return this.temporal.isWorkerRunning() ? session.up() : session.down({ message: 'the Temporal worker is not running' });
+    return this.temporal.isWorkerRunning()
+      ? session.up()
+      : session.down({ message: 'the Temporal worker is not running' });
   }
 }

@@ -8,8 +8,12 @@ type Binder = (value: unknown, input: unknown, env: Env, run: (env: Env) => void
 
 function patternVars(p: Pattern, out: string[]): string[] {
   switch (p.kind) {
-    case 'pvar': if (!out.includes(p.name)) out.push(p.name); break;
-    case 'parray': for (const item of p.items) patternVars(item, out); break;
+    case 'pvar':
+      if (!out.includes(p.name)) out.push(p.name);
+      break;
+    case 'parray':
+      for (const item of p.items) patternVars(item, out);
+      break;
     case 'pobject':
       for (const en of p.entries) {
         if (en.keyVar !== null && !out.includes(en.keyVar)) out.push(en.keyVar);
@@ -73,7 +77,10 @@ function compilePattern(p: Pattern, scope: Scope): { binder: Binder; scope: Scop
 }
 
 /** Compiles `?//` alternatives: every variable of every alternative is bound (null when absent). */
-function compilePatterns(patterns: readonly Pattern[], scope: Scope): { binders: Binder[]; scope: Scope; all: string[] } {
+function compilePatterns(
+  patterns: readonly Pattern[],
+  scope: Scope,
+): { binders: Binder[]; scope: Scope; all: string[] } {
   const all: string[] = [];
   for (const p of patterns) patternVars(p, all);
   let base = scope;
@@ -114,7 +121,14 @@ export function bindFn(node: Extract<Node, { kind: 'bind' }>, scope: Scope): Fn 
 }
 
 /** Runs `source as patterns` and calls `each` with every binding environment. */
-function forEachBinding(source: Fn, binders: Binder[], all: string[], i: unknown, e: Env, each: (env: Env) => void): void {
+function forEachBinding(
+  source: Fn,
+  binders: Binder[],
+  all: string[],
+  i: unknown,
+  e: Env,
+  each: (env: Env) => void,
+): void {
   source(i, null, e, (v) => {
     step(e.ctx);
     if (binders.length === 1) return binders[0](v, i, e, each);

@@ -129,12 +129,16 @@ describe('budget', () => {
     const keys = Array.from({ length: 40 }, (_x, k) => `k${k}: .`).join(', ');
     expect(stepsOf(`{${keys}}`, 1) - stepsOf('{k0: .}', 1)).toBeGreaterThanOrEqual(39);
     // the cartesian product builds 2·2·2 objects of three keys, plus the partial objects on the way
-    expect(stepsOf('{a: (.,.), b: (.,.), c: (.,.)}', 1) - stepsOf('{a: ., b: ., c: .}', 1)).toBeGreaterThanOrEqual(8 * 3 - 3);
+    expect(stepsOf('{a: (.,.), b: (.,.), c: (.,.)}', 1) - stepsOf('{a: ., b: ., c: .}', 1)).toBeGreaterThanOrEqual(
+      8 * 3 - 3,
+    );
   });
 
   it('keeps errors suppressed by ? and try cheap', () => {
     // some 40,000 suppressed errors; each used to cost tens of microseconds for a captured stack trace
-    const { error, ms } = failure('first(repeat(1) | (to_entries?), (try error("x") catch empty))', { maxSteps: 120_000 });
+    const { error, ms } = failure('first(repeat(1) | (to_entries?), (try error("x") catch empty))', {
+      maxSteps: 120_000,
+    });
     expect(error.code).toBe('budget');
     expect(ms).toBeLessThan(30_000);
   });

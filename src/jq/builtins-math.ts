@@ -12,8 +12,14 @@ function frexp(x: number): [number, number] {
   if (x === 0 || !isFinite(x) || x !== x) return [x, 0];
   let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
   let m = x * Math.pow(2, -e);
-  while (Math.abs(m) < 0.5) { m *= 2; e--; }
-  while (Math.abs(m) >= 1) { m /= 2; e++; }
+  while (Math.abs(m) < 0.5) {
+    m *= 2;
+    e--;
+  }
+  while (Math.abs(m) >= 1) {
+    m /= 2;
+    e++;
+  }
   return [m, e];
 }
 
@@ -21,8 +27,10 @@ function gamma(x: number): number {
   // Lanczos approximation
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   x -= 1;
   let a = c[0];
   const t = x + g + 0.5;
@@ -42,17 +50,45 @@ function roundHalfEven(x: number): number {
 }
 
 const UNARY: Record<string, (x: number) => number> = {
-  floor: Math.floor, ceil: Math.ceil, sqrt: Math.sqrt, fabs: Math.abs,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  sqrt: Math.sqrt,
+  fabs: Math.abs,
   round: (x) => (x < 0 ? -Math.round(-x) : Math.round(x)),
-  trunc: Math.trunc, rint: roundHalfEven, nearbyint: roundHalfEven,
-  exp: Math.exp, exp2: (x) => Math.pow(2, x), exp10: (x) => Math.pow(10, x), expm1: Math.expm1,
-  log: Math.log, log2: Math.log2, log10: Math.log10, log1p: Math.log1p,
+  trunc: Math.trunc,
+  rint: roundHalfEven,
+  nearbyint: roundHalfEven,
+  exp: Math.exp,
+  exp2: (x) => Math.pow(2, x),
+  exp10: (x) => Math.pow(10, x),
+  expm1: Math.expm1,
+  log: Math.log,
+  log2: Math.log2,
+  log10: Math.log10,
+  log1p: Math.log1p,
   logb: (x) => (x === 0 ? -Infinity : !isFinite(x) ? Math.abs(x) : frexp(x)[1] - 1),
-  gamma: lgamma, lgamma, tgamma: gamma, lgamma_r: lgamma,
-  sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
-  sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, asinh: Math.asinh, acosh: Math.acosh, atanh: Math.atanh,
-  cbrt: Math.cbrt, significand: (x) => (x === 0 || !isFinite(x) ? x : frexp(x)[0] * 2),
-  j0: (x) => besselJ(0, x), j1: (x) => besselJ(1, x), y0: () => NaN, y1: () => NaN,
+  gamma: lgamma,
+  lgamma,
+  tgamma: gamma,
+  lgamma_r: lgamma,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
+  cbrt: Math.cbrt,
+  significand: (x) => (x === 0 || !isFinite(x) ? x : frexp(x)[0] * 2),
+  j0: (x) => besselJ(0, x),
+  j1: (x) => besselJ(1, x),
+  y0: () => NaN,
+  y1: () => NaN,
 };
 
 function besselJ(n: number, x: number): number {
@@ -68,11 +104,21 @@ function besselJ(n: number, x: number): number {
 }
 
 const BINARY: Record<string, (x: number, y: number) => number> = {
-  pow: Math.pow, atan2: Math.atan2, fmin: Math.min, fmax: Math.max, fmod: (x, y) => x % y,
-  hypot: Math.hypot, copysign: (x, y) => Math.sign(y) * Math.abs(x) || (Object.is(y, -0) || y < 0 ? -Math.abs(x) : Math.abs(x)),
-  drem: (x, y) => x - y * roundHalfEven(x / y), remainder: (x, y) => x - y * roundHalfEven(x / y),
-  ldexp: (x, y) => x * Math.pow(2, y), scalb: (x, y) => x * Math.pow(2, y), scalbln: (x, y) => x * Math.pow(2, y),
-  nextafter: (x, y) => nextafter(x, y), nexttoward: (x, y) => nextafter(x, y), fdim: (x, y) => (x > y ? x - y : 0),
+  pow: Math.pow,
+  atan2: Math.atan2,
+  fmin: Math.min,
+  fmax: Math.max,
+  fmod: (x, y) => x % y,
+  hypot: Math.hypot,
+  copysign: (x, y) => Math.sign(y) * Math.abs(x) || (Object.is(y, -0) || y < 0 ? -Math.abs(x) : Math.abs(x)),
+  drem: (x, y) => x - y * roundHalfEven(x / y),
+  remainder: (x, y) => x - y * roundHalfEven(x / y),
+  ldexp: (x, y) => x * Math.pow(2, y),
+  scalb: (x, y) => x * Math.pow(2, y),
+  scalbln: (x, y) => x * Math.pow(2, y),
+  nextafter: (x, y) => nextafter(x, y),
+  nexttoward: (x, y) => nextafter(x, y),
+  fdim: (x, y) => (x > y ? x - y : 0),
 };
 
 function nextafter(x: number, y: number): number {
@@ -82,7 +128,7 @@ function nextafter(x: number, y: number): number {
   const buf = new DataView(new ArrayBuffer(8));
   buf.setFloat64(0, x);
   let bits = buf.getBigInt64(0);
-  bits += (y > x) === (x > 0) ? 1n : -1n;
+  bits += y > x === x > 0 ? 1n : -1n;
   buf.setBigInt64(0, bits);
   return buf.getFloat64(0);
 }

@@ -47,7 +47,8 @@ function trimInput(v: unknown): string {
 
 export const STRING_NATIVES: NativeTable = {
   'split/1': fn((v, sep) => {
-    if (typeof v !== 'string' || typeof sep !== 'string') throw runtimeError('split input and separator must be strings');
+    if (typeof v !== 'string' || typeof sep !== 'string')
+      throw runtimeError('split input and separator must be strings');
     return splitString(v, sep);
   }),
   'join/1': fn((input, sep) => {

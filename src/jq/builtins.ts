@@ -16,12 +16,18 @@ import { builtinRegistry } from './globals';
 
 function length(v: unknown): unknown {
   switch (typeOf(v)) {
-    case 'null': return 0;
-    case 'boolean': throw runtimeError(`${describe(v)} has no length`);
-    case 'number': return Math.abs(v as number);
-    case 'string': return codepointLength(v as string);
-    case 'array': return (v as unknown[]).length;
-    default: return Object.keys(v as JqObject).length;
+    case 'null':
+      return 0;
+    case 'boolean':
+      throw runtimeError(`${describe(v)} has no length`);
+    case 'number':
+      return Math.abs(v as number);
+    case 'string':
+      return codepointLength(v as string);
+    case 'array':
+      return (v as unknown[]).length;
+    default:
+      return Object.keys(v as JqObject).length;
   }
 }
 
@@ -39,7 +45,8 @@ function has(v: unknown, k: unknown): boolean {
 }
 
 export function contains(a: unknown, b: unknown): boolean {
-  if (typeOf(a) !== typeOf(b)) throw runtimeError(`${describe(a)} and ${describe(b)} cannot have their containment checked`);
+  if (typeOf(a) !== typeOf(b))
+    throw runtimeError(`${describe(a)} and ${describe(b)} cannot have their containment checked`);
   return containsInner(a, b);
 }
 
@@ -83,7 +90,8 @@ function implode(v: unknown): string {
   let out = '';
   for (const c of v) {
     if (typeof c !== 'number' || c !== c) {
-      if (typeof c === 'number') throw runtimeError("number (null) can't be imploded, unicode codepoint needs to be numeric");
+      if (typeof c === 'number')
+        throw runtimeError("number (null) can't be imploded, unicode codepoint needs to be numeric");
       throw runtimeError(`${describe(c)} can't be imploded, unicode codepoint needs to be numeric`);
     }
     let cp = Math.trunc(c);
@@ -211,7 +219,7 @@ const CORE: NativeTable = {
   }),
   'implode/0': fn(implode),
   'tostream/0': vgen(() => (i, p, _e, emit) => {
-        const walk = (v: unknown, path: unknown[], top: boolean): void => {
+    const walk = (v: unknown, path: unknown[], top: boolean): void => {
       if (Array.isArray(v) && v.length > 0) {
         v.forEach((x, k) => walk(x, [...path, k], false));
         emit([[...path, v.length - 1]], null);
@@ -224,39 +232,54 @@ const CORE: NativeTable = {
     };
     walk(i, [], true);
   }),
-  'getpath/1': gen(([a]) => (i, p, e, emit) =>
-    a(i, null, e, (path) => {
-      if (!Array.isArray(path)) throw runtimeError('Path must be specified as an array');
-      let v: unknown;
-      try {
-        v = getpath(i, path);
-      } catch (err) {
-        if (p === null) throw err;
-        v = null;
-      }
-      if (p === INVALID_PATH) throw invalidPath(i);
-      emit(v, p === null ? null : [...p, ...path]);
-    })),
+  'getpath/1': gen(
+    ([a]) =>
+      (i, p, e, emit) =>
+        a(i, null, e, (path) => {
+          if (!Array.isArray(path)) throw runtimeError('Path must be specified as an array');
+          let v: unknown;
+          try {
+            v = getpath(i, path);
+          } catch (err) {
+            if (p === null) throw err;
+            v = null;
+          }
+          if (p === INVALID_PATH) throw invalidPath(i);
+          emit(v, p === null ? null : [...p, ...path]);
+        }),
+  ),
   'setpath/2': fn((v, path, x) => {
     if (!Array.isArray(path)) throw runtimeError('Path must be specified as an array');
     return setpath(v, path, x);
   }),
   'delpaths/1': fn((v, paths) => delpaths(v, paths)),
   'path/1': vgen(([f]) => (i, p, e, emit) => {
-        f(i, [], e, (v, vp) => {
+    f(i, [], e, (v, vp) => {
       if (vp === INVALID_PATH) throw invalidPath(v);
       emit(vp === null ? [] : vp.slice(), null);
     });
   }),
   'paths/0': vgen(() => (i, p, e, emit) => {
-        const walk = (v: unknown, path: unknown[]): void => {
-      if (Array.isArray(v)) v.forEach((x, k) => { emit([...path, k], null); walk(x, [...path, k]); });
-      else if (isObject(v)) for (const k of Object.keys(v)) { emit([...path, k], null); walk(v[k], [...path, k]); }
+    const walk = (v: unknown, path: unknown[]): void => {
+      if (Array.isArray(v))
+        v.forEach((x, k) => {
+          emit([...path, k], null);
+          walk(x, [...path, k]);
+        });
+      else if (isObject(v))
+        for (const k of Object.keys(v)) {
+          emit([...path, k], null);
+          walk(v[k], [...path, k]);
+        }
     };
     walk(i, []);
     void e;
   }),
-  'select/1': gen(([f]) => (i, p, e, emit) => f(i, null, e, (c) => (isTruthy(c) ? emit(i, p) : undefined))),
+  'select/1': gen(
+    ([f]) =>
+      (i, p, e, emit) =>
+        f(i, null, e, (c) => (isTruthy(c) ? emit(i, p) : undefined)),
+  ),
   'recurse/1': gen(([f]) => {
     const r: Fn = (i, p, e, emit) => {
       emit(i, p);
@@ -266,40 +289,65 @@ const CORE: NativeTable = {
     return r;
   }),
   'map/1': vgen(([f]) => (i, p, e, emit) => {
-        const out: unknown[] = [];
+    const out: unknown[] = [];
     iterate(i, null, e, (x) => f(x, null, e, (y) => out.push(y)));
     emit(out, null);
   }),
   'error/0': gen(() => (i) => {
     throw new JqError('user', typeof i === 'string' ? i : `${toJson(i)} (not a string)`, { value: i });
   }),
-  'error/1': gen(([m]) => (i, _p, e) =>
-    m(i, null, e, (msg) => {
-      throw new JqError('user', typeof msg === 'string' ? msg : `${toJson(msg)} (not a string)`, { value: msg });
-    })),
+  'error/1': gen(
+    ([m]) =>
+      (i, _p, e) =>
+        m(i, null, e, (msg) => {
+          throw new JqError('user', typeof msg === 'string' ? msg : `${toJson(msg)} (not a string)`, { value: msg });
+        }),
+  ),
   'range/2': vgen(([from, upto]) => (i, p, e, emit) => {
-        from(i, null, e, (a) => upto(i, null, e, (b) => {
-      if (typeof a !== 'number' || typeof b !== 'number') throw runtimeError('Range bounds must be numeric');
-      for (let x = a; x < b; x++) {
-        step(e.ctx);
-        emit(x, null);
-      }
-    }));
+    from(i, null, e, (a) =>
+      upto(i, null, e, (b) => {
+        if (typeof a !== 'number' || typeof b !== 'number') throw runtimeError('Range bounds must be numeric');
+        for (let x = a; x < b; x++) {
+          step(e.ctx);
+          emit(x, null);
+        }
+      }),
+    );
   }),
   'range/3': vgen(([from, upto, by]) => (i, p, e, emit) => {
-        from(i, null, e, (a) => upto(i, null, e, (b) => by(i, null, e, (s) => {
-      if (typeof a !== 'number' || typeof b !== 'number' || typeof s !== 'number') throw runtimeError('Range bounds must be numeric');
-      if (s > 0) for (let x = a; x < b; x += s) { step(e.ctx); emit(x, null); }
-      else if (s < 0) for (let x = a; x > b; x += s) { step(e.ctx); emit(x, null); }
-      else if (a < b) for (;;) { step(e.ctx); emit(a, null); }
-    })));
+    from(i, null, e, (a) =>
+      upto(i, null, e, (b) =>
+        by(i, null, e, (s) => {
+          if (typeof a !== 'number' || typeof b !== 'number' || typeof s !== 'number')
+            throw runtimeError('Range bounds must be numeric');
+          if (s > 0)
+            for (let x = a; x < b; x += s) {
+              step(e.ctx);
+              emit(x, null);
+            }
+          else if (s < 0)
+            for (let x = a; x > b; x += s) {
+              step(e.ctx);
+              emit(x, null);
+            }
+          else if (a < b)
+            for (;;) {
+              step(e.ctx);
+              emit(a, null);
+            }
+        }),
+      ),
+    );
   }),
-  'limit/2': gen(([n, f]) => (i, p, e, emit) =>
-    n(i, null, e, (count) => {
-      if (typeof count !== 'number') throw runtimeError('Invalid limit: not a number');
-      if (count < 0) throw runtimeError("limit doesn't support negative count");
-      limitGen(count, f)(i, p, e, emit);
-    })),
+  'limit/2': gen(
+    ([n, f]) =>
+      (i, p, e, emit) =>
+        n(i, null, e, (count) => {
+          if (typeof count !== 'number') throw runtimeError('Invalid limit: not a number');
+          if (count < 0) throw runtimeError("limit doesn't support negative count");
+          limitGen(count, f)(i, p, e, emit);
+        }),
+  ),
   // def while(cond; update): def _while: if cond then ., (update | _while) else empty end; _while;
   'while/2': vgen(([cond, update]) => conditionLoop(cond, update, true)),
   // def until(cond; update): def _until: if cond then . else (update | _until) end; _until;
@@ -325,15 +373,20 @@ const CORE: NativeTable = {
   }),
   'isempty/1': gen(([f]) => (i, _p, e, emit) => {
     let empty = true;
-    limitGen(1, f)(i, null, e, () => { empty = false; });
+    limitGen(1, f)(i, null, e, () => {
+      empty = false;
+    });
     emit(empty, null);
   }),
   'sort_by/1': vgen(([f]) => (i, p, e, emit) => {
-        if (!Array.isArray(i)) throw runtimeError(`${describe(i)} cannot be sorted, as it is not an array`);
-    emit(keyed(f, i, e).map((r) => r.value), null);
+    if (!Array.isArray(i)) throw runtimeError(`${describe(i)} cannot be sorted, as it is not an array`);
+    emit(
+      keyed(f, i, e).map((r) => r.value),
+      null,
+    );
   }),
   'group_by/1': vgen(([f]) => (i, p, e, emit) => {
-        const rows = keyed(f, i, e);
+    const rows = keyed(f, i, e);
     const out: unknown[][] = [];
     let prev: unknown;
     for (const r of rows) {
@@ -344,7 +397,7 @@ const CORE: NativeTable = {
     emit(out, null);
   }),
   'unique_by/1': vgen(([f]) => (i, p, e, emit) => {
-        const rows = keyed(f, i, e);
+    const rows = keyed(f, i, e);
     const out: unknown[] = [];
     let prev: unknown;
     for (const r of rows) {
@@ -367,37 +420,60 @@ const CORE: NativeTable = {
     if (!isObject(v)) throw runtimeError(`${describe(v)} has no keys`);
     return Object.keys(v).map((k) => ({ key: k, value: v[k] }));
   }),
-  'input/0': gen(() => (_i, _p, e, emit) => {
-    const ctx = e.ctx;
-    // jq 1.8 raises `break` when the inputs are exhausted
-    if (ctx.inputIndex >= ctx.inputs.length) throw new JqError('runtime', 'No more inputs', { value: 'break' });
-    emit(ctx.inputs[ctx.inputIndex++], null);
-  }, 'input'),
-  'inputs/0': gen(() => (_i, _p, e, emit) => {
-    const ctx = e.ctx;
-    while (ctx.inputIndex < ctx.inputs.length) emit(ctx.inputs[ctx.inputIndex++], null);
-  }, 'inputs'),
-  'debug/0': gen(() => (i, p, e, emit) => {
-    e.ctx.debug?.(['DEBUG:', i]);
-    emit(i, p);
-  }, 'debug'),
-  'stderr/0': gen(() => (i, p, e, emit) => {
-    e.ctx.debug?.(i);
-    emit(i, p);
-  }, 'stderr'),
+  'input/0': gen(
+    () => (_i, _p, e, emit) => {
+      const ctx = e.ctx;
+      // jq 1.8 raises `break` when the inputs are exhausted
+      if (ctx.inputIndex >= ctx.inputs.length) throw new JqError('runtime', 'No more inputs', { value: 'break' });
+      emit(ctx.inputs[ctx.inputIndex++], null);
+    },
+    'input',
+  ),
+  'inputs/0': gen(
+    () => (_i, _p, e, emit) => {
+      const ctx = e.ctx;
+      while (ctx.inputIndex < ctx.inputs.length) emit(ctx.inputs[ctx.inputIndex++], null);
+    },
+    'inputs',
+  ),
+  'debug/0': gen(
+    () => (i, p, e, emit) => {
+      e.ctx.debug?.(['DEBUG:', i]);
+      emit(i, p);
+    },
+    'debug',
+  ),
+  'stderr/0': gen(
+    () => (i, p, e, emit) => {
+      e.ctx.debug?.(i);
+      emit(i, p);
+    },
+    'stderr',
+  ),
   'input_filename/0': fn(() => null, 'input_filename'),
-  'now/0': gen(() => (_i, _p, e, emit) => {
-    if (!e.ctx.now) throw new JqError('runtime', 'now is not available: no clock was supplied', { value: 'now is not available' });
-    emit(e.ctx.now(), null);
-  }, 'now'),
-  'halt/0': gen(() => () => {
-    throw new JqError('halt', 'halt', { value: null });
-  }, 'halt'),
-  'halt_error/1': gen(([code]) => (i, _p, e) =>
-    code(i, null, e, (c) => {
-      if (typeof c !== 'number') throw runtimeError('halt_error/1: number required');
-      throw new JqError('halt', typeof i === 'string' ? i : toJson(i), { value: i });
-    }), 'halt_error'),
+  'now/0': gen(
+    () => (_i, _p, e, emit) => {
+      if (!e.ctx.now)
+        throw new JqError('runtime', 'now is not available: no clock was supplied', { value: 'now is not available' });
+      emit(e.ctx.now(), null);
+    },
+    'now',
+  ),
+  'halt/0': gen(
+    () => () => {
+      throw new JqError('halt', 'halt', { value: null });
+    },
+    'halt',
+  ),
+  'halt_error/1': gen(
+    ([code]) =>
+      (i, _p, e) =>
+        code(i, null, e, (c) => {
+          if (typeof c !== 'number') throw runtimeError('halt_error/1: number required');
+          throw new JqError('halt', typeof i === 'string' ? i : toJson(i), { value: i });
+        }),
+    'halt_error',
+  ),
   'builtins/0': fn(() => builtinNames()),
   'input_line_number/0': fn(() => 0),
   'get_search_list/0': fn(() => []),
@@ -412,7 +488,6 @@ const CORE: NativeTable = {
     return v.endsWith(x) && x.length > 0 ? v.slice(0, v.length - x.length) : v;
   }),
 };
-
 
 function builtinNames(): string[] {
   const names = new Set(Object.keys(NATIVES).filter((k) => !k.startsWith('_')));

@@ -40,7 +40,10 @@ export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at
   const native = NATIVES[`${name}/${arity}`];
   if (native) {
     if (native.host) scope.host.add(native.host);
-    return native.make(argNodes.map((a) => compileNode(a, scope)), scope);
+    return native.make(
+      argNodes.map((a) => compileNode(a, scope)),
+      scope,
+    );
   }
   const global = scope.globals.lookup(name, arity);
   if (global) {
@@ -56,7 +59,10 @@ export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at
     };
   }
   const message = `${name}/${arity} is not defined`;
-  throw new JqError('compile', message, { position: scope.text === undefined ? undefined : positionOf(scope.text, at), value: message });
+  throw new JqError('compile', message, {
+    position: scope.text === undefined ? undefined : positionOf(scope.text, at),
+    value: message,
+  });
 }
 
 /** jq-defined builtins that reach host-dependent natives (their bodies are compiled lazily, elsewhere). */
@@ -78,8 +84,15 @@ function enterCall(ctx: Ctx): void {
 
 /** Calls a function body: binds filter parameters as closures over the caller and `$` parameters as values. */
 function invoke(
-  body: Fn, defEnv: Env, id: FuncId, params: readonly string[], args: Fn[],
-  input: unknown, path: Path | null, caller: Env, emit: Emit,
+  body: Fn,
+  defEnv: Env,
+  id: FuncId,
+  params: readonly string[],
+  args: Fn[],
+  input: unknown,
+  path: Path | null,
+  caller: Env,
+  emit: Emit,
 ): void {
   const ctx = caller.ctx;
   enterCall(ctx);
@@ -92,8 +105,14 @@ function invoke(
 }
 
 function bindParams(
-  k: number, params: readonly string[], ids: readonly FuncId[], args: Fn[],
-  input: unknown, caller: Env, env: Env, run: (env: Env) => void,
+  k: number,
+  params: readonly string[],
+  ids: readonly FuncId[],
+  args: Fn[],
+  input: unknown,
+  caller: Env,
+  env: Env,
+  run: (env: Env) => void,
 ): void {
   if (k === params.length) return run(env);
   const param = params[k];

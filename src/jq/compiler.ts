@@ -5,14 +5,31 @@ import { bindFn, reduceFn, foreachFn } from './bind';
 import { callFn } from './call';
 import { index, slice } from './paths';
 import { binaryOp, negate } from './ops';
-import { BreakSignal, INVALID_PATH, bindVar, charge, chargeSteps, checkString, lookupVar, Passthrough, step, type Ctx, type Emit, type Env, type Fn, type Path } from './runtime';
+import {
+  BreakSignal,
+  INVALID_PATH,
+  bindVar,
+  charge,
+  chargeSteps,
+  checkString,
+  lookupVar,
+  Passthrough,
+  step,
+  type Ctx,
+  type Emit,
+  type Env,
+  type Fn,
+  type Path,
+} from './runtime';
 import { hasVar, withFunc, withVar, type FuncId, type Scope } from './scope';
 import { formatString, applyFormat, FORMATS } from './formats';
 import { describe, isTruthy, preview, toJson } from './values';
 
 /** Error for a value-only expression used where a path is required. */
 export function invalidPath(v: unknown): JqError {
-  return new JqError('runtime', `Invalid path expression with result ${preview(v)}`, { value: `Invalid path expression with result ${preview(v)}` });
+  return new JqError('runtime', `Invalid path expression with result ${preview(v)}`, {
+    value: `Invalid path expression with result ${preview(v)}`,
+  });
 }
 
 /** Wraps a filter that produces plain values so that path tracking rejects it like jq does. */
@@ -81,34 +98,44 @@ export function guardEmit(emit: Emit): Emit {
 
 export function compileNode(node: Node, scope: Scope): Fn {
   switch (node.kind) {
-    case 'identity': return identity;
-    case 'recurse': return recurseAll;
+    case 'identity':
+      return identity;
+    case 'recurse':
+      return recurseAll;
     case 'literal': {
       const value = node.value;
-      const fn: Fn & { constant?: { value: unknown } } = (_i, p, _e, emit) => emit(value, p === null ? null : INVALID_PATH);
+      const fn: Fn & { constant?: { value: unknown } } = (_i, p, _e, emit) =>
+        emit(value, p === null ? null : INVALID_PATH);
       fn.constant = { value };
       return withDirect(fn, () => value);
     }
-    case 'string': return compileString(node.parts, node.format, scope);
+    case 'string':
+      return compileString(node.parts, node.format, scope);
     case 'format': {
       const name = node.name;
       if (!FORMATS.has(name)) throw new JqError('compile', `${name}/0 is not a valid format`);
       return (i, p, _e, emit) => emit(applyFormat(name, i), p === null ? null : INVALID_PATH);
     }
-    case 'index': return compileIndex(node.target, node.key, scope, node.opt === true);
-    case 'slice': return compileSlice(node, scope);
+    case 'index':
+      return compileIndex(node.target, node.key, scope, node.opt === true);
+    case 'slice':
+      return compileSlice(node, scope);
     case 'iterate': {
       const target = compileNode(node.target, scope);
       if (node.opt) return (i, p, e, emit) => target(i, p, e, (v, vp) => iterateOpt(v, vp, e, emit));
       return (i, p, e, emit) => target(i, p, e, (v, vp) => iterate(v, vp, e, emit));
     }
-    case 'try': return compileTry(compileNode(node.body, scope), node.handler ? compileNode(node.handler, scope) : null);
+    case 'try':
+      return compileTry(compileNode(node.body, scope), node.handler ? compileNode(node.handler, scope) : null);
     case 'pipe': {
       const l = compileNode(node.left, scope);
       const r = compileNode(node.right, scope);
       const ld = directOf(l);
       const rd = directOf(r);
-      return withDirect((i, p, e, emit) => l(i, p, e, (v, vp) => r(v, vp, e, emit)), ld && rd && ((i, e) => rd(ld(i, e), e)));
+      return withDirect(
+        (i, p, e, emit) => l(i, p, e, (v, vp) => r(v, vp, e, emit)),
+        ld && rd && ((i, e) => rd(ld(i, e), e)),
+      );
     }
     case 'comma': {
       const l = compileNode(node.left, scope);
@@ -121,20 +148,34 @@ export function compileNode(node: Node, scope: Scope): Fn {
     case 'neg': {
       const o = compileNode(node.operand, scope);
       const od = directOf(o);
-      return withDirect((i, p, e, emit) => o(i, null, e, (v) => emit(negate(v), p === null ? null : INVALID_PATH)), od && ((i, e) => negate(od(i, e))));
+      return withDirect(
+        (i, p, e, emit) => o(i, null, e, (v) => emit(negate(v), p === null ? null : INVALID_PATH)),
+        od && ((i, e) => negate(od(i, e))),
+      );
     }
-    case 'binary': return compileBinary(node.op, compileNode(node.left, scope), compileNode(node.right, scope));
+    case 'binary':
+      return compileBinary(node.op, compileNode(node.left, scope), compileNode(node.right, scope));
     case 'and':
-    case 'or': return compileLogic(node.kind, compileNode(node.left, scope), compileNode(node.right, scope));
-    case 'alt': return compileAlt(compileNode(node.left, scope), compileNode(node.right, scope));
-    case 'assign': return valueOnly(assignFn(node.op, compileNode(node.left, scope), compileNode(node.right, scope)));
-    case 'array': return compileArray(node.body ? compileNode(node.body, scope) : null);
-    case 'object': return compileObject(node, scope);
-    case 'if': return compileIf(node, scope);
-    case 'reduce': return reduceFn(node, scope);
-    case 'foreach': return foreachFn(node, scope);
-    case 'bind': return bindFn(node, scope);
-    case 'label': return compileLabel(node.name, compileNode(node.body, withVar(scope, '*label-' + node.name)));
+    case 'or':
+      return compileLogic(node.kind, compileNode(node.left, scope), compileNode(node.right, scope));
+    case 'alt':
+      return compileAlt(compileNode(node.left, scope), compileNode(node.right, scope));
+    case 'assign':
+      return valueOnly(assignFn(node.op, compileNode(node.left, scope), compileNode(node.right, scope)));
+    case 'array':
+      return compileArray(node.body ? compileNode(node.body, scope) : null);
+    case 'object':
+      return compileObject(node, scope);
+    case 'if':
+      return compileIf(node, scope);
+    case 'reduce':
+      return reduceFn(node, scope);
+    case 'foreach':
+      return foreachFn(node, scope);
+    case 'bind':
+      return bindFn(node, scope);
+    case 'label':
+      return compileLabel(node.name, compileNode(node.body, withVar(scope, '*label-' + node.name)));
     case 'break': {
       const name = '*label-' + node.name;
       if (!hasVar(scope, name)) throw new JqError('compile', `$${name} is not defined`);
@@ -142,15 +183,19 @@ export function compileNode(node: Node, scope: Scope): Fn {
         throw new BreakSignal(lookupVar(e, name) as object);
       };
     }
-    case 'var': return compileVar(node.name, scope);
-    case 'call': return callFn(node.name, node.args, scope, node.at);
-    case 'def': return compileDef(node.def, node.body, scope);
+    case 'var':
+      return compileVar(node.name, scope);
+    case 'call':
+      return callFn(node.name, node.args, scope, node.at);
+    case 'def':
+      return compileDef(node.def, node.body, scope);
   }
 }
 
 export function recurseAll(input: unknown, path: Path | null, env: Env, emit: Emit): void {
   emit(input, path);
-  if (path === INVALID_PATH && (Array.isArray(input) || (input !== null && typeof input === 'object'))) iterate(input, path, env, emit);
+  if (path === INVALID_PATH && (Array.isArray(input) || (input !== null && typeof input === 'object')))
+    iterate(input, path, env, emit);
   if (Array.isArray(input)) {
     for (let i = 0; i < input.length; i++) recurseAll(input[i], path === null ? null : [...path, i], env, emit);
   } else if (input !== null && typeof input === 'object') {
@@ -170,7 +215,8 @@ export function iterate(v: unknown, vp: Path | null, env: Env, emit: Emit): void
   } else if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     for (const k of Object.keys(o)) emit(o[k], vp === null ? null : [...vp, k]);
-  } else throw new JqError('runtime', `Cannot iterate over ${describe(v)}`, { value: `Cannot iterate over ${describe(v)}` });
+  } else
+    throw new JqError('runtime', `Cannot iterate over ${describe(v)}`, { value: `Cannot iterate over ${describe(v)}` });
 }
 
 /** `.[]?`: only the iteration's own error is suppressed, not errors raised downstream. */
@@ -199,7 +245,8 @@ function compileIndex(targetNode: Node, keyNode: Node, scope: Scope, opt: boolea
           const r = indexOpt(v, k);
           if (r === SKIP) return;
           emit(r, vp === null ? null : extendPath(vp, k, v));
-        }));
+        }),
+      );
   }
   if (keyNode.kind === 'literal') {
     const k = keyNode.value;
@@ -224,7 +271,8 @@ function compileIndex(targetNode: Node, keyNode: Node, scope: Scope, opt: boolea
       target(i, p, e, (v, vp) => {
         const np = vp === null ? null : extendPath(vp, k, v);
         emit(index(v, k), np);
-      }));
+      }),
+    );
 }
 
 function compileSlice(node: Extract<Node, { kind: 'slice' }>, scope: Scope): Fn {
@@ -250,7 +298,9 @@ function compileSliceStrict(node: Extract<Node, { kind: 'slice' }>, scope: Scope
           const r = slice(v, fv, tv);
           if (Array.isArray(r)) charge(e.ctx, r);
           emit(r, np);
-        })));
+        }),
+      ),
+    );
 }
 
 export function errorValue(e: JqError): unknown {
@@ -288,21 +338,28 @@ function compileBinary(op: string, l: Fn, r: Fn): Fn {
   // constant operands (`. + 1`, `.a == "x"`) skip a generator level: fewer frames per jq-level recursion
   if (rc !== NOT_CONSTANT) {
     const rv = rc;
-    const fn: Fn = (i, p, e, emit) => l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
+    const fn: Fn = (i, p, e, emit) =>
+      l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
     return withDirect(fn, ld && ((i, e) => costedOp(op, ld(i, e), rv, e.ctx)));
   }
   if (lc !== NOT_CONSTANT) {
     const lv = lc;
-    const fn: Fn = (i, p, e, emit) => r(i, null, e, (rv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
+    const fn: Fn = (i, p, e, emit) =>
+      r(i, null, e, (rv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH));
     return withDirect(fn, rd && ((i, e) => costedOp(op, lv, rd(i, e), e.ctx)));
   }
   const fn: Fn = (i, p, e, emit) =>
     r(i, null, e, (rv) => l(i, null, e, (lv) => emit(costedOp(op, lv, rv, e.ctx), p === null ? null : INVALID_PATH)));
   // the right operand first, as the continuation form evaluates it (which error surfaces first)
-  return withDirect(fn, ld && rd && ((i, e) => {
-    const rv = rd(i, e);
-    return costedOp(op, ld(i, e), rv, e.ctx);
-  }));
+  return withDirect(
+    fn,
+    ld &&
+      rd &&
+      ((i, e) => {
+        const rv = rd(i, e);
+        return costedOp(op, ld(i, e), rv, e.ctx);
+      }),
+  );
 }
 
 function compileLogic(kind: 'and' | 'or', l: Fn, r: Fn): Fn {
@@ -313,12 +370,18 @@ function compileLogic(kind: 'and' | 'or', l: Fn, r: Fn): Fn {
       const lt = isTruthy(lv);
       if (kind === 'and' ? !lt : lt) return emit(lt, null);
       r(i, null, e, (rv) => emit(isTruthy(rv), null));
-    }));
-  return withDirect(fn, ld && rd && ((i, e) => {
-    const lt = isTruthy(ld(i, e));
-    if (kind === 'and' ? !lt : lt) return lt;
-    return isTruthy(rd(i, e));
-  }));
+    }),
+  );
+  return withDirect(
+    fn,
+    ld &&
+      rd &&
+      ((i, e) => {
+        const lt = isTruthy(ld(i, e));
+        if (kind === 'and' ? !lt : lt) return lt;
+        return isTruthy(rd(i, e));
+      }),
+  );
 }
 
 /** `a // b`: the truthy outputs of a, else the outputs of b. In jq 1.8 errors raised by a propagate. */
@@ -433,7 +496,10 @@ function compileVar(name: string, scope: Scope): Fn {
   }
   if (name === '__prog_args' && !hasVar(scope, name)) return valueOnly((_i, _p, _e, emit) => emit([], null));
   if (!hasVar(scope, name)) scope.free.add(name);
-  return withDirect((_i, p, e, emit) => emit(lookupVar(e, name), p === null ? null : INVALID_PATH), (_i, e) => lookupVar(e, name));
+  return withDirect(
+    (_i, p, e, emit) => emit(lookupVar(e, name), p === null ? null : INVALID_PATH),
+    (_i, e) => lookupVar(e, name),
+  );
 }
 
 function compileString(parts: readonly (string | Node)[], format: string | null, scope: Scope): Fn {

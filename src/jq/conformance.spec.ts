@@ -32,7 +32,9 @@ describe('jq conformance (jq 1.8.2 test files)', () => {
     const rate = passed / cases.length;
     console.log(`jq conformance: ${passed} passed, ${failed} failed (${(rate * 100).toFixed(1)}%)`);
     const known = Object.keys(knownFailures).sort();
-    const unexpected = Object.keys(failing).filter((id) => !(id in knownFailures)).map((id) => `${id}: ${failing[id]}`);
+    const unexpected = Object.keys(failing)
+      .filter((id) => !(id in knownFailures))
+      .map((id) => `${id}: ${failing[id]}`);
     const fixed = known.filter((id) => !(id in failing));
     expect(unexpected).toEqual([]);
     expect(fixed).toEqual([]);

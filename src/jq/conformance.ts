@@ -52,8 +52,11 @@ function parseValue(text: string): unknown {
     return JSON.parse(t);
   } catch {
     // jq's parser also accepts nan/NaN and Infinity; revive them outside string literals
-    const marked = t.replace(/("(?:[^"\\]|\\.)*")|(-?\bNaN\b|\bnan\b)|(-?)\bInfinity\b/g, (m, str: string | undefined, nan: string | undefined, sign: string | undefined) =>
-      str !== undefined ? str : nan !== undefined ? '"__jq_nan__"' : `${sign ?? ''}1.7976931348623157e308`);
+    const marked = t.replace(
+      /("(?:[^"\\]|\\.)*")|(-?\bNaN\b|\bnan\b)|(-?)\bInfinity\b/g,
+      (m, str: string | undefined, nan: string | undefined, sign: string | undefined) =>
+        str !== undefined ? str : nan !== undefined ? '"__jq_nan__"' : `${sign ?? ''}1.7976931348623157e308`,
+    );
     return JSON.parse(marked, (_k, v: unknown) => (v === '__jq_nan__' ? NaN : v));
   }
 }
@@ -65,7 +68,9 @@ export function runCase(c: ConformanceCase): string | null {
       compile(c.program).evaluate(null, { budget: { maxSteps: 100_000 } });
       return 'expected a compile error';
     } catch (e) {
-      return e instanceof JqError && (e.code === 'parse' || e.code === 'compile') ? null : `expected a compile error, got ${String(e)}`;
+      return e instanceof JqError && (e.code === 'parse' || e.code === 'compile')
+        ? null
+        : `expected a compile error, got ${String(e)}`;
     }
   }
   let expected: unknown[];
@@ -79,7 +84,9 @@ export function runCase(c: ConformanceCase): string | null {
   let error: string | null = null;
   try {
     const input = parseValue(c.input ?? 'null');
-    const program = compile(c.program) as Program & { stream(input: unknown, options: EvalOptions, sink: (v: unknown) => void): void };
+    const program = compile(c.program) as Program & {
+      stream(input: unknown, options: EvalOptions, sink: (v: unknown) => void): void;
+    };
     program.stream(input, { now: () => 1425599621, env: { PAGER: 'less' }, budget: { maxSteps: 5_000_000 } }, (v) => {
       outputs.push(v);
     });
@@ -98,7 +105,8 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 function normalizeNaN(v: unknown): unknown {
-  if (typeof v === 'number') return v !== v ? null : v === Infinity ? 1.7976931348623157e308 : v === -Infinity ? -1.7976931348623157e308 : v;
+  if (typeof v === 'number')
+    return v !== v ? null : v === Infinity ? 1.7976931348623157e308 : v === -Infinity ? -1.7976931348623157e308 : v;
   if (Array.isArray(v)) return v.map(normalizeNaN);
   if (v !== null && typeof v === 'object') {
     const o: Record<string, unknown> = {};

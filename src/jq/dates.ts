@@ -5,7 +5,20 @@ import { fn, type NativeTable } from './native';
 type Tm = number[];
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 function gmtime(v: unknown): Tm {
   if (typeof v !== 'number') throw runtimeError('gmtime() requires a number');
@@ -14,11 +27,21 @@ function gmtime(v: unknown): Tm {
   if (isNaN(d.getTime())) throw runtimeError('gmtime() requires a valid time');
   const start = Date.UTC(d.getUTCFullYear(), 0, 1);
   const yday = Math.floor((d.getTime() - start) / 86400000);
-  return [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds() + (v - whole), d.getUTCDay(), yday];
+  return [
+    d.getUTCFullYear(),
+    d.getUTCMonth(),
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds() + (v - whole),
+    d.getUTCDay(),
+    yday,
+  ];
 }
 
 function checkTm(v: unknown, who: string): Tm {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) throw runtimeError(`${who} requires parsed datetime inputs`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
+    throw runtimeError(`${who} requires parsed datetime inputs`);
   const tm = (v as number[]).slice();
   while (tm.length < 6) tm.push(tm.length === 2 ? 1 : 0);
   return tm;
@@ -43,7 +66,9 @@ function isoWeek(tm: Tm): [number, number] {
   const day = (tm[6] + 6) % 7;
   date.setUTCDate(date.getUTCDate() - day + 3);
   const firstThursday = new Date(Date.UTC(date.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round(((date.getTime() - firstThursday.getTime()) / 86400000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
+  const week =
+    1 +
+    Math.round(((date.getTime() - firstThursday.getTime()) / 86400000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
   return [date.getUTCFullYear(), week];
 }
 
@@ -55,44 +80,85 @@ function strftime(v: unknown, fmt: unknown, who = 'strftime/1'): string {
   const wd = w ?? new Date(Date.UTC(Y, m, d)).getUTCDay();
   const spec = (c: string): string => {
     switch (c) {
-      case 'Y': return String(Y);
-      case 'C': return pad(Math.floor(Y / 100), 2);
-      case 'y': return pad(Y % 100, 2);
-      case 'm': return pad(m + 1, 2);
-      case 'd': return pad(d, 2);
-      case 'e': return pad(d, 2, ' ');
-      case 'H': return pad(H, 2);
-      case 'k': return pad(H, 2, ' ');
-      case 'I': return pad(H % 12 === 0 ? 12 : H % 12, 2);
-      case 'l': return pad(H % 12 === 0 ? 12 : H % 12, 2, ' ');
-      case 'M': return pad(M, 2);
-      case 'S': return pad(S, 2);
-      case 'j': return pad((j ?? 0) + 1, 3);
-      case 'Z': return 'UTC';
-      case 'z': return '+0000';
-      case 'a': return DAYS[wd].slice(0, 3);
-      case 'A': return DAYS[wd];
-      case 'b': case 'h': return MONTHS[m].slice(0, 3);
-      case 'B': return MONTHS[m];
-      case 'p': return H < 12 ? 'AM' : 'PM';
-      case 'c': return `${spec('a')} ${spec('b')} ${spec('e')} ${spec('T')} ${Y}`;
-      case 'D': case 'x': return `${spec('m')}/${spec('d')}/${spec('y')}`;
-      case 'F': return `${Y}-${spec('m')}-${spec('d')}`;
-      case 'T': case 'X': return `${spec('H')}:${spec('M')}:${spec('S')}`;
-      case 'R': return `${spec('H')}:${spec('M')}`;
-      case 'r': return `${spec('I')}:${spec('M')}:${spec('S')} ${spec('p')}`;
-      case 's': return String(timegm(tm));
-      case 'u': return String(wd === 0 ? 7 : wd);
-      case 'w': return String(wd);
-      case 'U': return pad(Math.floor(((j ?? 0) + 7 - wd) / 7), 2);
-      case 'W': return pad(Math.floor(((j ?? 0) + 7 - ((wd + 6) % 7)) / 7), 2);
-      case 'V': return pad(isoWeek(tm)[1], 2);
-      case 'G': return String(isoWeek(tm)[0]);
-      case 'g': return pad(isoWeek(tm)[0] % 100, 2);
-      case 'n': return '\n';
-      case 't': return '\t';
-      case '%': return '%';
-      default: return '%' + c;
+      case 'Y':
+        return String(Y);
+      case 'C':
+        return pad(Math.floor(Y / 100), 2);
+      case 'y':
+        return pad(Y % 100, 2);
+      case 'm':
+        return pad(m + 1, 2);
+      case 'd':
+        return pad(d, 2);
+      case 'e':
+        return pad(d, 2, ' ');
+      case 'H':
+        return pad(H, 2);
+      case 'k':
+        return pad(H, 2, ' ');
+      case 'I':
+        return pad(H % 12 === 0 ? 12 : H % 12, 2);
+      case 'l':
+        return pad(H % 12 === 0 ? 12 : H % 12, 2, ' ');
+      case 'M':
+        return pad(M, 2);
+      case 'S':
+        return pad(S, 2);
+      case 'j':
+        return pad((j ?? 0) + 1, 3);
+      case 'Z':
+        return 'UTC';
+      case 'z':
+        return '+0000';
+      case 'a':
+        return DAYS[wd].slice(0, 3);
+      case 'A':
+        return DAYS[wd];
+      case 'b':
+      case 'h':
+        return MONTHS[m].slice(0, 3);
+      case 'B':
+        return MONTHS[m];
+      case 'p':
+        return H < 12 ? 'AM' : 'PM';
+      case 'c':
+        return `${spec('a')} ${spec('b')} ${spec('e')} ${spec('T')} ${Y}`;
+      case 'D':
+      case 'x':
+        return `${spec('m')}/${spec('d')}/${spec('y')}`;
+      case 'F':
+        return `${Y}-${spec('m')}-${spec('d')}`;
+      case 'T':
+      case 'X':
+        return `${spec('H')}:${spec('M')}:${spec('S')}`;
+      case 'R':
+        return `${spec('H')}:${spec('M')}`;
+      case 'r':
+        return `${spec('I')}:${spec('M')}:${spec('S')} ${spec('p')}`;
+      case 's':
+        return String(timegm(tm));
+      case 'u':
+        return String(wd === 0 ? 7 : wd);
+      case 'w':
+        return String(wd);
+      case 'U':
+        return pad(Math.floor(((j ?? 0) + 7 - wd) / 7), 2);
+      case 'W':
+        return pad(Math.floor(((j ?? 0) + 7 - ((wd + 6) % 7)) / 7), 2);
+      case 'V':
+        return pad(isoWeek(tm)[1], 2);
+      case 'G':
+        return String(isoWeek(tm)[0]);
+      case 'g':
+        return pad(isoWeek(tm)[0] % 100, 2);
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case '%':
+        return '%';
+      default:
+        return '%' + c;
     }
   };
   return fmt.replace(/%([A-Za-z%])/g, (_m, c: string) => spec(c));
@@ -139,19 +205,59 @@ function strptime(v: unknown, fmt: unknown): Tm {
     }
     const s = fmt[++i];
     switch (s) {
-      case 'Y': tm[0] = num(4); break;
-      case 'm': tm[1] = num(2) - 1; break;
-      case 'd': case 'e': tm[2] = num(2); break;
-      case 'H': case 'k': tm[3] = num(2); break;
-      case 'I': case 'l': tm[3] = num(2); twelveHour = true; break;
-      case 'M': tm[4] = num(2); break;
-      case 'S': tm[5] = num(2); break;
-      case 'y': { const y = num(2); tm[0] = y < 69 ? 2000 + y : 1900 + y; break; }
-      case 'j': { const yd = num(3); tm[1] = 0; tm[2] = yd; break; }
-      case 'a': case 'A': name(DAYS); break;
-      case 'b': case 'B': case 'h': tm[1] = name(MONTHS); break;
-      case 'p': pm = name(['AM', 'PM']) === 1; break;
-      case 'Z': { const m = /^[A-Za-z]+/.exec(v.slice(pos)); if (m) pos += m[0].length; break; }
+      case 'Y':
+        tm[0] = num(4);
+        break;
+      case 'm':
+        tm[1] = num(2) - 1;
+        break;
+      case 'd':
+      case 'e':
+        tm[2] = num(2);
+        break;
+      case 'H':
+      case 'k':
+        tm[3] = num(2);
+        break;
+      case 'I':
+      case 'l':
+        tm[3] = num(2);
+        twelveHour = true;
+        break;
+      case 'M':
+        tm[4] = num(2);
+        break;
+      case 'S':
+        tm[5] = num(2);
+        break;
+      case 'y': {
+        const y = num(2);
+        tm[0] = y < 69 ? 2000 + y : 1900 + y;
+        break;
+      }
+      case 'j': {
+        const yd = num(3);
+        tm[1] = 0;
+        tm[2] = yd;
+        break;
+      }
+      case 'a':
+      case 'A':
+        name(DAYS);
+        break;
+      case 'b':
+      case 'B':
+      case 'h':
+        tm[1] = name(MONTHS);
+        break;
+      case 'p':
+        pm = name(['AM', 'PM']) === 1;
+        break;
+      case 'Z': {
+        const m = /^[A-Za-z]+/.exec(v.slice(pos));
+        if (m) pos += m[0].length;
+        break;
+      }
       case 'z': {
         const m = /^(?:Z|[+-]\d{2}:?\d{2})/.exec(v.slice(pos));
         if (!m) fail();
@@ -165,13 +271,43 @@ function strptime(v: unknown, fmt: unknown): Tm {
         }
         break;
       }
-      case 's': { const secs = num(20); const g = gmtime(secs); for (let k = 0; k < 6; k++) tm[k] = g[k]; break; }
-      case 'T': { tm[3] = num(2); if (v[pos++] !== ':') fail(); tm[4] = num(2); if (v[pos++] !== ':') fail(); tm[5] = num(2); break; }
-      case 'F': { tm[0] = num(4); if (v[pos++] !== '-') fail(); tm[1] = num(2) - 1; if (v[pos++] !== '-') fail(); tm[2] = num(2); break; }
-      case 'R': { tm[3] = num(2); if (v[pos++] !== ':') fail(); tm[4] = num(2); break; }
-      case 'n': case 't': while (pos < v.length && /\s/.test(v[pos])) pos++; break;
-      case '%': if (v[pos++] !== '%') fail(); break;
-      default: fail();
+      case 's': {
+        const secs = num(20);
+        const g = gmtime(secs);
+        for (let k = 0; k < 6; k++) tm[k] = g[k];
+        break;
+      }
+      case 'T': {
+        tm[3] = num(2);
+        if (v[pos++] !== ':') fail();
+        tm[4] = num(2);
+        if (v[pos++] !== ':') fail();
+        tm[5] = num(2);
+        break;
+      }
+      case 'F': {
+        tm[0] = num(4);
+        if (v[pos++] !== '-') fail();
+        tm[1] = num(2) - 1;
+        if (v[pos++] !== '-') fail();
+        tm[2] = num(2);
+        break;
+      }
+      case 'R': {
+        tm[3] = num(2);
+        if (v[pos++] !== ':') fail();
+        tm[4] = num(2);
+        break;
+      }
+      case 'n':
+      case 't':
+        while (pos < v.length && /\s/.test(v[pos])) pos++;
+        break;
+      case '%':
+        if (v[pos++] !== '%') fail();
+        break;
+      default:
+        fail();
     }
   }
   if (pos !== v.length) fail();

@@ -18,7 +18,11 @@ function outcome(f: () => unknown): Outcome {
 
 function continuationForm(program: Program, input: unknown, variables: Record<string, unknown>): unknown {
   const out: unknown[] = [];
-  (program as unknown as { stream(i: unknown, o: object, sink: (v: unknown) => void): void }).stream(input, { variables }, (v) => out.push(v));
+  (program as unknown as { stream(i: unknown, o: object, sink: (v: unknown) => void): void }).stream(
+    input,
+    { variables },
+    (v) => out.push(v),
+  );
   expect(out).toHaveLength(1);
   return out[0];
 }
@@ -49,7 +53,14 @@ describe('straight-line jq programs', () => {
   ])('%s is evaluated directly, as its continuation form', (text) => {
     const program = compile(text);
     expect(isDirect(program)).toBe(true);
-    for (const input of [{ a: 1, b: 2, c: 3, counter: 4, label: 'l' }, { a: { b: 5 }, c: 1 }, { a: 'str', b: true }, null, [1], 'text']) {
+    for (const input of [
+      { a: 1, b: 2, c: 3, counter: 4, label: 'l' },
+      { a: { b: 5 }, c: 1 },
+      { a: 'str', b: true },
+      null,
+      [1],
+      'text',
+    ]) {
       const direct = outcome(() => program.evaluate(input, { variables: VARS })[0]);
       const cps = outcome(() => continuationForm(program, input, VARS));
       expect(direct).toEqual(cps);
@@ -69,13 +80,18 @@ describe('straight-line jq programs', () => {
       e: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         leaf,
-        fc.tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '>=', 'and', 'or'), tie('e')).map(([l, op, r]) => `(${l} ${op} ${r})`),
+        fc
+          .tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '>=', 'and', 'or'), tie('e'))
+          .map(([l, op, r]) => `(${l} ${op} ${r})`),
         tie('e').map((x) => `"<\\(${x})>"`),
         tie('e').map((x) => `(${x} | .a)`),
       ),
     })).e as fc.Arbitrary<string>;
     const input = fc.oneof(
-      fc.record({ a: fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.record({ x: fc.integer() })), b: fc.oneof(fc.integer(), fc.boolean()) }),
+      fc.record({
+        a: fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.record({ x: fc.integer() })),
+        b: fc.oneof(fc.integer(), fc.boolean()),
+      }),
       fc.constant(null),
       fc.integer(),
     );

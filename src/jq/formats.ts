@@ -98,48 +98,79 @@ function uriDecode(s: string): string {
 
 function csvField(v: unknown, fmt: 'csv' | 'tsv'): string {
   switch (typeOf(v)) {
-    case 'number': return toJson(v);
-    case 'boolean': return v ? 'true' : 'false';
-    case 'null': return '';
+    case 'number':
+      return toJson(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'null':
+      return '';
     case 'string': {
       const s = v as string;
       if (fmt === 'csv') return '"' + s.replace(/"/g, '""') + '"';
       return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
     }
-    default: throw runtimeError(`${describe(v)} is not valid in a csv row`);
+    default:
+      throw runtimeError(`${describe(v)} is not valid in a csv row`);
   }
 }
 
 function shQuote(v: unknown): string {
   switch (typeOf(v)) {
-    case 'string': return "'" + (v as string).replace(/'/g, "'\\''") + "'";
+    case 'string':
+      return "'" + (v as string).replace(/'/g, "'\\''") + "'";
     case 'array':
-    case 'object': throw runtimeError(`${describe(v)} can not be escaped for shell`);
-    default: return toJson(v);
+    case 'object':
+      throw runtimeError(`${describe(v)} can not be escaped for shell`);
+    default:
+      return toJson(v);
   }
 }
 
-export const FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'html', 'uri', 'urid', 'csv', 'tsv', 'sh', 'base64', 'base64d', 'base32', 'base32d']);
+export const FORMATS: ReadonlySet<string> = new Set([
+  'text',
+  'json',
+  'html',
+  'uri',
+  'urid',
+  'csv',
+  'tsv',
+  'sh',
+  'base64',
+  'base64d',
+  'base32',
+  'base32d',
+]);
 
 /** Applies an @format to a value (the whole input of `@fmt`, or one interpolated value). */
 export function applyFormat(name: string, v: unknown): string {
   switch (name) {
-    case 'text': return toStringValue(v);
-    case 'json': return toJson(v);
-    case 'html': return toStringValue(v).replace(/[<>&'"]/g, (c) => HTML[c]);
-    case 'uri': return uriEncode(toStringValue(v));
-    case 'urid': return uriDecode(toStringValue(v));
+    case 'text':
+      return toStringValue(v);
+    case 'json':
+      return toJson(v);
+    case 'html':
+      return toStringValue(v).replace(/[<>&'"]/g, (c) => HTML[c]);
+    case 'uri':
+      return uriEncode(toStringValue(v));
+    case 'urid':
+      return uriDecode(toStringValue(v));
     case 'csv':
     case 'tsv': {
       if (!Array.isArray(v)) throw runtimeError(`${describe(v)} cannot be ${name}-formatted, only an array can be`);
       return v.map((x) => csvField(x, name)).join(name === 'csv' ? ',' : '\t');
     }
-    case 'sh': return Array.isArray(v) ? v.map(shQuote).join(' ') : shQuote(v);
-    case 'base64': return base64Encode(toStringValue(v));
-    case 'base64d': return base64Decode(toStringValue(v));
-    case 'base32': return base32Encode(toStringValue(v));
-    case 'base32d': return base32Decode(toStringValue(v));
-    default: throw runtimeError(`${name}/0 is not a valid format`);
+    case 'sh':
+      return Array.isArray(v) ? v.map(shQuote).join(' ') : shQuote(v);
+    case 'base64':
+      return base64Encode(toStringValue(v));
+    case 'base64d':
+      return base64Decode(toStringValue(v));
+    case 'base32':
+      return base32Encode(toStringValue(v));
+    case 'base32d':
+      return base32Decode(toStringValue(v));
+    default:
+      throw runtimeError(`${name}/0 is not a valid format`);
   }
 }
 

@@ -1,10 +1,19 @@
 import { compile, DEFAULT_BUDGET, hostDependencies, JqError } from './index';
 
-const run = (program: string, input: unknown = null, options = {}): unknown[] => compile(program).evaluate(input, options);
+const run = (program: string, input: unknown = null, options = {}): unknown[] =>
+  compile(program).evaluate(input, options);
 
 describe('jq engine API', () => {
   it('evaluates the common subset', () => {
-    const input = { a: { b: 3 }, items: [{ n: 1, ok: true }, { n: 2, ok: false }, { n: 3, ok: true }], name: 'x' };
+    const input = {
+      a: { b: 3 },
+      items: [
+        { n: 1, ok: true },
+        { n: 2, ok: false },
+        { n: 3, ok: true },
+      ],
+      name: 'x',
+    };
     expect(run('.a.b', input)).toEqual([3]);
     expect(run('.items | map(select(.ok) | .n)', input)).toEqual([[1, 3]]);
     expect(run('{name, total: (.items | map(.n) | add)}', input)).toEqual([{ name: 'x', total: 6 }]);

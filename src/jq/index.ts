@@ -6,7 +6,16 @@ import { compileNode, directOf, type Direct } from './compiler';
 import { JqError, withStack } from './errors';
 import { builtinRegistry } from './globals';
 import { parse } from './parser';
-import { BreakSignal, DEFAULT_BUDGET, Passthrough, type Budget, type Ctx, type Env, type Fn, type VarFrame } from './runtime';
+import {
+  BreakSignal,
+  DEFAULT_BUDGET,
+  Passthrough,
+  type Budget,
+  type Ctx,
+  type Env,
+  type Fn,
+  type VarFrame,
+} from './runtime';
 import type { Scope } from './scope';
 
 export { JqError } from './errors';
@@ -82,11 +91,17 @@ class CompiledProgram implements Program {
     let got = false;
     const stop = new BreakSignal({});
     try {
-      run(this.fn, input, this.env(makeCtx(options), options), (v) => {
-        result = v;
-        got = true;
-        throw stop;
-      }, stop);
+      run(
+        this.fn,
+        input,
+        this.env(makeCtx(options), options),
+        (v) => {
+          result = v;
+          got = true;
+          throw stop;
+        },
+        stop,
+      );
     } catch (e) {
       // once the first output is in hand, whatever unwinds the evaluation is only the stop signal on its way
       // out (possibly re-wrapped by try/label/limit frames); it must never surface as an error
@@ -99,7 +114,8 @@ class CompiledProgram implements Program {
     const supplied = options.variables ?? {};
     let vars: VarFrame | null = null;
     for (const name of this.freeVars) {
-      if (!Object.prototype.hasOwnProperty.call(supplied, name)) throw new JqError('compile', `$${name} is not defined`);
+      if (!Object.prototype.hasOwnProperty.call(supplied, name))
+        throw new JqError('compile', `$${name} is not defined`);
       vars = { name, value: supplied[name], next: vars };
     }
     return { vars, funcs: null, ctx };
@@ -145,7 +161,10 @@ function normalizeError(e: unknown, ctx: Ctx): JqError {
   if (e instanceof JqError) return e;
   if (e instanceof BreakSignal) return new JqError('internal', 'internal jq engine error: a break escaped its label');
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return new JqError('budget', `jq budget exceeded: maxDepth (the JavaScript stack overflowed; limit ${ctx.budget.maxDepth})`);
+    return new JqError(
+      'budget',
+      `jq budget exceeded: maxDepth (the JavaScript stack overflowed; limit ${ctx.budget.maxDepth})`,
+    );
   }
   // an engine defect must still surface as the engine's error type, never as a stray TypeError
   return new JqError('internal', `internal jq engine error: ${e instanceof Error ? e.message : String(e)}`);

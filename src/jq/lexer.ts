@@ -1,16 +1,7 @@
 import { parseError } from './errors';
 
 /** Token kinds: punctuation/operators are their own text; the rest are named kinds. */
-export type TokenKind =
-  | 'num'
-  | 'str'
-  | 'ident'
-  | 'field'
-  | 'var'
-  | 'format'
-  | 'keyword'
-  | 'op'
-  | 'eof';
+export type TokenKind = 'num' | 'str' | 'ident' | 'field' | 'var' | 'format' | 'keyword' | 'op' | 'eof';
 
 /** A string literal is a list of literal parts and interpolated token lists. */
 export type StringPart = string | Token[];
@@ -24,14 +15,64 @@ export interface Token {
 }
 
 const KEYWORDS = new Set([
-  'def', 'if', 'then', 'elif', 'else', 'end', 'as', 'reduce', 'foreach', 'try', 'catch',
-  'label', 'import', 'include', 'and', 'or', '__loc__', 'module',
+  'def',
+  'if',
+  'then',
+  'elif',
+  'else',
+  'end',
+  'as',
+  'reduce',
+  'foreach',
+  'try',
+  'catch',
+  'label',
+  'import',
+  'include',
+  'and',
+  'or',
+  '__loc__',
+  'module',
 ]);
 
 /** Longest operators first so that maximal munch works. */
 const OPERATORS = [
-  '?//=', '?//', '//=', '|=', '+=', '-=', '*=', '/=', '%=', '==', '!=', '<=', '>=', '//', '..',
-  '.', '[', ']', '{', '}', '(', ')', '|', ',', ':', ';', '=', '<', '>', '+', '-', '*', '/', '%', '?', '$',
+  '?//=',
+  '?//',
+  '//=',
+  '|=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '//',
+  '..',
+  '.',
+  '[',
+  ']',
+  '{',
+  '}',
+  '(',
+  ')',
+  '|',
+  ',',
+  ':',
+  ';',
+  '=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '?',
+  '$',
 ];
 
 const isIdentStart = (c: string): boolean => /[A-Za-z_]/.test(c);
@@ -93,12 +134,12 @@ class Lexer {
     const c = t[start];
     if (c === '"') return this.string(start);
     if (isDigit(c) || (c === '.' && isDigit(t[start + 1] ?? ''))) return this.number(start);
-    if (c === '.' && (isIdentStart(t[start + 1] ?? ''))) {
+    if (c === '.' && isIdentStart(t[start + 1] ?? '')) {
       this.pos++;
       const name = this.ident();
       return { kind: 'field', text: name, offset: start };
     }
-    if (c === '$' && (isIdentStart(t[start + 1] ?? ''))) {
+    if (c === '$' && isIdentStart(t[start + 1] ?? '')) {
       this.pos++;
       const name = this.identWithModule();
       return { kind: 'var', text: name, offset: start };
@@ -162,15 +203,33 @@ class Lexer {
       const e = t[this.pos + 1];
       this.pos += 2;
       switch (e) {
-        case 'n': buf += '\n'; break;
-        case 't': buf += '\t'; break;
-        case 'r': buf += '\r'; break;
-        case 'b': buf += '\b'; break;
-        case 'f': buf += '\f'; break;
-        case '\\': buf += '\\'; break;
-        case '/': buf += '/'; break;
-        case '"': buf += '"'; break;
-        case 'u': buf += this.unicodeEscape(start); break;
+        case 'n':
+          buf += '\n';
+          break;
+        case 't':
+          buf += '\t';
+          break;
+        case 'r':
+          buf += '\r';
+          break;
+        case 'b':
+          buf += '\b';
+          break;
+        case 'f':
+          buf += '\f';
+          break;
+        case '\\':
+          buf += '\\';
+          break;
+        case '/':
+          buf += '/';
+          break;
+        case '"':
+          buf += '"';
+          break;
+        case 'u':
+          buf += this.unicodeEscape(start);
+          break;
         case '(':
           if (buf !== '' || parts.length === 0) parts.push(buf);
           buf = '';

@@ -65,7 +65,8 @@ export function modulo(a: unknown, b: unknown): unknown {
     if (a !== a || b !== b) return NaN;
     const x = truncInt(a);
     const y = truncInt(b);
-    if (y === 0n) throw runtimeError(`${describe(a)} and ${describe(b)} cannot be divided (remainder) because the divisor is zero`);
+    if (y === 0n)
+      throw runtimeError(`${describe(a)} and ${describe(b)} cannot be divided (remainder) because the divisor is zero`);
     const r = x % (y < 0n ? -y : y);
     return Number(r);
   }
@@ -82,31 +83,53 @@ function truncInt(n: number): bigint {
 export function binaryOp(op: string, a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') {
     switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '<': return a < b;
-      case '>': return a > b;
-      case '<=': return a <= b;
-      case '>=': return a >= b;
-      case '==': return a === b;
-      case '!=': return a !== b;
-      default: break;
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '<':
+        return a < b;
+      case '>':
+        return a > b;
+      case '<=':
+        return a <= b;
+      case '>=':
+        return a >= b;
+      case '==':
+        return a === b;
+      case '!=':
+        return a !== b;
+      default:
+        break;
     }
   }
   switch (op) {
-    case '+': return add(a, b);
-    case '-': return subtract(a, b);
-    case '*': return multiply(a, b);
-    case '/': return divide(a, b);
-    case '%': return modulo(a, b);
-    case '==': return equals(a, b);
-    case '!=': return !equals(a, b);
-    case '<': return compare(a, b) < 0;
-    case '<=': return compare(a, b) <= 0;
-    case '>': return compare(a, b) > 0;
-    case '>=': return compare(a, b) >= 0;
-    default: throw runtimeError(`unknown operator ${op}`);
+    case '+':
+      return add(a, b);
+    case '-':
+      return subtract(a, b);
+    case '*':
+      return multiply(a, b);
+    case '/':
+      return divide(a, b);
+    case '%':
+      return modulo(a, b);
+    case '==':
+      return equals(a, b);
+    case '!=':
+      return !equals(a, b);
+    case '<':
+      return compare(a, b) < 0;
+    case '<=':
+      return compare(a, b) <= 0;
+    case '>':
+      return compare(a, b) > 0;
+    case '>=':
+      return compare(a, b) >= 0;
+    default:
+      throw runtimeError(`unknown operator ${op}`);
   }
 }
 

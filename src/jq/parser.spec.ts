@@ -15,7 +15,18 @@ function parseFailure(text: string): JqError {
 describe('lexer', () => {
   it('tokenizes fields, variables, formats, keywords and operators', () => {
     const kinds = tokenize('.foo | $x as @base64 ?// //= 1.5e3 "s"').map((t) => `${t.kind}:${t.text}`);
-    expect(kinds).toEqual(['field:foo', 'op:|', 'var:x', 'keyword:as', 'format:base64', 'op:?//', 'op://=', 'num:1.5e3', 'str:s', 'eof:']);
+    expect(kinds).toEqual([
+      'field:foo',
+      'op:|',
+      'var:x',
+      'keyword:as',
+      'format:base64',
+      'op:?//',
+      'op://=',
+      'num:1.5e3',
+      'str:s',
+      'eof:',
+    ]);
   });
 
   it('splits string interpolation into parts', () => {

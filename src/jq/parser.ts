@@ -7,13 +7,27 @@ const INFIX: Record<string, readonly [number, 'left' | 'right' | 'none']> = {
   '|': [1, 'right'],
   ',': [2, 'left'],
   '//': [3, 'right'],
-  '=': [4, 'none'], '|=': [4, 'none'], '+=': [4, 'none'], '-=': [4, 'none'], '*=': [4, 'none'],
-  '/=': [4, 'none'], '%=': [4, 'none'], '//=': [4, 'none'],
+  '=': [4, 'none'],
+  '|=': [4, 'none'],
+  '+=': [4, 'none'],
+  '-=': [4, 'none'],
+  '*=': [4, 'none'],
+  '/=': [4, 'none'],
+  '%=': [4, 'none'],
+  '//=': [4, 'none'],
   or: [5, 'left'],
   and: [6, 'left'],
-  '==': [7, 'none'], '!=': [7, 'none'], '<': [7, 'none'], '<=': [7, 'none'], '>': [7, 'none'], '>=': [7, 'none'],
-  '+': [8, 'left'], '-': [8, 'left'],
-  '*': [9, 'left'], '/': [9, 'left'], '%': [9, 'left'],
+  '==': [7, 'none'],
+  '!=': [7, 'none'],
+  '<': [7, 'none'],
+  '<=': [7, 'none'],
+  '>': [7, 'none'],
+  '>=': [7, 'none'],
+  '+': [8, 'left'],
+  '-': [8, 'left'],
+  '*': [9, 'left'],
+  '/': [9, 'left'],
+  '%': [9, 'left'],
 };
 /** `as` takes the whole expression to its left, commas included. */
 const AS_BP = 2;
@@ -29,12 +43,17 @@ export function parse(text: string): Node {
 
 class Parser {
   private i = 0;
-  constructor(private readonly text: string, private readonly tokens: Token[]) {}
+  constructor(
+    private readonly text: string,
+    private readonly tokens: Token[],
+  ) {}
 
   parseProgram(): Node {
     const t = this.peek();
     if (t.kind === 'keyword' && (t.text === 'module' || t.text === 'import' || t.text === 'include')) {
-      throw new JqError('compile', 'jq modules (import/include/module) are not supported', { position: positionOf(this.text, t.offset) });
+      throw new JqError('compile', 'jq modules (import/include/module) are not supported', {
+        position: positionOf(this.text, t.offset),
+      });
     }
     if (t.kind === 'eof') return { kind: 'identity', at: t.offset };
     const node = this.parseExpr(0);
@@ -72,7 +91,11 @@ class Parser {
   }
   private unexpected(t: Token, expecting?: string): JqError {
     const what = t.kind === 'eof' ? 'end of file' : `'${t.text}'`;
-    return parseError(this.text, t.offset, `syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`);
+    return parseError(
+      this.text,
+      t.offset,
+      `syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`,
+    );
   }
 
   private infixOf(t: Token): readonly [number, 'left' | 'right' | 'none'] | undefined {
@@ -108,11 +131,16 @@ class Parser {
   private makeBinary(t: Token, left: Node, right: Node): Node {
     const at = t.offset;
     switch (t.text) {
-      case '|': return { kind: 'pipe', at, left, right };
-      case ',': return { kind: 'comma', at, left, right };
-      case '//': return { kind: 'alt', at, left, right };
-      case 'and': return { kind: 'and', at, left, right };
-      case 'or': return { kind: 'or', at, left, right };
+      case '|':
+        return { kind: 'pipe', at, left, right };
+      case ',':
+        return { kind: 'comma', at, left, right };
+      case '//':
+        return { kind: 'alt', at, left, right };
+      case 'and':
+        return { kind: 'and', at, left, right };
+      case 'or':
+        return { kind: 'or', at, left, right };
       default:
         if (ASSIGN_OPS.has(t.text)) return { kind: 'assign', at, op: t.text, left, right };
         return { kind: 'binary', at, op: t.text, left, right };
@@ -135,7 +163,9 @@ class Parser {
         return { kind: 'label', at: t.offset, name: v.text, body: this.parseExpr(0) };
       }
       if (t.text === 'import' || t.text === 'include' || t.text === 'module') {
-        throw new JqError('compile', 'jq modules (import/include/module) are not supported', { position: positionOf(this.text, t.offset) });
+        throw new JqError('compile', 'jq modules (import/include/module) are not supported', {
+          position: positionOf(this.text, t.offset),
+        });
       }
     }
     if (t.kind === 'op' && t.text === '-') {
@@ -229,7 +259,9 @@ class Parser {
     if (key.kind === 'literal' && typeof key.value !== 'string') {
       const v = key.value;
       const type = v === null ? 'null' : typeof v;
-      throw new JqError('compile', `Cannot use ${type} (${JSON.stringify(v)}) as object key`, { position: positionOf(this.text, key.at) });
+      throw new JqError('compile', `Cannot use ${type} (${JSON.stringify(v)}) as object key`, {
+        position: positionOf(this.text, key.at),
+      });
     }
   }
 
@@ -242,7 +274,8 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'op' && t.text === '?') {
         this.advance();
-        if (suffix && (node.kind === 'index' || node.kind === 'slice' || node.kind === 'iterate') && !node.opt) node = { ...node, opt: true };
+        if (suffix && (node.kind === 'index' || node.kind === 'slice' || node.kind === 'iterate') && !node.opt)
+          node = { ...node, opt: true };
         else node = { kind: 'try', at: t.offset, body: node, handler: null };
         suffix = false;
         continue;
@@ -295,19 +328,27 @@ class Parser {
     const t = this.advance();
     const at = t.offset;
     switch (t.kind) {
-      case 'num': return { kind: 'literal', at, value: t.num };
-      case 'str': return this.stringNode(t, null);
-      case 'field': return { kind: 'index', at, target: { kind: 'identity', at }, key: { kind: 'literal', at, value: t.text } };
+      case 'num':
+        return { kind: 'literal', at, value: t.num };
+      case 'str':
+        return this.stringNode(t, null);
+      case 'field':
+        return { kind: 'index', at, target: { kind: 'identity', at }, key: { kind: 'literal', at, value: t.text } };
       case 'var':
-        if (t.text === '__loc__') return { kind: 'literal', at, value: { file: '<top-level>', line: positionOf(this.text, at).line } };
+        if (t.text === '__loc__')
+          return { kind: 'literal', at, value: { file: '<top-level>', line: positionOf(this.text, at).line } };
         return { kind: 'var', at, name: t.text };
       case 'format':
         if (this.peek().kind === 'str') return this.stringNode(this.advance(), t.text);
         return { kind: 'format', at, name: t.text };
-      case 'ident': return this.parseCall(t);
-      case 'keyword': return this.parseKeywordTerm(t);
-      case 'op': return this.parseOpTerm(t);
-      default: throw this.unexpected(t);
+      case 'ident':
+        return this.parseCall(t);
+      case 'keyword':
+        return this.parseKeywordTerm(t);
+      case 'op':
+        return this.parseOpTerm(t);
+      default:
+        throw this.unexpected(t);
     }
   }
 
@@ -320,7 +361,8 @@ class Parser {
           return { kind: 'index', at, target: { kind: 'identity', at }, key: this.stringNode(s, null) };
         }
         return { kind: 'identity', at };
-      case '..': return { kind: 'recurse', at };
+      case '..':
+        return { kind: 'recurse', at };
       case '(': {
         const e = this.parseExpr(0);
         this.expectOp(')');
@@ -335,16 +377,20 @@ class Parser {
         this.expectOp(']');
         return { kind: 'array', at, body };
       }
-      case '{': return this.parseObject(at);
-      case '-': return { kind: 'neg', at, operand: this.parsePostfix() };
-      default: throw this.unexpected(t);
+      case '{':
+        return this.parseObject(at);
+      case '-':
+        return { kind: 'neg', at, operand: this.parsePostfix() };
+      default:
+        throw this.unexpected(t);
     }
   }
 
   private parseKeywordTerm(t: Token): Node {
     const at = t.offset;
     switch (t.text) {
-      case 'if': return this.parseIf(at);
+      case 'if':
+        return this.parseIf(at);
       case 'try': {
         const body = this.parsePostBody();
         let handler: Node | null = null;
@@ -380,7 +426,8 @@ class Parser {
         const def = this.parseFuncDef();
         return { kind: 'def', at, def, body: this.parsePostfix() };
       }
-      default: throw this.unexpected(t);
+      default:
+        throw this.unexpected(t);
     }
   }
 
@@ -450,7 +497,10 @@ class Parser {
     if (t.kind === 'var') {
       if (t.text === '__loc__') {
         const line = positionOf(this.text, t.offset).line;
-        return { key: { kind: 'literal', at: t.offset, value: '__loc__' }, value: { kind: 'literal', at: t.offset, value: { file: '<top-level>', line } } };
+        return {
+          key: { kind: 'literal', at: t.offset, value: '__loc__' },
+          value: { kind: 'literal', at: t.offset, value: { file: '<top-level>', line } },
+        };
       }
       const varNode: Node = { kind: 'var', at: t.offset, name: t.text };
       if (this.isOp(':')) {
@@ -468,7 +518,9 @@ class Parser {
       this.expectOp(')');
       this.checkConstantKey(key);
     } else if (t.kind === 'num') {
-      throw new JqError('compile', 'May need parentheses around object key expression', { position: positionOf(this.text, t.offset) });
+      throw new JqError('compile', 'May need parentheses around object key expression', {
+        position: positionOf(this.text, t.offset),
+      });
     } else throw this.unexpected(t);
     if (!this.isOp(':')) return { key, value: null };
     this.advance();
@@ -492,7 +544,8 @@ class Parser {
       sub.expectEof();
       return node;
     });
-    if (format === null && parts.length === 1 && typeof parts[0] === 'string') return { kind: 'literal', at: t.offset, value: parts[0] };
+    if (format === null && parts.length === 1 && typeof parts[0] === 'string')
+      return { kind: 'literal', at: t.offset, value: parts[0] };
     return { kind: 'string', at: t.offset, format, parts };
   }
 }

@@ -29,6 +29,8 @@ describe('paths', () => {
 
   it('rejects non-path expressions like jq', () => {
     expect(() => run('path(1)', null)).toThrow('Invalid path expression with result 1');
-    expect(() => run('path(.a | tostring | .b)', {})).toThrow('Invalid path expression near attempt to access element "b" of "null"');
+    expect(() => run('path(.a | tostring | .b)', {})).toThrow(
+      'Invalid path expression near attempt to access element "b" of "null"',
+    );
   });
 });

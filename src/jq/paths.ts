@@ -2,7 +2,10 @@ import { runtimeError } from './errors';
 import { codepointLength, codepointSlice } from './strings';
 import { compare, describe, isObject, typeOf, type JqObject } from './values';
 
-interface SliceKey { start?: unknown; end?: unknown }
+interface SliceKey {
+  start?: unknown;
+  end?: unknown;
+}
 
 function isSliceKey(k: unknown): k is SliceKey {
   return isObject(k) && ('start' in k || 'end' in k);
@@ -10,7 +13,10 @@ function isSliceKey(k: unknown): k is SliceKey {
 
 /** Resolves a jq slice [from:to] against a length: floors the start, ceils the end, clamps. */
 export function sliceBounds(len: number, from: unknown, to: unknown): [number, number] {
-  if ((from !== null && from !== undefined && typeof from !== 'number') || (to !== null && to !== undefined && typeof to !== 'number')) {
+  if (
+    (from !== null && from !== undefined && typeof from !== 'number') ||
+    (to !== null && to !== undefined && typeof to !== 'number')
+  ) {
     throw runtimeError('Start and end indices of an array slice must be numbers');
   }
   let s = from === null || from === undefined || from !== from ? 0 : Math.floor(from as number);
@@ -60,7 +66,8 @@ export function index(t: unknown, k: unknown): unknown {
   } else if (k === null && (t === null || isObject(t))) {
     if (t === null) return null;
   }
-  if (isObject(k) && !isSliceKey(k) && (t === null || Array.isArray(t))) throw runtimeError(`Cannot index ${typeOf(t)} with object`);
+  if (isObject(k) && !isSliceKey(k) && (t === null || Array.isArray(t)))
+    throw runtimeError(`Cannot index ${typeOf(t)} with object`);
   throw runtimeError(`Cannot index ${typeOf(t)} with ${describe(k)}`);
 }
 

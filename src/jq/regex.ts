@@ -10,8 +10,19 @@ interface Compiled {
 }
 
 const POSIX: Record<string, string> = {
-  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: ' \\t\\n\\r\\f\\v',
-  punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9A-Fa-f', word: '\\w', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', print: '\\x20-\\x7e', graph: '\\x21-\\x7e',
+  alpha: 'a-zA-Z',
+  digit: '0-9',
+  alnum: 'a-zA-Z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: ' \\t\\n\\r\\f\\v',
+  punct: '!-\\/:-@\\[-`{-~',
+  xdigit: '0-9A-Fa-f',
+  word: '\\w',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1f\\x7f',
+  print: '\\x20-\\x7e',
+  graph: '\\x21-\\x7e',
 };
 
 /** Translates Oniguruma (Perl_NT syntax) to a JS pattern and lists the capture group names in order. */
@@ -156,7 +167,9 @@ export function matchAll(input: unknown, re: unknown, flags: unknown, testOnly: 
   for (;;) {
     const m = c.re.exec(input);
     if (m === null) break;
-    if (m[0] === '') c.re.lastIndex = m.index + 1 + (input.charCodeAt(m.index) >= 0xd800 && input.charCodeAt(m.index) <= 0xdbff ? 1 : 0);
+    if (m[0] === '')
+      c.re.lastIndex =
+        m.index + 1 + (input.charCodeAt(m.index) >= 0xd800 && input.charCodeAt(m.index) <= 0xdbff ? 1 : 0);
     if (!(c.skipEmpty && m[0] === '')) {
       if (testOnly) return true;
       out.push(matchObject(m, c.names, cpAt));

@@ -85,7 +85,8 @@ export function lookupFunc(env: Env, id: object): Closure {
 
 /** Enforces maxStringLength on a produced value; returns it unchanged. */
 export function checkString(v: unknown, ctx: Ctx): unknown {
-  if (typeof v === 'string' && v.length > ctx.budget.maxStringLength) throw budgetError('maxStringLength', ctx.budget.maxStringLength);
+  if (typeof v === 'string' && v.length > ctx.budget.maxStringLength)
+    throw budgetError('maxStringLength', ctx.budget.maxStringLength);
   return v;
 }
 

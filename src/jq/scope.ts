@@ -60,6 +60,12 @@ export function withVar(scope: Scope, name: string): Scope {
   return { ...scope, vars: { name, next: scope.vars } };
 }
 
-export function withFunc(scope: Scope, name: string, arity: number, id: FuncId, params: readonly string[] | null): Scope {
+export function withFunc(
+  scope: Scope,
+  name: string,
+  arity: number,
+  id: FuncId,
+  params: readonly string[] | null,
+): Scope {
   return { ...scope, funcs: { name, arity, id, params, next: scope.funcs } };
 }

@@ -66,10 +66,20 @@ export function utf8Decode(bytes: ArrayLike<number>): string {
       out += String.fromCharCode(b);
       i++;
       continue;
-    } else if (b >= 0xc2 && b < 0xe0) { need = 1; cp = b & 0x1f; }
-    else if (b >= 0xe0 && b < 0xf0) { need = 2; cp = b & 0x0f; }
-    else if (b >= 0xf0 && b < 0xf5) { need = 3; cp = b & 0x07; }
-    else { out += '\uFFFD'; i++; continue; }
+    } else if (b >= 0xc2 && b < 0xe0) {
+      need = 1;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b < 0xf0) {
+      need = 2;
+      cp = b & 0x0f;
+    } else if (b >= 0xf0 && b < 0xf5) {
+      need = 3;
+      cp = b & 0x07;
+    } else {
+      out += '\uFFFD';
+      i++;
+      continue;
+    }
     let j = 1;
     for (; j <= need && i + j < bytes.length; j++) {
       const c = bytes[i + j];

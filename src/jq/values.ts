@@ -5,10 +5,14 @@ export type JqObject = { [key: string]: unknown };
 export function typeOf(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
-    case 'boolean': return 'boolean';
-    case 'number': return 'number';
-    case 'string': return 'string';
-    default: return Array.isArray(v) ? 'array' : 'object';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'string';
+    default:
+      return Array.isArray(v) ? 'array' : 'object';
   }
 }
 
@@ -62,7 +66,8 @@ export function compare(a: unknown, b: unknown): number {
       if (y !== y) return 1;
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    case 4: return compareStrings(a as string, b as string);
+    case 4:
+      return compareStrings(a as string, b as string);
     case 5: {
       const x = a as unknown[];
       const y = b as unknown[];
@@ -86,7 +91,8 @@ export function compare(a: unknown, b: unknown): number {
       }
       return 0;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -121,21 +127,37 @@ export function formatNumber(n: number): string {
   return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
 }
 
-const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f' };
+const ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\t': '\\t',
+  '\r': '\\r',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/g;
 
 export function quoteString(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return '"' + s.replace(/["\\\u0000-\u001f\u007f]/g, (c) => ESCAPES[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"';
+  return (
+    '"' + s.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"'
+  );
 }
 
 /** Compact JSON as jq prints it (tojson, tostring, @json). */
 export function toJson(v: unknown, indent = 0, depth = 0): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
-    case 'boolean': return v ? 'true' : 'false';
-    case 'number': return formatNumber(v);
-    case 'string': return quoteString(v);
-    default: break;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return formatNumber(v);
+    case 'string':
+      return quoteString(v);
+    default:
+      break;
   }
   const nl = indent > 0 ? '\n' + ' '.repeat(indent * (depth + 1)) : '';
   const close = indent > 0 ? '\n' + ' '.repeat(indent * depth) : '';
@@ -147,7 +169,9 @@ export function toJson(v: unknown, indent = 0, depth = 0): string {
   const o = v as JqObject;
   const keys = Object.keys(o);
   if (keys.length === 0) return '{}';
-  return '{' + nl + keys.map((k) => quoteString(k) + sep + toJson(o[k], indent, depth + 1)).join(',' + nl) + close + '}';
+  return (
+    '{' + nl + keys.map((k) => quoteString(k) + sep + toJson(o[k], indent, depth + 1)).join(',' + nl) + close + '}'
+  );
 }
 
 function utf8Length(s: string): number {

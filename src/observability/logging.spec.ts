@@ -10,7 +10,15 @@ function capture(): { stream: Writable; lines: () => Record<string, any>[] } {
       cb();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l)) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 describe('logging', () => {
@@ -55,7 +63,12 @@ describe('logging', () => {
     executionLogger(run, 'exec-42', { name: 'checkStock', position: '/do/1/checkStock' }).info('two');
     expect(out.lines()).toEqual([
       expect.objectContaining({ executionId: 'exec-42', msg: 'one' }),
-      expect.objectContaining({ executionId: 'exec-42', task: 'checkStock', taskPosition: '/do/1/checkStock', msg: 'two' }),
+      expect.objectContaining({
+        executionId: 'exec-42',
+        task: 'checkStock',
+        taskPosition: '/do/1/checkStock',
+        msg: 'two',
+      }),
     ]);
   });
 

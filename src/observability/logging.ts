@@ -51,7 +51,9 @@ export function pinoOptions(options: Pick<ObservabilityOptions, 'logLevel'>): Lo
 export function createRootLogger(options: ObservabilityOptions): Logger {
   const destination =
     options.logDestination ??
-    (options.pretty ? pretty({ sync: true, colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l' }) : undefined);
+    (options.pretty
+      ? pretty({ sync: true, colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l' })
+      : undefined);
   return destination ? pino(pinoOptions(options), destination) : pino(pinoOptions(options));
 }
 
@@ -59,6 +61,10 @@ export function createRootLogger(options: ObservabilityOptions): Logger {
  * A child logger for everything about one run: every line it writes carries `executionId`
  * (and the task when given), so one run's lines can be filtered out of a busy worker's output.
  */
-export function executionLogger(parent: Logger, executionId: string, task?: { name: string; position?: string }): Logger {
+export function executionLogger(
+  parent: Logger,
+  executionId: string,
+  task?: { name: string; position?: string },
+): Logger {
   return parent.child(task ? { executionId, task: task.name, taskPosition: task.position } : { executionId });
 }

@@ -26,5 +26,13 @@ export const CALLBACK_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export const EXECUTION_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
 /** Worker lifecycle states (the Temporal SDK's WorkerState values). */
-export const WORKER_STATES = ['INITIALIZED', 'RUNNING', 'STOPPING', 'DRAINING', 'DRAINED', 'STOPPED', 'FAILED'] as const;
+export const WORKER_STATES = [
+  'INITIALIZED',
+  'RUNNING',
+  'STOPPING',
+  'DRAINING',
+  'DRAINED',
+  'STOPPED',
+  'FAILED',
+] as const;
 export type WorkerStateName = (typeof WORKER_STATES)[number];

@@ -9,7 +9,9 @@ import { ObservabilityModule } from './observability.module';
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
 
-function event(partial: Partial<WorkflowProgressEvent> & Pick<WorkflowProgressEvent, 'eventType'>): WorkflowProgressEvent {
+function event(
+  partial: Partial<WorkflowProgressEvent> & Pick<WorkflowProgressEvent, 'eventType'>,
+): WorkflowProgressEvent {
   return {
     executionId: 'exec-1',
     eventId: 'exec-1:1',
@@ -71,16 +73,25 @@ describe('MetricsService', () => {
     expect(await value('workflow_runner_callback_calls_total', { code: 'UNAVAILABLE' })).toBe(1);
     expect(await value('workflow_runner_callback_retries_total')).toBe(1);
     expect(await value('workflow_runner_callback_call_duration_seconds_count', { code: 'OK' })).toBe(2);
-    expect(await value('workflow_runner_callback_call_duration_seconds_bucket', { code: 'UNAVAILABLE', le: '1' })).toBe(0);
-    expect(await value('workflow_runner_callback_call_duration_seconds_bucket', { code: 'UNAVAILABLE', le: '2.5' })).toBe(1);
+    expect(await value('workflow_runner_callback_call_duration_seconds_bucket', { code: 'UNAVAILABLE', le: '1' })).toBe(
+      0,
+    );
+    expect(
+      await value('workflow_runner_callback_call_duration_seconds_bucket', { code: 'UNAVAILABLE', le: '2.5' }),
+    ).toBe(1);
   });
 
   it('derives execution and task metrics from progress events', async () => {
     metrics.progressEvent(event({ eventType: 'workflow_started' }));
-    metrics.progressEvent({ ...event({ eventType: 'task_completed', taskName: 'a', taskPosition: '/do/0/a' }), taskKind: 'set' });
+    metrics.progressEvent({
+      ...event({ eventType: 'task_completed', taskName: 'a', taskPosition: '/do/0/a' }),
+      taskKind: 'set',
+    });
     metrics.progressEvent(event({ eventType: 'task_failed', taskName: 'b', taskPosition: '/do/1/b' }));
     expect(await value('workflow_runner_executions_in_flight')).toBe(1);
-    metrics.progressEvent(event({ eventType: 'workflow_completed', status: 'completed', timestamp: '2026-01-01T00:00:02.500Z' }));
+    metrics.progressEvent(
+      event({ eventType: 'workflow_completed', status: 'completed', timestamp: '2026-01-01T00:00:02.500Z' }),
+    );
 
     expect(await value('workflow_runner_executions_started_total')).toBe(1);
     expect(await value('workflow_runner_executions_finished_total', { status: 'completed' })).toBe(1);

@@ -2,13 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { WorkflowProgressEvent } from '../temporal/contract';
-import {
-  METRIC,
-  WORKER_STATES,
-  type ExecutionOutcome,
-  type TaskOutcome,
-  type WorkerStateName,
-} from './metrics.names';
+import { METRIC, WORKER_STATES, type ExecutionOutcome, type TaskOutcome, type WorkerStateName } from './metrics.names';
 import { TemporalTelemetry } from './temporal-telemetry';
 
 /**

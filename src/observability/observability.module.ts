@@ -40,7 +40,11 @@ export function optionsFromConfig(config: AppConfigService): ObservabilityOption
 }
 
 const metricProviders = [
-  makeCounterProvider({ name: METRIC.callbackCalls, help: 'report_progress calls by final gRPC status code', labelNames: ['code'] }),
+  makeCounterProvider({
+    name: METRIC.callbackCalls,
+    help: 'report_progress calls by final gRPC status code',
+    labelNames: ['code'],
+  }),
   makeCounterProvider({ name: METRIC.callbackRetries, help: 'report_progress retries after a transient failure' }),
   makeHistogramProvider({
     name: METRIC.callbackLatency,
@@ -61,8 +65,16 @@ const metricProviders = [
     labelNames: ['status'],
     buckets: EXECUTION_DURATION_BUCKETS,
   }),
-  makeCounterProvider({ name: METRIC.tasks, help: 'DSL tasks by task type and outcome', labelNames: ['kind', 'outcome'] }),
-  makeGaugeProvider({ name: METRIC.workerState, help: 'Temporal worker state: 1 for the current state', labelNames: ['state'] }),
+  makeCounterProvider({
+    name: METRIC.tasks,
+    help: 'DSL tasks by task type and outcome',
+    labelNames: ['kind', 'outcome'],
+  }),
+  makeGaugeProvider({
+    name: METRIC.workerState,
+    help: 'Temporal worker state: 1 for the current state',
+    labelNames: ['state'],
+  }),
 ];
 
 /**

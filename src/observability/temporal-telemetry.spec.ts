@@ -6,7 +6,11 @@ import { TemporalMetricsBridge } from './temporal-metrics.bridge';
 import { TemporalTelemetry, temporalLoggerFor } from './temporal-telemetry';
 
 describe('TemporalMetricsBridge', () => {
-  const meta = (name: string, kind: 'counter' | 'gauge' | 'histogram' | 'up-down-counter') => ({ name, kind, valueType: 'int' as const });
+  const meta = (name: string, kind: 'counter' | 'gauge' | 'histogram' | 'up-down-counter') => ({
+    name,
+    kind,
+    valueType: 'int' as const,
+  });
 
   it('maps each Temporal metric kind onto the matching Prometheus type', async () => {
     const registry = new Registry();
@@ -57,7 +61,9 @@ describe('TemporalTelemetry', () => {
         text = await register.metrics();
         if (!text.includes('runner_probe_total')) await new Promise((r) => setImmediate(r));
       }
-      expect(text).toMatch(/temporal_runner_probe_total\{[^}]*probe="yes"[^}]*\} 4|runner_probe_total\{[^}]*probe="yes"[^}]*\} 4/);
+      expect(text).toMatch(
+        /temporal_runner_probe_total\{[^}]*probe="yes"[^}]*\} 4|runner_probe_total\{[^}]*probe="yes"[^}]*\} 4/,
+      );
       // A second install in the same process is refused by the SDK; the runner logs and carries on.
       const second = new TemporalTelemetry({ logLevel: 'error', pretty: false, metricsPort: false }, root);
       expect(second.installed).toBe(false);
@@ -75,11 +81,19 @@ describe('TemporalTelemetry', () => {
         cb();
       },
     });
-    const logger = temporalLoggerFor(createRootLogger({ logLevel: 'debug', pretty: false, metricsPort: false, logDestination: stream }));
+    const logger = temporalLoggerFor(
+      createRootLogger({ logLevel: 'debug', pretty: false, metricsPort: false, logDestination: stream }),
+    );
     logger.info('Activity completed', { workflowId: 'exec-9', activityType: 'callHttp' });
     logger.debug('poll', {});
     const parsed = lines.map((l) => JSON.parse(l));
-    expect(parsed[0]).toMatchObject({ level: 'info', msg: 'Activity completed', executionId: 'exec-9', activityType: 'callHttp', context: 'Temporal' });
+    expect(parsed[0]).toMatchObject({
+      level: 'info',
+      msg: 'Activity completed',
+      executionId: 'exec-9',
+      activityType: 'callHttp',
+      context: 'Temporal',
+    });
     expect(parsed[1]).toMatchObject({ level: 'debug', msg: 'poll' });
   });
 });

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger as NestLogger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger as NestLogger,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import type { LogLevel as TemporalLogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { MetricsBuffer, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -53,10 +59,7 @@ export class TemporalTelemetry implements OnModuleDestroy, OnApplicationShutdown
   private timer?: NodeJS.Timeout;
   private runtime?: Runtime;
 
-  constructor(
-    @Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions,
-    @Inject(ROOT_LOGGER) root: Logger,
-  ) {
+  constructor(@Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions, @Inject(ROOT_LOGGER) root: Logger) {
     if (options.temporalRuntime !== false) this.install(root);
   }
 

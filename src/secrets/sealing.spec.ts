@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { BOUND_PATTERN, BOUND_PREFIX, isSealed, openBound, openSealed, parseSealingKey, sealBound, sealSecret, SealingError, SEALED_PREFIX } from './sealing';
+import {
+  BOUND_PATTERN,
+  BOUND_PREFIX,
+  isSealed,
+  openBound,
+  openSealed,
+  parseSealingKey,
+  sealBound,
+  sealSecret,
+  SealingError,
+  SEALED_PREFIX,
+} from './sealing';
 
 describe('sealing', () => {
   const key = randomBytes(32);

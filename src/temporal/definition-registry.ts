@@ -4,7 +4,12 @@
  * queries. It is also the WorkflowRegistry the `resolveWorkflowDefinition` activity reads for `run: workflow`.
  * Every replica talks to the same workflow id, so they all share one registry without a database.
  */
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { WorkflowRegistry } from './activities/deps';
 import {
@@ -56,7 +61,8 @@ export class DefinitionRegistryClient implements WorkflowRegistry {
 
   /** WorkflowRegistry: the YAML of `namespace/name@version`; the highest version when omitted or `latest` (the DSL's default). */
   async resolve(namespace: string, name: string, version?: string): Promise<string | undefined> {
-    return (await this.entry({ namespace, name, version: version && version !== 'latest' ? version : undefined }))?.yaml;
+    return (await this.entry({ namespace, name, version: version && version !== 'latest' ? version : undefined }))
+      ?.yaml;
   }
 
   private async update<R>(update: string, arg: unknown): Promise<R> {
@@ -68,7 +74,10 @@ export class DefinitionRegistryClient implements WorkflowRegistry {
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
     try {
-      return await this.client.workflow.executeUpdateWithStart<Workflow, R, [unknown]>(update, { args: [arg], startWorkflowOperation: start });
+      return await this.client.workflow.executeUpdateWithStart<Workflow, R, [unknown]>(update, {
+        args: [arg],
+        startWorkflowOperation: start,
+      });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new RegistryRefusal(err.cause?.message ?? err.message);
       throw err;

@@ -4,8 +4,34 @@ describe('progress batches', () => {
   it('rebuild each event with its id, workflow name and only the fields the tuple has', () => {
     const error = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime', status: 500 };
     const events: ProgressTuple[] = [
-      [7, 'task_completed', 'completed', '2026-01-01T00:00:00.000Z', 'flow', 'step', '/do/0/step', 'set', undefined, undefined, undefined, '{"a":1}'],
-      [8, 'task_retrying', 'retrying', '2026-01-01T00:00:01.000Z', 'flow', 'try', '/do/1/try', 'try', 'retrying in 5 ms', 2, error, undefined],
+      [
+        7,
+        'task_completed',
+        'completed',
+        '2026-01-01T00:00:00.000Z',
+        'flow',
+        'step',
+        '/do/0/step',
+        'set',
+        undefined,
+        undefined,
+        undefined,
+        '{"a":1}',
+      ],
+      [
+        8,
+        'task_retrying',
+        'retrying',
+        '2026-01-01T00:00:01.000Z',
+        'flow',
+        'try',
+        '/do/1/try',
+        'try',
+        'retrying in 5 ms',
+        2,
+        error,
+        undefined,
+      ],
     ];
     expect(unpackProgressBatch({ executionId: 'exec-1', events })).toEqual([
       {

@@ -30,7 +30,8 @@ const CRON_FIELDS = /^\S+(\s+\S+){4,6}$/;
 
 export function schedulePlan(schedule: unknown): SchedulePlan {
   if (schedule === undefined || schedule === null) return { kind: 'none' };
-  if (typeof schedule !== 'object' || Array.isArray(schedule)) throw configuration('schedule must be an object', '/schedule');
+  if (typeof schedule !== 'object' || Array.isArray(schedule))
+    throw configuration('schedule must be an object', '/schedule');
   const { every, cron, after, on } = schedule as Record<string, unknown>;
   if (on !== undefined) {
     throw configuration('schedule.on (event-triggered start) is not supported; use a listen task', '/schedule/on');
@@ -58,7 +59,10 @@ function cronExpression(value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text.startsWith('@') ? text.length > 1 : CRON_FIELDS.test(text)) return text;
   const preview = JSON.stringify(value)?.slice(0, 80) ?? String(value);
-  throw configuration(`invalid cron expression ${preview}: expected 5 to 7 fields or an @ descriptor`, '/schedule/cron');
+  throw configuration(
+    `invalid cron expression ${preview}: expected 5 to 7 fields or an @ descriptor`,
+    '/schedule/cron',
+  );
 }
 
 function configuration(message: string, instance: string): WorkflowFault {

@@ -21,7 +21,9 @@ async function closedPort(): Promise<number> {
 }
 
 function build(address: string, factory: RunnerWorkerFactory) {
-  const config = new ConfigService(validateEnvironment({ TEMPORAL_SERVICE_ADDRESS: address })) as unknown as AppConfigService;
+  const config = new ConfigService(
+    validateEnvironment({ TEMPORAL_SERVICE_ADDRESS: address }),
+  ) as unknown as AppConfigService;
   const states: string[] = [];
   const metrics = { workerState: (s: string) => states.push(s) } as unknown as MetricsService;
   const callback = {} as CallbackService;
@@ -31,7 +33,8 @@ function build(address: string, factory: RunnerWorkerFactory) {
 describe('TemporalService', () => {
   it('reports an unreachable Temporal in health, retries the worker, and shuts down cleanly', async () => {
     const port = await closedPort();
-    const factory: RunnerWorkerFactory = () => Promise.reject(new Error('factory must not be reached without a connection'));
+    const factory: RunnerWorkerFactory = () =>
+      Promise.reject(new Error('factory must not be reached without a connection'));
     const { service, states } = build(`127.0.0.1:${port}`, factory);
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -40,7 +43,8 @@ describe('TemporalService', () => {
       await expect(service.checkConnection(1000)).rejects.toBeDefined();
       service.onApplicationBootstrap();
       // Wait for the first failure to be recorded (the supervisor then backs off before retrying).
-      for (let i = 0; i < 200 && service.workerStatus().phase !== 'restarting'; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && service.workerStatus().phase !== 'restarting'; i++)
+        await new Promise((r) => setTimeout(r, 25));
       expect(service.workerStatus()).toMatchObject({ phase: 'restarting', lastError: expect.any(String) });
       expect(service.isWorkerRunning()).toBe(false);
       const started = Date.now();

@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -88,7 +95,9 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** A real frontend RPC (GetSystemInfo) under a deadline; rejects when Temporal does not answer. */
   async checkConnection(deadlineMs: number): Promise<void> {
-    await this.connection.withDeadline(Date.now() + deadlineMs, () => this.connection.workflowService.getSystemInfo({}));
+    await this.connection.withDeadline(Date.now() + deadlineMs, () =>
+      this.connection.workflowService.getSystemInfo({}),
+    );
   }
 
   isWorkerRunning(): boolean {
@@ -108,7 +117,11 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     this.shuttingDown = true;
     this.wakeRestart?.();
     if (this.worker && this.worker.getState() === 'RUNNING') {
-      this.log.log({ signal, graceMs: this.settings.shutdownGraceMs, msg: 'stopping the worker: no new tasks, running activities may finish' });
+      this.log.log({
+        signal,
+        graceMs: this.settings.shutdownGraceMs,
+        msg: 'stopping the worker: no new tasks, running activities may finish',
+      });
       this.setPhase('stopping');
       this.worker.shutdown();
     }
@@ -116,8 +129,12 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.nativeConnection?.close().catch((err) => this.log.warn({ err: String(err), msg: 'closing the worker connection failed' }));
-    await this.connection.close().catch((err) => this.log.warn({ err: String(err), msg: 'closing the client connection failed' }));
+    await this.nativeConnection
+      ?.close()
+      .catch((err) => this.log.warn({ err: String(err), msg: 'closing the worker connection failed' }));
+    await this.connection
+      .close()
+      .catch((err) => this.log.warn({ err: String(err), msg: 'closing the client connection failed' }));
     this.log.log({ msg: 'Temporal connections closed' });
   }
 
@@ -162,14 +179,20 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       activities: activityDepsFromConfig(this.runnerConfig, this.activityLogger(), this.definitions),
       onProgress: (event) => this.handleProgress(event),
       // A prebuilt bundle skips webpack at start (container images); see TEMPORAL_WORKFLOW_BUNDLE.
-      workflowBundle: this.settings.workflowBundlePath ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') } : undefined,
+      workflowBundle: this.settings.workflowBundlePath
+        ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') }
+        : undefined,
       shutdownGraceTime: this.settings.shutdownGraceMs,
     });
     this.worker = worker;
     if (this.shuttingDown) return;
     const run = worker.run();
     this.setPhase('running');
-    this.log.log({ taskQueue: this.settings.taskQueue, namespace: this.settings.namespace, msg: 'Temporal worker polling' });
+    this.log.log({
+      taskQueue: this.settings.taskQueue,
+      namespace: this.settings.namespace,
+      msg: 'Temporal worker polling',
+    });
     await run;
   }
 
@@ -179,7 +202,13 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       this.callback.report(event);
       this.metrics.progressEvent(event);
       for (const listener of this.progressListeners) listener(event);
-      this.log.debug({ executionId: event.executionId, sequence: event.sequence, eventType: event.eventType, task: event.taskPosition, msg: 'progress' });
+      this.log.debug({
+        executionId: event.executionId,
+        sequence: event.sequence,
+        eventType: event.eventType,
+        task: event.taskPosition,
+        msg: 'progress',
+      });
     } catch (err) {
       this.log.error({ executionId: event.executionId, err: String(err), msg: 'progress sink failed' });
     }

@@ -12,7 +12,8 @@ import { renderMermaid } from './graph';
 import { loadWorkflow } from './loader';
 import vendoredSchema from './schema/workflow-1.0.3.schema.json';
 
-const KIT = process.env.SW_CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../shared/conformance/serverless-workflow');
+const KIT =
+  process.env.SW_CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../shared/conformance/serverless-workflow');
 const FEATURES = path.join(KIT, 'ctk', 'features');
 
 interface CtkWorkflow {
@@ -23,7 +24,10 @@ interface CtkWorkflow {
 
 function ctkWorkflows(): CtkWorkflow[] {
   const out: CtkWorkflow[] = [];
-  for (const file of fs.readdirSync(FEATURES).filter((f) => f.endsWith('.feature')).sort()) {
+  for (const file of fs
+    .readdirSync(FEATURES)
+    .filter((f) => f.endsWith('.feature'))
+    .sort()) {
     const parser = new Parser(new AstBuilder(IdGenerator.incrementing()), new GherkinClassicTokenMatcher());
     const doc = parser.parse(fs.readFileSync(path.join(FEATURES, file), 'utf8'));
     for (const child of doc.feature?.children ?? []) {
@@ -71,7 +75,9 @@ describe('@serverlessworkflow/sdk 1.0.1', () => {
   it('rejects the conformance kit documents because they are DSL 1.0.3', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require('@serverlessworkflow/sdk') as { validate: (type: string, data: unknown) => void };
-    expect(() => sdk.validate('Workflow', parse(workflows[0].yaml))).toThrow(/doesn't match the supported version of the SDK '1.0.0'/);
+    expect(() => sdk.validate('Workflow', parse(workflows[0].yaml))).toThrow(
+      /doesn't match the supported version of the SDK '1.0.0'/,
+    );
     expect(loadWorkflow(workflows[0].yaml).ok).toBe(true);
   });
 });

@@ -68,12 +68,18 @@ const STRING_LITERAL = /"(?:[^"\\]|\\.)*"/g;
 function undeclaredSecrets(field: Field, declared: Set<string>): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   // Names inside string literals are text, except the `$secrets["name"]` form itself.
-  const text = field.text.replace(STRING_LITERAL, (literal, offset: number, all: string) => (/\[\s*$/.test(all.slice(0, offset)) ? literal : '""'));
+  const text = field.text.replace(STRING_LITERAL, (literal, offset: number, all: string) =>
+    /\[\s*$/.test(all.slice(0, offset)) ? literal : '""',
+  );
   for (const match of text.matchAll(SECRET_NAME)) {
     const name = match[1] ?? match[2];
     if (name === undefined || declared.has(name)) continue;
     const list = declared.size > 0 ? `declared are ${listNames(declared)}` : 'it declares none';
-    out.push({ kind: 'semantic', pointer: field.pointer, message: `secret '${name}' is not declared in use.secrets (${list})` });
+    out.push({
+      kind: 'semantic',
+      pointer: field.pointer,
+      message: `secret '${name}' is not declared in use.secrets (${list})`,
+    });
   }
   return out;
 }
@@ -97,12 +103,22 @@ function checkField(field: Field): DraftProblem[] {
     const program = compile(jq);
     for (const dependency of program.hostDependencies) {
       if (ALLOWED_HOST_DEPENDENCIES.has(dependency)) continue;
-      const reason = HOST_DEPENDENCY_REASONS[dependency] ?? 'depends on the host, so a replay could compute a different result';
-      out.push({ kind: 'semantic', pointer: field.pointer, message: `expression uses '${dependency}', which is not allowed in a workflow: it ${reason}` });
+      const reason =
+        HOST_DEPENDENCY_REASONS[dependency] ?? 'depends on the host, so a replay could compute a different result';
+      out.push({
+        kind: 'semantic',
+        pointer: field.pointer,
+        message: `expression uses '${dependency}', which is not allowed in a workflow: it ${reason}`,
+      });
     }
   } catch (error) {
     const at = error instanceof JqError ? error.position?.offset : undefined;
-    out.push({ kind: 'semantic', pointer: field.pointer, message: parseMessage(jq, error), valueOffset: at === undefined ? undefined : jqStart + at });
+    out.push({
+      kind: 'semantic',
+      pointer: field.pointer,
+      message: parseMessage(jq, error),
+      valueOffset: at === undefined ? undefined : jqStart + at,
+    });
   }
   return out;
 }
@@ -124,7 +140,11 @@ function constantNonBoolean(field: Field, jq: string): string | undefined {
     return undefined;
   }
   if (typeof value === 'boolean' || value === null) return undefined;
-  const shown = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `the ${typeof value} ${JSON.stringify(value)}`;
+  const shown = Array.isArray(value)
+    ? 'an array'
+    : typeof value === 'object'
+      ? 'an object'
+      : `the ${typeof value} ${JSON.stringify(value)}`;
   return `'${key}' must evaluate to a boolean, but \`${jq.trim()}\` is always ${shown}`;
 }
 
@@ -153,14 +173,20 @@ function secretsAllowed(field: Field): boolean {
 /** Skipped subtrees: data, not expressions (JSON schemas, the document header, secret names). */
 function isData(tokens: string[]): boolean {
   const last = tokens[tokens.length - 1];
-  return tokens[0] === 'document' || (tokens[0] === 'use' && tokens[1] === 'secrets') || (last === 'document' && tokens[tokens.length - 2] === 'schema');
+  return (
+    tokens[0] === 'document' ||
+    (tokens[0] === 'use' && tokens[1] === 'secrets') ||
+    (last === 'document' && tokens[tokens.length - 2] === 'schema')
+  );
 }
 
 function expressionFields(document: Record<string, unknown>, sites: Map<string, TaskSite>): Field[] {
   const fields: Field[] = [];
   // Tokens travel with each entry (rather than re-splitting the pointer) and are only built for
   // containers and strings: documents hold thousands of values.
-  const stack: { value: unknown; pointer: string; tokens: string[]; site?: TaskSite }[] = [{ value: document, pointer: '', tokens: [] }];
+  const stack: { value: unknown; pointer: string; tokens: string[]; site?: TaskSite }[] = [
+    { value: document, pointer: '', tokens: [] },
+  ];
   while (stack.length > 0) {
     const { value, pointer, tokens, site: outer } = stack.pop()!;
     if (value === null || (typeof value !== 'object' && typeof value !== 'string')) continue;
@@ -173,7 +199,11 @@ function expressionFields(document: Record<string, unknown>, sites: Map<string, 
       if (definitional || STRICT.test(value)) fields.push({ pointer, text: value, definitional, site });
       continue;
     }
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : isObject(value) ? Object.entries(value) : [];
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : isObject(value)
+        ? Object.entries(value)
+        : [];
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i];
       stack.push({ value: child, pointer: joinPointer(pointer, key), tokens: [...tokens, String(key)], site });
@@ -188,7 +218,8 @@ function isDefinitional(tokens: string[], site: TaskSite | undefined): boolean {
   const rel = tokens.slice(base);
   const path = rel.join('/');
   if (!site) {
-    if (tokens[0] === 'use' && tokens[1] === 'retries') return ['when', 'exceptWhen'].includes(tokens[3]) && tokens.length === 4;
+    if (tokens[0] === 'use' && tokens[1] === 'retries')
+      return ['when', 'exceptWhen'].includes(tokens[3]) && tokens.length === 4;
     return path === 'input/from' || path === 'output/as';
   }
   if (['if', 'input/from', 'output/as', 'export/as'].includes(path)) return true;

@@ -19,7 +19,13 @@ export function unreachableTasks(sites: TaskSite[]): DraftProblem[] {
   for (const list of lists.values()) {
     const reached = reachable(list);
     for (let i = 0; i < list.length; i++) {
-      if (!reached.has(i)) out.push({ kind: 'semantic', pointer: list[i].pointer, message: `task '${list[i].name}' is never reached: every path before it jumps elsewhere with 'then'`, atKey: true });
+      if (!reached.has(i))
+        out.push({
+          kind: 'semantic',
+          pointer: list[i].pointer,
+          message: `task '${list[i].name}' is never reached: every path before it jumps elsewhere with 'then'`,
+          atKey: true,
+        });
     }
   }
   return out;
@@ -44,14 +50,19 @@ function reachable(list: TaskSite[]): Set<number> {
   return reached;
 }
 
-function successors(task: unknown, i: number, target: (then: unknown, i: number) => number | undefined): (number | undefined)[] {
+function successors(
+  task: unknown,
+  i: number,
+  target: (then: unknown, i: number) => number | undefined,
+): (number | undefined)[] {
   if (!isObject(task)) return [i + 1];
   const out = [target(task.then, i)];
   if (typeof task.if === 'string') out.push(i + 1);
   if (Array.isArray(task.switch)) {
     for (const entry of task.switch) {
       if (!isObject(entry)) continue;
-      for (const body of Object.values(entry)) out.push(target(isObject(body) ? (body.then ?? task.then) : task.then, i));
+      for (const body of Object.values(entry))
+        out.push(target(isObject(body) ? (body.then ?? task.then) : task.then, i));
     }
   }
   return out;

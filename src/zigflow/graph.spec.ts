@@ -30,20 +30,36 @@ describe('renderMermaid', () => {
   });
 
   it('follows then: task names, end and continue', () => {
-    const g = lines(graphOf('do:\n  - a: {set: {x: 1}, then: c}\n  - b: {set: {x: 2}, then: end}\n  - c: {set: {x: 3}, then: b}\n'));
+    const g = lines(
+      graphOf('do:\n  - a: {set: {x: 1}, then: c}\n  - b: {set: {x: 2}, then: end}\n  - c: {set: {x: 3}, then: b}\n'),
+    );
     expect(g).toEqual(expect.arrayContaining(['t1 --> t3', 't2 --> finish', 't3 --> t2']));
   });
 
   it('draws switch cases as labelled edges, with "no match" when there is no default case', () => {
-    const g = lines(graphOf('do:\n  - route:\n      switch:\n        - big: {when: .n > 10, then: large}\n        - small: {when: .n < 3, then: end}\n  - medium: {set: {size: m}, then: end}\n  - large: {set: {size: l}}\n'));
-    expect(g).toEqual(expect.arrayContaining(['t1{"route"}', 't1 -->|"big"| t3', 't1 -->|"small"| finish', 't1 -->|"no match"| t2']));
-    const withDefault = lines(graphOf('do:\n  - route:\n      switch:\n        - big: {when: .n > 10, then: end}\n        - other: {then: continue}\n  - next: {set: {x: 1}}\n'));
+    const g = lines(
+      graphOf(
+        'do:\n  - route:\n      switch:\n        - big: {when: .n > 10, then: large}\n        - small: {when: .n < 3, then: end}\n  - medium: {set: {size: m}, then: end}\n  - large: {set: {size: l}}\n',
+      ),
+    );
+    expect(g).toEqual(
+      expect.arrayContaining(['t1{"route"}', 't1 -->|"big"| t3', 't1 -->|"small"| finish', 't1 -->|"no match"| t2']),
+    );
+    const withDefault = lines(
+      graphOf(
+        'do:\n  - route:\n      switch:\n        - big: {when: .n > 10, then: end}\n        - other: {then: continue}\n  - next: {set: {x: 1}}\n',
+      ),
+    );
     expect(withDefault).toEqual(expect.arrayContaining(['t1 -->|"other"| t2']));
     expect(withDefault.some((l) => l.includes('no match'))).toBe(false);
   });
 
   it("follows the switch task's own then when no case matches", () => {
-    const g = lines(graphOf('do:\n  - route:\n      switch:\n        - big: {when: .n > 10, then: continue}\n      then: end\n  - next: {set: {x: 1}}\n'));
+    const g = lines(
+      graphOf(
+        'do:\n  - route:\n      switch:\n        - big: {when: .n > 10, then: continue}\n      then: end\n  - next: {set: {x: 1}}\n',
+      ),
+    );
     expect(g).toEqual(expect.arrayContaining(['t1 -->|"big"| t2', 't1 -->|"no match"| finish']));
   });
 
@@ -92,7 +108,10 @@ describe('renderMermaid', () => {
   });
 
   it('escapes names that would break Mermaid syntax', () => {
-    const workflow = { document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1' }, do: [{ 'say "hi" <now>': { set: { x: 1 } } }] } as WorkflowDocument;
+    const workflow = {
+      document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1' },
+      do: [{ 'say "hi" <now>': { set: { x: 1 } } }],
+    } as WorkflowDocument;
     expect(renderMermaid(workflow)).toContain('t1["say #quot;hi#quot; #lt;now#gt;<br/>set"]');
   });
 });

@@ -48,7 +48,9 @@ class MermaidWriter {
   private entries(list: unknown): Entry[] {
     if (!Array.isArray(list)) return [];
     return list.filter(isObject).flatMap((item) =>
-      Object.entries(item).filter(([, task]) => isObject(task)).map(([name, task]) => ({ name, task: task as Record<string, unknown>, id: `t${++this.counter}` })),
+      Object.entries(item)
+        .filter(([, task]) => isObject(task))
+        .map(([name, task]) => ({ name, task: task as Record<string, unknown>, id: `t${++this.counter}` })),
     );
   }
 
@@ -64,7 +66,10 @@ class MermaidWriter {
     if (children.length === 0) {
       this.lines.push(`${pad}${e.id}[${label(`${e.name}\n${describe(kind, e.task)}`)}]`);
     } else {
-      this.lines.push(`${pad}subgraph ${e.id}[${label(`${e.name}: ${describe(kind, e.task)}`)}]`, `${pad}  direction TB`);
+      this.lines.push(
+        `${pad}subgraph ${e.id}[${label(`${e.name}: ${describe(kind, e.task)}`)}]`,
+        `${pad}  direction TB`,
+      );
       this.children(e, kind, children, depth + 1);
       this.lines.push(`${pad}end`);
     }
@@ -90,8 +95,13 @@ class MermaidWriter {
     const t = e.task;
     if (kind === 'do' || kind === 'for') return [{ list: t.do }];
     if (kind === 'fork' && isObject(t.fork)) return [{ list: t.fork.branches, parallel: true }];
-    if (kind === 'try') return [{ title: 'try', list: t.try }, { title: 'catch', list: isObject(t.catch) ? t.catch.do : undefined }];
-    if (kind === 'listen' && isObject(t.listen) && isObject(t.listen.foreach)) return [{ title: 'foreach event', list: t.listen.foreach.do }];
+    if (kind === 'try')
+      return [
+        { title: 'try', list: t.try },
+        { title: 'catch', list: isObject(t.catch) ? t.catch.do : undefined },
+      ];
+    if (kind === 'listen' && isObject(t.listen) && isObject(t.listen.foreach))
+      return [{ title: 'foreach event', list: t.listen.foreach.do }];
     return [];
   }
 
@@ -122,9 +132,11 @@ class MermaidWriter {
 
 function describe(kind: string, task: Record<string, unknown>): string {
   if (kind === 'call' && typeof task.call === 'string') return `call ${task.call}`;
-  if (kind === 'for' && isObject(task.for)) return `for each ${String(task.for.each ?? 'item')} in ${String(task.for.in)}`;
+  if (kind === 'for' && isObject(task.for))
+    return `for each ${String(task.for.each ?? 'item')} in ${String(task.for.in)}`;
   if (kind === 'fork' && isObject(task.fork) && task.fork.compete === true) return 'fork (compete)';
-  if (kind === 'run' && isObject(task.run)) return `run ${Object.keys(task.run).find((k) => k !== 'await' && k !== 'return') ?? ''}`.trim();
+  if (kind === 'run' && isObject(task.run))
+    return `run ${Object.keys(task.run).find((k) => k !== 'await' && k !== 'return') ?? ''}`.trim();
   return kind;
 }
 

@@ -89,7 +89,14 @@ function scanLine(text: string, start: number, end: number, state: ScanState, ma
 }
 
 /** Counts flow brackets on one line; in block context only a bracket that starts a value opens a flow. */
-function scanFlow(text: string, from: number, end: number, state: ScanState, maxDepth: number, indent: number): number | undefined {
+function scanFlow(
+  text: string,
+  from: number,
+  end: number,
+  state: ScanState,
+  maxDepth: number,
+  indent: number,
+): number | undefined {
   let quote: string | undefined;
   let valueStart = true;
   for (let i = from; i < end; i++) {
@@ -105,7 +112,8 @@ function scanFlow(text: string, from: number, end: number, state: ScanState, max
       if (state.flow + state.indents.length > maxDepth) return i;
     } else if ((c === ']' || c === '}') && state.flow > 0) state.flow--;
     else if ((c === '|' || c === '>') && state.flow === 0 && valueStart) state.blockScalarIndent = indent;
-    if (c !== ' ') valueStart = state.flow > 0 ? c === ',' || c === '[' || c === '{' || c === ':' : c === ':' || c === '-';
+    if (c !== ' ')
+      valueStart = state.flow > 0 ? c === ',' || c === '[' || c === '{' || c === ':' : c === ':' || c === '-';
   }
   return undefined;
 }
@@ -120,7 +128,9 @@ export function findTooDeep(value: unknown, maxDepth: number): string | undefine
     const item = stack.pop()!;
     if (item.value === null || typeof item.value !== 'object') continue;
     if (item.depth > maxDepth) return item.pointer;
-    const entries = Array.isArray(item.value) ? item.value.map((v, i) => [String(i), v] as const) : Object.entries(item.value);
+    const entries = Array.isArray(item.value)
+      ? item.value.map((v, i) => [String(i), v] as const)
+      : Object.entries(item.value);
     for (let k = entries.length - 1; k >= 0; k--) {
       stack.push({ value: entries[k][1], depth: item.depth + 1, pointer: joinPointer(item.pointer, entries[k][0]) });
     }

@@ -14,7 +14,8 @@ function timedLoad(text: string): LoadResult {
   const started = performance.now();
   const result = loadWorkflow(text);
   const elapsed = performance.now() - started;
-  if (elapsed > BUDGET_MS) throw new Error(`loadWorkflow took ${Math.round(elapsed)} ms on ${JSON.stringify(text.slice(0, 200))}`);
+  if (elapsed > BUDGET_MS)
+    throw new Error(`loadWorkflow took ${Math.round(elapsed)} ms on ${JSON.stringify(text.slice(0, 200))}`);
   return result;
 }
 
@@ -30,19 +31,84 @@ function assertWellFormed(result: LoadResult, document?: unknown): void {
     expect(p.message.length).toBeGreaterThan(0);
     expect(p.pointer === '' || p.pointer.startsWith('/')).toBe(true);
     if (p.line !== undefined) expect(p.line).toBeGreaterThanOrEqual(1);
-    if (document !== undefined && p.pointer !== '' && p.kind !== 'yaml') expect(valueAt(document, p.pointer)).not.toBeUndefined();
+    if (document !== undefined && p.pointer !== '' && p.kind !== 'yaml')
+      expect(valueAt(document, p.pointer)).not.toBeUndefined();
   }
 }
 
-const TOKENS = ['- ', ': ', '[', ']', '{', '}', ',', '&a ', '*a ', '\n', '\n  ', '\n    ', '"', "'", '#', '|', '>', '? ', '!!str ', '---\n', 'do', 'document', 'set', 'call', 'then', 'dsl', "'1.0.3'", '${ . }', '${', 'x', '1', 'true', 'null', '~', '\t', '<<'];
+const TOKENS = [
+  '- ',
+  ': ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a ',
+  '\n',
+  '\n  ',
+  '\n    ',
+  '"',
+  "'",
+  '#',
+  '|',
+  '>',
+  '? ',
+  '!!str ',
+  '---\n',
+  'do',
+  'document',
+  'set',
+  'call',
+  'then',
+  'dsl',
+  "'1.0.3'",
+  '${ . }',
+  '${',
+  'x',
+  '1',
+  'true',
+  'null',
+  '~',
+  '\t',
+  '<<',
+];
 const garbageYaml = fc.array(fc.constantFrom(...TOKENS), { maxLength: 80 }).map((parts) => parts.join(''));
 
 const HEADER = { dsl: '1.0.3', namespace: 'fuzz', name: 'fuzz', version: '1.0.0' };
-const KINDS = ['call', 'do', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait', 'then', 'if', 'catch', 'with', 'output', 'input', 'export', 'timeout'];
-const expression = fc.oneof(fc.string(), fc.string().map((s) => '${ ' + s + ' }'), fc.constantFrom('.a', '.a |', '$secrets.k', 'input', 'now', '[.[] | select(.x)]', '{a: }'));
+const KINDS = [
+  'call',
+  'do',
+  'emit',
+  'for',
+  'fork',
+  'listen',
+  'raise',
+  'run',
+  'set',
+  'switch',
+  'try',
+  'wait',
+  'then',
+  'if',
+  'catch',
+  'with',
+  'output',
+  'input',
+  'export',
+  'timeout',
+];
+const expression = fc.oneof(
+  fc.string(),
+  fc.string().map((s) => '${ ' + s + ' }'),
+  fc.constantFrom('.a', '.a |', '$secrets.k', 'input', 'now', '[.[] | select(.x)]', '{a: }'),
+);
 const field = fc.oneof(fc.jsonValue({ maxDepth: 3 }), expression);
 const task = fc.dictionary(fc.constantFrom(...KINDS), field, { maxKeys: 4 });
-const taskList = fc.array(fc.dictionary(fc.string({ maxLength: 6 }), task, { minKeys: 1, maxKeys: 2 }), { maxLength: 6 });
+const taskList = fc.array(fc.dictionary(fc.string({ maxLength: 6 }), task, { minKeys: 1, maxKeys: 2 }), {
+  maxLength: 6,
+});
 const nearValidDocument = fc.record({ document: fc.constant(HEADER), do: taskList });
 
 describe('loadWorkflow properties', () => {
@@ -50,11 +116,17 @@ describe('loadWorkflow properties', () => {
   beforeAll(() => loadWorkflow('warm: up'));
 
   it('never throws on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (text) => assertWellFormed(timedLoad(text))), { numRuns: 1500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (text) => assertWellFormed(timedLoad(text))),
+      { numRuns: 1500 },
+    );
   }, 180_000);
 
   it('never throws on garbage YAML', () => {
-    fc.assert(fc.property(garbageYaml, (text) => assertWellFormed(timedLoad(text))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(garbageYaml, (text) => assertWellFormed(timedLoad(text))),
+      { numRuns: 2000 },
+    );
   }, 180_000);
 
   it('never throws on random JSON documents, in YAML or JSON form', () => {

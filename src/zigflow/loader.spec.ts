@@ -10,8 +10,13 @@ describe('loadWorkflow: bad documents', () => {
   it.each(BAD_DOCUMENTS.map((d) => [d.name, d] as const))('%s', (_name, bad) => {
     const result = loadWorkflow(bad.yaml);
     if (result.ok) throw new Error(`expected problems, the document loaded`);
-    const match = result.problems.find((p) => p.kind === bad.kind && p.pointer === bad.pointer && p.message.includes(bad.message));
-    if (!match) throw new Error(`no ${bad.kind} problem at '${bad.pointer}' containing "${bad.message}"; got:\n${JSON.stringify(result.problems, null, 2)}`);
+    const match = result.problems.find(
+      (p) => p.kind === bad.kind && p.pointer === bad.pointer && p.message.includes(bad.message),
+    );
+    if (!match)
+      throw new Error(
+        `no ${bad.kind} problem at '${bad.pointer}' containing "${bad.message}"; got:\n${JSON.stringify(result.problems, null, 2)}`,
+      );
     if (bad.line !== undefined) expect(match.line).toBe(bad.line);
     if (bad.column !== undefined) expect(match.column).toBe(bad.column);
   });
@@ -31,7 +36,9 @@ describe('loadWorkflow: good documents', () => {
   });
 
   it.each(['1.0.0', '1.0.1', '1.0.2', '1.0.3'])('accepts DSL %s', (dsl) => {
-    const result = loadWorkflow(`document: {dsl: '${dsl}', namespace: a, name: n, version: '1.0.0'}\ndo:\n  - a: {set: {x: 1}}\n`);
+    const result = loadWorkflow(
+      `document: {dsl: '${dsl}', namespace: a, name: n, version: '1.0.0'}\ndo:\n  - a: {set: {x: 1}}\n`,
+    );
     expect(result.ok).toBe(true);
   });
 
@@ -73,22 +80,55 @@ describe('loadWorkflow: good documents', () => {
 
   it('accepts $secrets in the authentication of a schema resource endpoint only', () => {
     const schema = (where: string) =>
-      wf(`use:\n  secrets: [pw]\ndo:\n  - a:\n      set: {x: 1}\n      output:\n        schema:\n          resource:\n            endpoint: ${where}\n`);
-    const ok = loadWorkflow(schema('{uri: "http://x/s.json", authentication: {basic: {username: u, password: "${ $secrets.pw }"}}}'));
+      wf(
+        `use:\n  secrets: [pw]\ndo:\n  - a:\n      set: {x: 1}\n      output:\n        schema:\n          resource:\n            endpoint: ${where}\n`,
+      );
+    const ok = loadWorkflow(
+      schema('{uri: "http://x/s.json", authentication: {basic: {username: u, password: "${ $secrets.pw }"}}}'),
+    );
     expect(ok.ok ? [] : ok.problems).toEqual([]);
     const leaked = loadWorkflow(schema('"${ \\"http://x/\\" + $secrets.pw }"'));
-    expect(leaked).toMatchObject({ ok: false, problems: [{ pointer: '/do/0/a/output/schema/resource/endpoint', message: expect.stringContaining('$secrets may only be read') }] });
+    expect(leaked).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          pointer: '/do/0/a/output/schema/resource/endpoint',
+          message: expect.stringContaining('$secrets may only be read'),
+        },
+      ],
+    });
   });
 
   it('warns about tasks no path reaches', () => {
-    const result = loadWorkflow(wf('do:\n  - a: {set: {x: 1}, then: c}\n  - b: {set: {x: 2}}\n  - c: {set: {x: 3}, then: end}\n  - d: {set: {x: 4}}\n'));
-    expect(result).toMatchObject({ ok: true, warnings: [{ pointer: '/do/1/b', line: 8, column: 5, message: "task 'b' is never reached: every path before it jumps elsewhere with 'then'" }, { pointer: '/do/3/d' }] });
-    const guarded = loadWorkflow(wf('do:\n  - a: {if: .go, set: {x: 1}, then: end}\n  - b:\n      switch:\n        - s: {when: .y, then: end}\n  - c: {set: {x: 3}}\n'));
+    const result = loadWorkflow(
+      wf(
+        'do:\n  - a: {set: {x: 1}, then: c}\n  - b: {set: {x: 2}}\n  - c: {set: {x: 3}, then: end}\n  - d: {set: {x: 4}}\n',
+      ),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [
+        {
+          pointer: '/do/1/b',
+          line: 8,
+          column: 5,
+          message: "task 'b' is never reached: every path before it jumps elsewhere with 'then'",
+        },
+        { pointer: '/do/3/d' },
+      ],
+    });
+    const guarded = loadWorkflow(
+      wf(
+        'do:\n  - a: {if: .go, set: {x: 1}, then: end}\n  - b:\n      switch:\n        - s: {when: .y, then: end}\n  - c: {set: {x: 3}}\n',
+      ),
+    );
     expect(guarded).toMatchObject({ ok: true, warnings: [] });
   });
 
   it('reports every problem of a document, ordered by position', () => {
-    const result = loadWorkflow(wf('do:\n  - a:\n      set: {x: 1}\n      then: nowhere\n  - b:\n      frob: 1\n  - a:\n      set: {y: 1}\n'));
+    const result = loadWorkflow(
+      wf('do:\n  - a:\n      set: {x: 1}\n      then: nowhere\n  - b:\n      frob: 1\n  - a:\n      set: {y: 1}\n'),
+    );
     if (result.ok) throw new Error('expected problems');
     expect(result.problems.map((p) => p.pointer)).toEqual(['/do/0/a/then', '/do/1/b', '/do/2/a']);
     const lines = result.problems.map((p) => p.line!);
@@ -97,12 +137,20 @@ describe('loadWorkflow: good documents', () => {
 
   it('applies the size limit option', () => {
     const result = loadWorkflow(wf('do: []\n'), { maxBytes: 20 });
-    expect(result).toEqual({ ok: false, problems: [{ kind: 'limits', pointer: '', message: 'document is larger than the limit of 20 bytes' }] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [{ kind: 'limits', pointer: '', message: 'document is larger than the limit of 20 bytes' }],
+    });
   });
 
   it('applies the depth limit option with the pointer of the too-deep value', () => {
     const result = loadWorkflow(wf('do:\n  - a:\n      set:\n        x: {y: {z: 1}}\n'), { maxDepth: 5 });
-    expect(result).toMatchObject({ ok: false, problems: [{ kind: 'limits', pointer: '/do/0/a/set/x', message: 'document nesting is deeper than the limit of 5 levels' }] });
+    expect(result).toMatchObject({
+      ok: false,
+      problems: [
+        { kind: 'limits', pointer: '/do/0/a/set/x', message: 'document nesting is deeper than the limit of 5 levels' },
+      ],
+    });
   });
 
   it('counts the size in UTF-8 bytes', () => {
@@ -118,12 +166,20 @@ describe('loadWorkflow: large documents', () => {
     const result = loadWorkflow(yaml);
     if (result.ok) throw new Error('expected problems');
     expect(result.problems).toHaveLength(201);
-    expect(result.problems[0]).toMatchObject({ pointer: '/do/0/t0', line: 7, message: expect.stringContaining('unknown task kind') });
+    expect(result.problems[0]).toMatchObject({
+      pointer: '/do/0/t0',
+      line: 7,
+      message: expect.stringContaining('unknown task kind'),
+    });
     expect(result.problems[200].message).toBe('… and 2800 more problems (only the first 200 are listed)');
   }, 60_000);
 
   it('keeps messages short when a list holds thousands of names', () => {
-    const yaml = wf('do:\n' + Array.from({ length: 2000 }, (_, i) => `  - t${i}: {set: {x: 1}}`).join('\n') + '\n  - last: {set: {x: 1}, then: ghost}\n');
+    const yaml = wf(
+      'do:\n' +
+        Array.from({ length: 2000 }, (_, i) => `  - t${i}: {set: {x: 1}}`).join('\n') +
+        '\n  - last: {set: {x: 1}, then: ghost}\n',
+    );
     const result = loadWorkflow(yaml);
     if (result.ok) throw new Error('expected problems');
     expect(result.problems).toHaveLength(1);
@@ -136,7 +192,9 @@ describe('loadWorkflow: large documents', () => {
   });
 
   it('expands aliases under the limit', () => {
-    const result = loadWorkflow(wf('x: &a [1]\ny: [' + Array.from({ length: 90 }, () => '*a').join(',') + ']\ndo: []\n'));
+    const result = loadWorkflow(
+      wf('x: &a [1]\ny: [' + Array.from({ length: 90 }, () => '*a').join(',') + ']\ndo: []\n'),
+    );
     expect(result).toMatchObject({ ok: true, warnings: [{ pointer: '/x' }, { pointer: '/y' }] });
   });
 });
@@ -145,8 +203,20 @@ describe('validateDocument', () => {
   it('validates parsed JSON, including the depth limit', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 10_000; i++) deep = { a: deep };
-    const result = validateDocument({ document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1' }, do: [], deep });
-    expect(result).toMatchObject({ ok: false, problems: [{ kind: 'limits', message: 'document nesting is deeper than the limit of 64 levels' }] });
-    expect(validateDocument({ document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1.0.0' }, do: [{ a: { set: { x: 1 } } }] }).ok).toBe(true);
+    const result = validateDocument({
+      document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1' },
+      do: [],
+      deep,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      problems: [{ kind: 'limits', message: 'document nesting is deeper than the limit of 64 levels' }],
+    });
+    expect(
+      validateDocument({
+        document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1.0.0' },
+        do: [{ a: { set: { x: 1 } } }],
+      }).ok,
+    ).toBe(true);
   });
 });

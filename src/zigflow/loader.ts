@@ -33,7 +33,8 @@ export interface LoadOptions {
 export function loadWorkflow(yamlText: string, options: LoadOptions = {}): LoadResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (typeof yamlText !== 'string') return fail([{ kind: 'yaml', pointer: '', message: `expected YAML text, got ${typeof yamlText}` }]);
+  if (typeof yamlText !== 'string')
+    return fail([{ kind: 'yaml', pointer: '', message: `expected YAML text, got ${typeof yamlText}` }]);
   const tooBig = checkSize(yamlText, maxBytes);
   if (tooBig) return fail([tooBig]);
   // The text scan only guards the parser's stack, so it allows slack; the exact check below names the pointer.
@@ -53,7 +54,16 @@ export function validateDocument(document: unknown, sourceMap?: SourceMap, maxDe
   const tooDeep = findTooDeep(document, maxDepth);
   if (tooDeep !== undefined) return fail([depthProblem(tooDeep, maxDepth)], sourceMap);
   if (!isObject(document)) {
-    return fail([{ kind: 'schema', pointer: '', message: `a workflow must be a YAML mapping with 'document' and 'do', got ${describe(document)}` }], sourceMap);
+    return fail(
+      [
+        {
+          kind: 'schema',
+          pointer: '',
+          message: `a workflow must be a YAML mapping with 'document' and 'do', got ${describe(document)}`,
+        },
+      ],
+      sourceMap,
+    );
   }
   const sites = walkTasks(document);
   const problems: ValidationProblem[] = [];
@@ -92,11 +102,20 @@ function describe(value: unknown): string {
 export const MAX_PROBLEMS = 200;
 
 function locate(problems: DraftProblem[], sourceMap?: SourceMap): ValidationProblem[] {
-  const located = problems.map(({ atKey, valueOffset, ...p }) => (p.line !== undefined || !sourceMap ? p : { ...p, ...sourceMap.locate(p.pointer, atKey, valueOffset) }));
+  const located = problems.map(({ atKey, valueOffset, ...p }) =>
+    p.line !== undefined || !sourceMap ? p : { ...p, ...sourceMap.locate(p.pointer, atKey, valueOffset) },
+  );
   const sorted = sortProblems(located);
   if (sorted.length <= MAX_PROBLEMS) return sorted;
   const rest = sorted.length - MAX_PROBLEMS;
-  return [...sorted.slice(0, MAX_PROBLEMS), { kind: sorted[MAX_PROBLEMS].kind, pointer: '', message: `… and ${rest} more problems (only the first ${MAX_PROBLEMS} are listed)` }];
+  return [
+    ...sorted.slice(0, MAX_PROBLEMS),
+    {
+      kind: sorted[MAX_PROBLEMS].kind,
+      pointer: '',
+      message: `… and ${rest} more problems (only the first ${MAX_PROBLEMS} are listed)`,
+    },
+  ];
 }
 
 function fail(problems: ValidationProblem[], sourceMap?: SourceMap, offset?: number, text?: string): LoadResult {

@@ -26,11 +26,18 @@ export function describeSchemaError(e: ErrorObject & { pointer: string }, docume
   const value = valueAt(document, e.pointer);
   switch (e.keyword) {
     case 'required':
-      return { pointer: e.pointer, message: `missing required property '${String(e.params.missingProperty)}'${where(parent)}` };
+      return {
+        pointer: e.pointer,
+        message: `missing required property '${String(e.params.missingProperty)}'${where(parent)}`,
+      };
     case 'unevaluatedProperties':
     case 'additionalProperties': {
       const name = String(e.params.unevaluatedProperty ?? e.params.additionalProperty);
-      return { pointer: joinPointer(e.pointer, name), message: `unknown property '${name}'${where(parent)}`, atKey: true };
+      return {
+        pointer: joinPointer(e.pointer, name),
+        message: `unknown property '${name}'${where(parent)}`,
+        atKey: true,
+      };
     }
     case 'minProperties':
     case 'maxProperties':
@@ -41,7 +48,10 @@ export function describeSchemaError(e: ErrorObject & { pointer: string }, docume
       return { pointer: e.pointer, message: `expected a valid ${String(e.params.format)}, got ${preview(value)}` };
     case 'oneOf':
     case 'anyOf':
-      return { pointer: e.pointer, message: `${preview(value)} matches none of the allowed forms${where(parent)}${forms(parent)}` };
+      return {
+        pointer: e.pointer,
+        message: `${preview(value)} matches none of the allowed forms${where(parent)}${forms(parent)}`,
+      };
     case 'not':
       return { pointer: e.pointer, message: `${preview(value)} is not allowed here${where(parent)}` };
     default:
@@ -74,7 +84,8 @@ function propertyCount(e: ErrorObject, parent: SchemaLike, value: unknown, point
 
 function patternMessage(parent: SchemaLike, value: unknown): string {
   if (parent.title === 'RuntimeExpression') return `expected a runtime expression \`\${ ... }\`, got ${preview(value)}`;
-  if (parent.title === 'WorkflowDSL') return `document.dsl must be a semantic version such as '1.0.3', got ${preview(value)}`;
+  if (parent.title === 'WorkflowDSL')
+    return `document.dsl must be a semantic version such as '1.0.3', got ${preview(value)}`;
   if (parent.title === 'WorkflowName' || parent.title === 'WorkflowNamespace') {
     return `${parent.title === 'WorkflowName' ? 'name' : 'namespace'} must be letters, digits and '-' (an RFC 1123 label), got ${preview(value)}`;
   }

@@ -31,21 +31,43 @@ export function schemaProblems(document: unknown, validator: SchemaValidator, si
 function taskProblems(site: TaskSite, validator: SchemaValidator, document: unknown): DraftProblem[] {
   const kindList = TASK_KINDS.join(', ');
   if (!isObject(site.task)) {
-    return [{ kind: 'schema', pointer: site.pointer, message: `task '${site.name}' must be a map holding one of ${kindList}, got ${typeName(site.task)}` }];
+    return [
+      {
+        kind: 'schema',
+        pointer: site.pointer,
+        message: `task '${site.name}' must be a map holding one of ${kindList}, got ${typeName(site.task)}`,
+      },
+    ];
   }
   if (site.kinds.length === 0) {
-    return [{ kind: 'schema', pointer: site.pointer, message: `unknown task kind at ${site.pointer}: expected one of ${kindList}` }];
+    return [
+      {
+        kind: 'schema',
+        pointer: site.pointer,
+        message: `unknown task kind at ${site.pointer}: expected one of ${kindList}`,
+      },
+    ];
   }
   if (site.kinds.length > 1) {
-    return [{ kind: 'schema', pointer: site.pointer, message: `task '${site.name}' has more than one kind (${site.kinds.join(', ')}): a task does exactly one of ${kindList}` }];
+    return [
+      {
+        kind: 'schema',
+        pointer: site.pointer,
+        message: `task '${site.name}' has more than one kind (${site.kinds.join(', ')}): a task does exactly one of ${kindList}`,
+      },
+    ];
   }
   const definition = site.kind === 'call' ? callDefinition(site.task.call) : `${site.kind}Task`;
-  const errors = validator.validateDefinition(definition, site.task).map((e) => ({ ...e, pointer: site.pointer + e.instancePath }));
+  const errors = validator
+    .validateDefinition(definition, site.task)
+    .map((e) => ({ ...e, pointer: site.pointer + e.instancePath }));
   return describeCollapsed(errors, document);
 }
 
 function describeCollapsed(errors: LocatedError[], document: unknown): DraftProblem[] {
-  const oneOfPointers = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.pointer));
+  const oneOfPointers = new Set(
+    errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.pointer),
+  );
   return describeAll(collapse(errors), document, oneOfPointers);
 }
 
@@ -69,7 +91,8 @@ function within(path: string, base: string): boolean {
 export function collapse(errors: LocatedError[]): LocatedError[] {
   const specific = (e: LocatedError) => !COMBINATORS.has(e.keyword) && !ALTERNATIVES.has(e.keyword);
   return errors.filter((e) => {
-    if (COMBINATORS.has(e.keyword)) return !errors.some((o) => o !== e && !COMBINATORS.has(o.keyword) && within(o.pointer, e.pointer));
+    if (COMBINATORS.has(e.keyword))
+      return !errors.some((o) => o !== e && !COMBINATORS.has(o.keyword) && within(o.pointer, e.pointer));
     if (ALTERNATIVES.has(e.keyword)) return !errors.some((o) => specific(o) && within(o.pointer, e.pointer));
     if (e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties') {
       const child = joinPointer(e.pointer, String(e.params.unevaluatedProperty ?? e.params.additionalProperty));
@@ -88,7 +111,11 @@ function describeAll(errors: LocatedError[], document: unknown, oneOfPointers: S
   const alternatives = new Map<string, LocatedError[]>();
   const branchRequired = new Map<string, LocatedError[]>();
   for (const e of errors) {
-    const group = ALTERNATIVES.has(e.keyword) ? alternatives : e.keyword === 'required' && oneOfPointers.has(e.pointer) ? branchRequired : undefined;
+    const group = ALTERNATIVES.has(e.keyword)
+      ? alternatives
+      : e.keyword === 'required' && oneOfPointers.has(e.pointer)
+        ? branchRequired
+        : undefined;
     if (group) group.set(e.pointer, [...(group.get(e.pointer) ?? []), e]);
     else problems.push({ kind: 'schema', ...describeSchemaError(e, document) });
   }

@@ -31,8 +31,12 @@ function tryParse(text: string): unknown {
 
 describe('split schema validation', () => {
   it('agrees with the whole schema on the bad-document table and its valid neighbours', () => {
-    const documents = BAD_DOCUMENTS.filter((d) => d.yaml.length < 100_000 && d.kind !== 'limits').map((d) => tryParse(d.yaml));
-    documents.push(tryParse(wf('do:\n  - a: {set: {x: 1}}\n  - b: {call: http, with: {method: get, endpoint: "http://x"}}\n')));
+    const documents = BAD_DOCUMENTS.filter((d) => d.yaml.length < 100_000 && d.kind !== 'limits').map((d) =>
+      tryParse(d.yaml),
+    );
+    documents.push(
+      tryParse(wf('do:\n  - a: {set: {x: 1}}\n  - b: {call: http, with: {method: get, endpoint: "http://x"}}\n')),
+    );
     let compared = 0;
     for (const document of documents) {
       if (document === null || typeof document !== 'object' || Array.isArray(document)) continue;
@@ -43,12 +47,56 @@ describe('split schema validation', () => {
   });
 
   it('agrees with the whole schema on random task documents', () => {
-    const kinds = ['call', 'do', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait', 'then', 'if', 'catch', 'with', 'output', 'export', 'timeout', 'metadata'];
-    const leaf = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('http', 'grpc', 'openapi', 'PT1S', '${ . }', 'end', 'get', 'http://x'));
-    const body = fc.dictionary(fc.constantFrom('method', 'endpoint', 'each', 'in', 'error', 'event', 'to', 'branches', 'shell', 'command', 'seconds', 'type', 'status'), leaf, { maxKeys: 3 });
+    const kinds = [
+      'call',
+      'do',
+      'emit',
+      'for',
+      'fork',
+      'listen',
+      'raise',
+      'run',
+      'set',
+      'switch',
+      'try',
+      'wait',
+      'then',
+      'if',
+      'catch',
+      'with',
+      'output',
+      'export',
+      'timeout',
+      'metadata',
+    ];
+    const leaf = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('http', 'grpc', 'openapi', 'PT1S', '${ . }', 'end', 'get', 'http://x'),
+    );
+    const body = fc.dictionary(
+      fc.constantFrom(
+        'method',
+        'endpoint',
+        'each',
+        'in',
+        'error',
+        'event',
+        'to',
+        'branches',
+        'shell',
+        'command',
+        'seconds',
+        'type',
+        'status',
+      ),
+      leaf,
+      { maxKeys: 3 },
+    );
     const field = fc.oneof(leaf, body, fc.constant([{ inner: { set: { x: 1 } } }]));
     const task = fc.dictionary(fc.constantFrom(...kinds), field, { maxKeys: 3 });
-    const list = fc.array(fc.dictionary(fc.constantFrom('a', 'b', 'c'), task, { minKeys: 1, maxKeys: 1 }), { maxLength: 4 });
+    const list = fc.array(fc.dictionary(fc.constantFrom('a', 'b', 'c'), task, { minKeys: 1, maxKeys: 1 }), {
+      maxLength: 4,
+    });
     const header = { dsl: '1.0.3', namespace: 'fuzz', name: 'fuzz', version: '1.0.0' };
     fc.assert(
       fc.property(list, (tasks) => {
@@ -58,7 +106,9 @@ describe('split schema validation', () => {
       { numRuns: 3000 },
     );
     // The generator must reach both verdicts, or the agreement above says little.
-    const verdicts = fc.sample(list, 300).map((tasks) => wholeSchema(JSON.parse(JSON.stringify({ document: header, do: tasks }))));
+    const verdicts = fc
+      .sample(list, 300)
+      .map((tasks) => wholeSchema(JSON.parse(JSON.stringify({ document: header, do: tasks }))));
     expect(verdicts).toContain(true);
     expect(verdicts).toContain(false);
   }, 180_000);

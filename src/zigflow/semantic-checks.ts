@@ -31,7 +31,12 @@ export function semanticProblems(document: Record<string, unknown>, sites: TaskS
   ];
   const warnings: DraftProblem[] = Object.keys(document)
     .filter((k) => !KNOWN_TOP_LEVEL.has(k))
-    .map((k) => ({ kind: 'semantic' as const, pointer: joinPointer('', k), message: `unknown top-level property '${k}' is ignored`, atKey: true }));
+    .map((k) => ({
+      kind: 'semantic' as const,
+      pointer: joinPointer('', k),
+      message: `unknown top-level property '${k}' is ignored`,
+      atKey: true,
+    }));
   warnings.push(...unreachableTasks(sites));
   return { errors, warnings };
 }
@@ -48,7 +53,13 @@ function duplicateNames(sites: TaskSite[]): ValidationProblem[] {
     const key = `${site.listPointer}\u0000${site.name}`;
     const first = firstByScope.get(key);
     if (first === undefined) firstByScope.set(key, site.pointer);
-    else out.push(problem(site.pointer, `duplicate task name '${site.name}' in the same list (first at ${first}): task names must be unique in their list`));
+    else
+      out.push(
+        problem(
+          site.pointer,
+          `duplicate task name '${site.name}' in the same list (first at ${first}): task names must be unique in their list`,
+        ),
+      );
   }
   return out;
 }
@@ -56,7 +67,8 @@ function duplicateNames(sites: TaskSite[]): ValidationProblem[] {
 function thenTargets(sites: TaskSite[]): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const firstPointerByName = new Map<string, string>();
-  for (const s of sites) if (s.listPointer !== undefined && !firstPointerByName.has(s.name)) firstPointerByName.set(s.name, s.pointer);
+  for (const s of sites)
+    if (s.listPointer !== undefined && !firstPointerByName.has(s.name)) firstPointerByName.set(s.name, s.pointer);
   const scopes = new Map<string[], Set<string>>();
   const check = (site: TaskSite, target: unknown, pointer: string) => {
     if (typeof target !== 'string' || FLOW_DIRECTIVES.has(target)) return;
@@ -89,7 +101,11 @@ function names(use: Record<string, unknown>, section: string): Set<string> {
   return new Set(isObject(value) ? Object.keys(value) : []);
 }
 
-function references(document: Record<string, unknown>, use: Record<string, unknown>, sites: TaskSite[]): ValidationProblem[] {
+function references(
+  document: Record<string, unknown>,
+  use: Record<string, unknown>,
+  sites: TaskSite[],
+): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const functions = names(use, 'functions');
   const catalogs = names(use, 'catalogs');
@@ -101,18 +117,40 @@ function references(document: Record<string, unknown>, use: Record<string, unkno
     if (site.kind === 'call' && typeof task.call === 'string') {
       out.push(...callReference(task.call, joinPointer(site.pointer, 'call'), functions, catalogs));
     }
-    if (site.kind === 'raise' && isObject(task.raise) && typeof task.raise.error === 'string' && !errors.has(task.raise.error)) {
-      out.push(problem(joinPointer(site.pointer, 'raise', 'error'), missing('error', task.raise.error, 'use.errors', errors)));
+    if (
+      site.kind === 'raise' &&
+      isObject(task.raise) &&
+      typeof task.raise.error === 'string' &&
+      !errors.has(task.raise.error)
+    ) {
+      out.push(
+        problem(joinPointer(site.pointer, 'raise', 'error'), missing('error', task.raise.error, 'use.errors', errors)),
+      );
     }
-    if (site.kind === 'try' && isObject(task.catch) && typeof task.catch.retry === 'string' && !retries.has(task.catch.retry)) {
-      out.push(problem(joinPointer(site.pointer, 'catch', 'retry'), missing('retry policy', task.catch.retry, 'use.retries', retries)));
+    if (
+      site.kind === 'try' &&
+      isObject(task.catch) &&
+      typeof task.catch.retry === 'string' &&
+      !retries.has(task.catch.retry)
+    ) {
+      out.push(
+        problem(
+          joinPointer(site.pointer, 'catch', 'retry'),
+          missing('retry policy', task.catch.retry, 'use.retries', retries),
+        ),
+      );
     }
   }
   out.push(...deepReferences(document, names(use, 'authentications'), names(use, 'timeouts')));
   return out;
 }
 
-function callReference(call: string, pointer: string, functions: Set<string>, catalogs: Set<string>): ValidationProblem[] {
+function callReference(
+  call: string,
+  pointer: string,
+  functions: Set<string>,
+  catalogs: Set<string>,
+): ValidationProblem[] {
   if (BUILT_IN_CALLS.has(call) || functions.has(call)) return [];
   const catalog = CATALOG_FUNCTION.exec(call);
   if (catalog) {
@@ -121,7 +159,8 @@ function callReference(call: string, pointer: string, functions: Set<string>, ca
     return [problem(pointer, `call '${call}' names catalog '${catalog[1]}', which is not declared in use.catalogs`)];
   }
   const builtIns = [...BUILT_IN_CALLS].join(', ');
-  const declared = functions.size > 0 ? `, or one of use.functions (${listNames(functions)})` : ' (use.functions declares none)';
+  const declared =
+    functions.size > 0 ? `, or one of use.functions (${listNames(functions)})` : ' (use.functions declares none)';
   return [problem(pointer, `unknown function '${call}': expected a built-in call (${builtIns})${declared}`)];
 }
 
@@ -134,12 +173,17 @@ function missing(what: string, name: string, section: string, known: Set<string>
  * `authentication: { use: name }` and `timeout: name` may appear in many places (endpoints, catalogs,
  * tasks, the workflow); scan the whole document except the definitions themselves.
  */
-function deepReferences(document: Record<string, unknown>, auths: Set<string>, timeouts: Set<string>): ValidationProblem[] {
+function deepReferences(
+  document: Record<string, unknown>,
+  auths: Set<string>,
+  timeouts: Set<string>,
+): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const stack: { value: unknown; pointer: string }[] = [{ value: document, pointer: '' }];
   while (stack.length > 0) {
     const { value, pointer } = stack.pop()!;
-    if (pointer === '/use/authentications' || pointer === '/use/timeouts' || pointer.endsWith('/schema/document')) continue;
+    if (pointer === '/use/authentications' || pointer === '/use/timeouts' || pointer.endsWith('/schema/document'))
+      continue;
     if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, pointer: joinPointer(pointer, i) }));
     if (!isObject(value)) continue;
     for (const [key, child] of Object.entries(value)) {
@@ -157,13 +201,21 @@ function deepReferences(document: Record<string, unknown>, auths: Set<string>, t
 
 function evaluateBlock(evaluate: unknown): ValidationProblem[] {
   if (evaluate === undefined) return [];
-  if (!isObject(evaluate)) return [problem('/evaluate', `evaluate must be a map with 'mode' (strict or loose) and 'language' (jq)`)];
+  if (!isObject(evaluate))
+    return [problem('/evaluate', `evaluate must be a map with 'mode' (strict or loose) and 'language' (jq)`)];
   const out: ValidationProblem[] = [];
   if (evaluate.mode !== undefined && evaluate.mode !== 'strict' && evaluate.mode !== 'loose') {
-    out.push(problem('/evaluate/mode', `evaluate.mode must be 'strict' or 'loose', got ${JSON.stringify(evaluate.mode)}`));
+    out.push(
+      problem('/evaluate/mode', `evaluate.mode must be 'strict' or 'loose', got ${JSON.stringify(evaluate.mode)}`),
+    );
   }
   if (evaluate.language !== undefined && evaluate.language !== 'jq') {
-    out.push(problem('/evaluate/language', `evaluate.language ${JSON.stringify(evaluate.language)} is not supported: this runner evaluates jq`));
+    out.push(
+      problem(
+        '/evaluate/language',
+        `evaluate.language ${JSON.stringify(evaluate.language)} is not supported: this runner evaluates jq`,
+      ),
+    );
   }
   return out;
 }

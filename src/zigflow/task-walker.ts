@@ -6,7 +6,20 @@
 import type { TaskKind } from './dsl/tasks';
 import { joinPointer } from './problems';
 
-export const TASK_KINDS: readonly TaskKind[] = ['call', 'do', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait'];
+export const TASK_KINDS: readonly TaskKind[] = [
+  'call',
+  'do',
+  'emit',
+  'for',
+  'fork',
+  'listen',
+  'raise',
+  'run',
+  'set',
+  'switch',
+  'try',
+  'wait',
+];
 
 export interface TaskSite {
   name: string;
@@ -47,7 +60,15 @@ export function walkTasks(document: unknown): TaskSite[] {
   if (isObject(use) && isObject(use.functions)) {
     for (const [name, task] of Object.entries(use.functions)) {
       const kinds = kindsOf(task);
-      const site: TaskSite = { name, pointer: joinPointer('/use/functions', name), task, kinds, kind: kinds.length === 1 ? kinds[0] : undefined, siblings: [], ancestors: [] };
+      const site: TaskSite = {
+        name,
+        pointer: joinPointer('/use/functions', name),
+        task,
+        kinds,
+        kind: kinds.length === 1 ? kinds[0] : undefined,
+        siblings: [],
+        ancestors: [],
+      };
       sites.push(site);
       walkChildren(site, sites);
     }
@@ -65,7 +86,16 @@ function walkList(list: unknown, listPointer: string, ancestors: TaskSite[], sit
       const task = item[name];
       const kinds = kindsOf(task);
       const pointer = joinPointer(listPointer, index, name);
-      const site: TaskSite = { name, pointer, task, kinds, kind: kinds.length === 1 ? kinds[0] : undefined, listPointer, siblings, ancestors };
+      const site: TaskSite = {
+        name,
+        pointer,
+        task,
+        kinds,
+        kind: kinds.length === 1 ? kinds[0] : undefined,
+        listPointer,
+        siblings,
+        ancestors,
+      };
       sites.push(site);
       walkChildren(site, sites);
     }

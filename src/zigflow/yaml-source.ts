@@ -10,21 +10,32 @@ import { ValidationProblem } from './problems';
 import { SourceMap } from './source-map';
 
 export type YamlParseResult =
-  | { ok: true; value: unknown; sourceMap: SourceMap }
-  | { ok: false; problems: ValidationProblem[] };
+  { ok: true; value: unknown; sourceMap: SourceMap } | { ok: false; problems: ValidationProblem[] };
 
 export function parseYamlSource(text: string): YamlParseResult {
   const lines = new LineCounter();
   // logLevel 'error': yaml would otherwise print process warnings (e.g. for collection keys) itself;
   // those cases are reported as problems below.
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    logLevel: 'error',
+  });
   const list = Array.isArray(docs) ? docs : [];
   if (list.length === 0) return { ok: false, problems: [emptyProblem()] };
   const problems = list.flatMap((d) => d.errors.map((e) => yamlProblem(e, lines, text)));
   if (list.length > 1) {
     const second = list[1].range[0];
     const pos = lines.linePos(second);
-    problems.push({ kind: 'yaml', pointer: '', line: pos.line, column: pos.col, message: 'a workflow file holds one YAML document, found more than one' });
+    problems.push({
+      kind: 'yaml',
+      pointer: '',
+      line: pos.line,
+      column: pos.col,
+      message: 'a workflow file holds one YAML document, found more than one',
+    });
   }
   if (problems.length > 0) return { ok: false, problems };
   const doc = list[0];
@@ -46,7 +57,9 @@ export function parseYamlSource(text: string): YamlParseResult {
         {
           kind: excessive ? 'limits' : 'yaml',
           pointer: '',
-          message: excessive ? `YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (alias bomb?)` : `YAML could not be resolved: ${firstLine(message)}`,
+          message: excessive
+            ? `YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (alias bomb?)`
+            : `YAML could not be resolved: ${firstLine(message)}`,
         },
       ],
     };
@@ -65,7 +78,12 @@ function checkStructure(doc: Document, sourceMap: SourceMap): ValidationProblem 
       if (pair.key === null || isScalar(pair.key)) return;
       const node = pair.key as Node;
       const pos = node.range ? sourceMap.at(node.range[0]) : undefined;
-      found = { kind: 'yaml', pointer: '', ...pos, message: `map keys must be plain strings, found ${isAlias(node) ? 'an alias' : 'a collection'} used as a key` };
+      found = {
+        kind: 'yaml',
+        pointer: '',
+        ...pos,
+        message: `map keys must be plain strings, found ${isAlias(node) ? 'an alias' : 'a collection'} used as a key`,
+      };
       return visit.BREAK;
     },
     Alias(_key, node) {
@@ -74,7 +92,12 @@ function checkStructure(doc: Document, sourceMap: SourceMap): ValidationProblem 
         if (node.resolve(doc) === undefined) throw new Error('unresolved');
       } catch {
         const pos = node.range ? sourceMap.at(node.range[0]) : undefined;
-        found = { kind: 'yaml', pointer: '', ...pos, message: `YAML alias *${node.source} refers to no anchor defined before it` };
+        found = {
+          kind: 'yaml',
+          pointer: '',
+          ...pos,
+          message: `YAML alias *${node.source} refers to no anchor defined before it`,
+        };
         return visit.BREAK;
       }
     },
@@ -98,7 +121,13 @@ function describeYamlError(error: YAMLError, source: string): string {
 }
 
 function emptyProblem(): ValidationProblem {
-  return { kind: 'yaml', pointer: '', line: 1, column: 1, message: 'the document is empty: expected a workflow definition (a YAML mapping with `document` and `do`)' };
+  return {
+    kind: 'yaml',
+    pointer: '',
+    line: 1,
+    column: 1,
+    message: 'the document is empty: expected a workflow definition (a YAML mapping with `document` and `do`)',
+  };
 }
 
 function firstLine(text: string): string {

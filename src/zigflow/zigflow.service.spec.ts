@@ -7,7 +7,11 @@ describe('ZigflowService', () => {
   const good = wf('do:\n  - a: {set: {x: 1}}\n');
   const bad = wf('do:\n  - a: {set: {x: 1}, then: ghost}\n');
 
-  async function service(module = ZigflowModule as Parameters<typeof Test.createTestingModule>[0]['imports'] extends (infer T)[] | undefined ? T : never) {
+  async function service(
+    module = ZigflowModule as Parameters<typeof Test.createTestingModule>[0]['imports'] extends (infer T)[] | undefined
+      ? T
+      : never,
+  ) {
     const ref = await Test.createTestingModule({ imports: [module] }).compile();
     return ref.get(ZigflowService);
   }
@@ -22,13 +26,20 @@ describe('ZigflowService', () => {
   it('returns every problem instead of throwing', async () => {
     const zigflow = await service();
     expect(zigflow.validate(bad)).toEqual([
-      expect.objectContaining({ kind: 'semantic', pointer: '/do/0/a/then', line: 7, message: expect.stringContaining("then target 'ghost'") }),
+      expect.objectContaining({
+        kind: 'semantic',
+        pointer: '/do/0/a/then',
+        line: 7,
+        message: expect.stringContaining("then target 'ghost'"),
+      }),
     ]);
     expect(zigflow.graph(bad)).toMatchObject({ ok: false, problems: [{ pointer: '/do/0/a/then' }] });
   });
 
   it('applies the limits it was registered with', async () => {
     const zigflow = await service(ZigflowModule.register({ maxBytes: 32 }));
-    expect(zigflow.validate(good)).toEqual([{ kind: 'limits', pointer: '', message: 'document is larger than the limit of 32 bytes' }]);
+    expect(zigflow.validate(good)).toEqual([
+      { kind: 'limits', pointer: '', message: 'document is larger than the limit of 32 bytes' },
+    ]);
   });
 });

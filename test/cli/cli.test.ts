@@ -28,8 +28,14 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: root, env: { ...process.env, WORKFLOW_RUNNER_FROM_SOURCE: '1', ...env }, timeout: 110_000, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      {
+        cwd: root,
+        env: { ...process.env, WORKFLOW_RUNNER_FROM_SOURCE: '1', ...env },
+        timeout: 110_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
 }
@@ -76,7 +82,8 @@ describe('workflow-runner validate / graph / --help', () => {
     const r = await cli(['graph', example('order-processing.yaml')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^flowchart TD\n/);
-    for (const task of ['priceOrder', 'chooseShipping', 'reserveStock', 'fulfil', 'summarize']) expect(r.stdout).toContain(task);
+    for (const task of ['priceOrder', 'chooseShipping', 'reserveStock', 'fulfil', 'summarize'])
+      expect(r.stdout).toContain(task);
   });
 
   it('documents commands and exit codes; bad command lines exit 2', async () => {
@@ -126,7 +133,9 @@ describe('workflow-runner run (real Temporal)', () => {
     expect(report.status).toBe('completed');
     expect(report.output).toMatchObject({ orderId: 'A-1001', total: 130, shipping: 'express' });
     expect(report.output.reservations).toHaveLength(2);
-    expect(report.tasks.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['priceOrder', 'reserveStock', 'fulfil', 'summarize']));
+    expect(report.tasks.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['priceOrder', 'reserveStock', 'fulfil', 'summarize']),
+    );
     expect(r.stderr).toMatch(/task_retrying/);
   });
 
@@ -137,7 +146,9 @@ describe('workflow-runner run (real Temporal)', () => {
     expect(report.status).toBe('faulted');
     expect(report.output).toBeNull();
     expect(report.error).toMatchObject({ status: 422, title: 'Order refused', detail: 'no stock for lamp-7' });
-    expect(report.tasks).toEqual(expect.arrayContaining([{ name: 'prepare', position: '/do/0/prepare', status: 'completed' }]));
+    expect(report.tasks).toEqual(
+      expect.arrayContaining([{ name: 'prepare', position: '/do/0/prepare', status: 'completed' }]),
+    );
   });
 
   it('refuses malformed input (2) and an invalid workflow (1) before touching Temporal', async () => {

@@ -60,10 +60,19 @@ describe('workflow-runner definitions (real Temporal, real runner)', () => {
   let h: RunnerHarness;
 
   function cli(args: string[], taskQueue = h.taskQueue): Promise<Result> {
-    const env = { ...process.env, WORKFLOW_RUNNER_FROM_SOURCE: '1', TEMPORAL_SERVICE_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: taskQueue };
+    const env = {
+      ...process.env,
+      WORKFLOW_RUNNER_FROM_SOURCE: '1',
+      TEMPORAL_SERVICE_ADDRESS: temporalAddress(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+    };
     return new Promise((resolve) => {
-      execFile(process.execPath, [bin, 'definitions', ...args], { cwd: root, env, timeout: 110_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [bin, 'definitions', ...args],
+        { cwd: root, env, timeout: 110_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
       );
     });
   }
@@ -77,12 +86,20 @@ describe('workflow-runner definitions (real Temporal, real runner)', () => {
 
   it('refuses an invalid file with FILE:line:column pointer message and registers nothing (exit 1)', async () => {
     const good = file('good.yaml', child('1.0.0'));
-    const bad = file('bad.yaml', `document: { dsl: '1.0.0', namespace: ${NS}, name: broken, version: '1.0.0' }\ndo:\n  - oops:\n      set: 42\n`);
-    const badSchedule = file('bad-schedule.yaml', child('1.0.1').replace('do:', "schedule: { cron: 'every minute' }\ndo:"));
+    const bad = file(
+      'bad.yaml',
+      `document: { dsl: '1.0.0', namespace: ${NS}, name: broken, version: '1.0.0' }\ndo:\n  - oops:\n      set: 42\n`,
+    );
+    const badSchedule = file(
+      'bad-schedule.yaml',
+      child('1.0.1').replace('do:', "schedule: { cron: 'every minute' }\ndo:"),
+    );
     const r = await cli(['register', good, bad, badSchedule]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${bad}:4:12 /do/0/oops/set expected object or string, got integer 42\n`);
-    expect(r.stdout).toMatch(new RegExp(`^${badSchedule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+:\\d+)? /schedule/cron `, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(`^${badSchedule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+:\\d+)? /schedule/cron `, 'm'),
+    );
     expect(r.stdout).not.toContain(good);
     expect(r.stderr).toMatch(/nothing registered: 2 of 3 files refused/);
     const listed = await cli(['list', '--namespace', NS, '--json']);
@@ -92,7 +109,11 @@ describe('workflow-runner definitions (real Temporal, real runner)', () => {
   });
 
   it('registers into the service registry and syncs the schedule; list and remove follow; the service runs what the CLI registered', async () => {
-    const files = [file('child-2.yaml', child('1.10.0')), file('child-1.yaml', child('1.9.0')), file('ticker.yaml', ticker)];
+    const files = [
+      file('child-2.yaml', child('1.10.0')),
+      file('child-1.yaml', child('1.9.0')),
+      file('ticker.yaml', ticker),
+    ];
     const registered = await cli(['register', ...files]);
     expect(registered.code).toBe(0);
     expect(registered.stdout).toBe(
@@ -102,7 +123,9 @@ describe('workflow-runner definitions (real Temporal, real runner)', () => {
     );
     const again = await cli(['register', '--json', files[1]]);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ registered: [{ file: files[1], namespace: NS, name: 'child', version: '1.9.0', changed: false }] });
+    expect(JSON.parse(again.stdout)).toEqual({
+      registered: [{ file: files[1], namespace: NS, name: 'child', version: '1.9.0', changed: false }],
+    });
 
     // The schedule is the service's own kind: its action starts serverlessWorkflow on the runner's queue.
     const schedule = await h.temporal.schedule.getHandle(`wf-schedule:${NS}/ticker`).describe();
@@ -111,12 +134,18 @@ describe('workflow-runner definitions (real Temporal, real runner)', () => {
 
     const list = await cli(['list', '--namespace', NS, '--name', 'child', '--json']);
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout).definitions.map((d: { version: string; latest: boolean }) => [d.version, d.latest])).toEqual([
+    expect(
+      JSON.parse(list.stdout).definitions.map((d: { version: string; latest: boolean }) => [d.version, d.latest]),
+    ).toEqual([
       ['1.9.0', false],
       ['1.10.0', true],
     ]);
     const text = await cli(['list', '--namespace', NS]);
-    expect(text.stdout).toMatch(new RegExp(`^  ${NS}/child@1\\.9\\.0  \\d+ bytes\\n\\* ${NS}/child@1\\.10\\.0  \\d+ bytes\\n\\* ${NS}/ticker@1\\.0\\.0  \\d+ bytes\\n$`));
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^  ${NS}/child@1\\.9\\.0  \\d+ bytes\\n\\* ${NS}/child@1\\.10\\.0  \\d+ bytes\\n\\* ${NS}/ticker@1\\.0\\.0  \\d+ bytes\\n$`,
+      ),
+    );
 
     const executionId = `cli-defs-parent-${randomUUID()}`;
     await h.rpc.execute({ executionId, workflowYaml: parent, inputJson: '', environment: [], metadata: {} });
@@ -125,7 +154,9 @@ describe('workflow-runner definitions (real Temporal, real runner)', () => {
 
     const removed = await cli(['remove', NS, 'ticker']);
     expect(removed).toMatchObject({ code: 0, stdout: `removed ${NS}/ticker@1.0.0\n` });
-    await expect(h.temporal.schedule.getHandle(`wf-schedule:${NS}/ticker`).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    await expect(h.temporal.schedule.getHandle(`wf-schedule:${NS}/ticker`).describe()).rejects.toBeInstanceOf(
+      ScheduleNotFoundError,
+    );
     const one = await cli(['remove', NS, 'child', '1.10.0', '--json']);
     expect(JSON.parse(one.stdout)).toEqual({ removed: [{ namespace: NS, name: 'child', version: '1.10.0' }] });
     const missing = await cli(['remove', NS, 'child', '1.10.0']);

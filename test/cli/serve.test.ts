@@ -18,7 +18,12 @@ jest.setTimeout(180_000);
 const root = join(__dirname, '..', '..');
 const API_KEY = `test-key-${randomUUID()}`;
 
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>, exited: () => boolean): Promise<void> {
+async function until(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+  exited: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited()) throw new Error(`${what}: the runner exited`);
@@ -77,7 +82,12 @@ describe('workflow-runner serve', () => {
     runner.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     runner.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     runner.on('exit', (code) => (exitCode = code));
-    await until('ready', 150_000, async () => (await fetch(`http://127.0.0.1:${ports.health}/health/ready`)).ok, () => exitCode !== null);
+    await until(
+      'ready',
+      150_000,
+      async () => (await fetch(`http://127.0.0.1:${ports.health}/health/ready`)).ok,
+      () => exitCode !== null,
+    );
   });
 
   afterAll(async () => {
@@ -98,9 +108,13 @@ describe('workflow-runner serve', () => {
 
   it('runs a workflow: events reach the sink, metrics count it, logs carry the execution id and never the key', async () => {
     const executionId = `serve-${randomUUID()}`;
-    const yaml = 'document:\n  dsl: "1.0.0"\n  namespace: t\n  name: greet\n  version: "1.0.0"\ndo:\n  - greet:\n      set:\n        hi: ${ "Hi " + .name }\n';
+    const yaml =
+      'document:\n  dsl: "1.0.0"\n  namespace: t\n  name: greet\n  version: "1.0.0"\ndo:\n  - greet:\n      set:\n        hi: ${ "Hi " + .name }\n';
     await execute(`127.0.0.1:${ports.grpc}`, executionId, yaml);
-    const done = await sink.waitFor((e) => e.executionId === executionId && e.eventType === 'workflow_completed', 60_000);
+    const done = await sink.waitFor(
+      (e) => e.executionId === executionId && e.eventType === 'workflow_completed',
+      60_000,
+    );
     const events = sink.events.filter((e) => e.executionId === executionId);
     expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i + 1));
     expect(done.outputSummary).toContain('Hi Grace');
@@ -121,7 +135,10 @@ describe('workflow-runner serve', () => {
     expect(metrics).toMatch(/^nodejs_heap_size_used_bytes /m);
     expect(metrics).toMatch(/^temporal_\w+/m);
 
-    const lines = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.some((l) => l.executionId === executionId)).toBe(true);
     expect(output).not.toContain(API_KEY);
@@ -129,7 +146,12 @@ describe('workflow-runner serve', () => {
 
   it('exits 0 on SIGTERM', async () => {
     runner.kill('SIGTERM');
-    await until('exit', 60_000, async () => exitCode !== null, () => false);
+    await until(
+      'exit',
+      60_000,
+      async () => exitCode !== null,
+      () => false,
+    );
     expect(exitCode).toBe(0);
     expect(output).not.toContain(API_KEY);
   });

@@ -57,7 +57,8 @@ async function runScenario(scenario: CtkScenario): Promise<string[]> {
   const { result, events } = await runBounded(runner, plan.definition, plan.input);
   const failures = verifyOutcome(plan, outcomeOf(result, events));
   const unfaked = fakes.unfakedUrls.slice(before);
-  if (failures.length > 0 && unfaked.length > 0) failures.push(`(the run called hosts with no local fake: ${unfaked.join(', ')})`);
+  if (failures.length > 0 && unfaked.length > 0)
+    failures.push(`(the run called hosts with no local fake: ${unfaked.join(', ')})`);
   return failures;
 }
 
@@ -99,12 +100,22 @@ it('sent the HTTP calls of the kit to the local fakes and nowhere else', () => {
  */
 describe('harness self-check (expectations that must fail)', () => {
   const doc = (name: string, tasks: string) =>
-    [`document: { dsl: '1.0.3', namespace: selfcheck, name: ${name}, version: '1.0.0' }`, 'do:', ...tasks.split('\n').map((l) => `  ${l}`)]
+    [
+      `document: { dsl: '1.0.3', namespace: selfcheck, name: ${name}, version: '1.0.0' }`,
+      'do:',
+      ...tasks.split('\n').map((l) => `  ${l}`),
+    ]
       .join('\n')
       .replace(/^/gm, '      ');
   const scenario = (definition: string, steps: string): CtkScenario =>
-    parseFeature(`Feature: self-check\n  Scenario: s\n    Given a workflow with definition:\n      """yaml\n${definition}\n      """\n${steps}`, 'self-check.feature')[0];
-  const colors = doc('colors', "- setRed:\n    set: { colors: '${ .colors + [\"red\"] }' }\n- setBlue:\n    set: { colors: '${ .colors + [\"blue\"] }' }");
+    parseFeature(
+      `Feature: self-check\n  Scenario: s\n    Given a workflow with definition:\n      """yaml\n${definition}\n      """\n${steps}`,
+      'self-check.feature',
+    )[0];
+  const colors = doc(
+    'colors',
+    '- setRed:\n    set: { colors: \'${ .colors + ["red"] }\' }\n- setBlue:\n    set: { colors: \'${ .colors + ["blue"] }\' }',
+  );
 
   it('reports a wrong output and a wrong task order', async () => {
     const steps = [
@@ -130,11 +141,21 @@ describe('harness self-check (expectations that must fail)', () => {
   });
 
   it('reports a fault where completion was expected, and a wrong error field', async () => {
-    const raise = doc('raise', '- fail:\n    raise:\n      error: { status: 400, type: https://example.com/errors/x, title: X }');
-    const [completeReason] = await runScenario(scenario(raise, '    When the workflow is executed\n    Then the workflow should complete\n'));
-    expect(completeReason).toMatch(/^Then the workflow should complete: expected the workflow to complete, but it faulted with .*"status":400/);
-    const wrongInstance = '    When the workflow is executed\n    Then the workflow should fault with error:\n      """yaml\n      instance: /do/1/fail\n      """\n';
-    expect(await runScenario(scenario(raise, wrongInstance))).toEqual([expect.stringMatching(/error differs on instance: got .*"instance":"\/do\/0\/fail"/)]);
+    const raise = doc(
+      'raise',
+      '- fail:\n    raise:\n      error: { status: 400, type: https://example.com/errors/x, title: X }',
+    );
+    const [completeReason] = await runScenario(
+      scenario(raise, '    When the workflow is executed\n    Then the workflow should complete\n'),
+    );
+    expect(completeReason).toMatch(
+      /^Then the workflow should complete: expected the workflow to complete, but it faulted with .*"status":400/,
+    );
+    const wrongInstance =
+      '    When the workflow is executed\n    Then the workflow should fault with error:\n      """yaml\n      instance: /do/1/fail\n      """\n';
+    expect(await runScenario(scenario(raise, wrongInstance))).toEqual([
+      expect.stringMatching(/error differs on instance: got .*"instance":"\/do\/0\/fail"/),
+    ]);
   });
 
   it('fails a Basic authentication call when the fake refuses the credentials', async () => {
@@ -142,8 +163,14 @@ describe('harness self-check (expectations that must fail)', () => {
       'login',
       '- login:\n    call: http\n    with:\n      method: get\n      endpoint:\n        uri: https://httpbin.org/basic-auth/alice/right\n        authentication:\n          basic: { username: alice, password: wrong }',
     );
-    const [reason] = await runScenario(scenario(login, '    When the workflow is executed\n    Then the workflow should complete\n'));
+    const [reason] = await runScenario(
+      scenario(login, '    When the workflow is executed\n    Then the workflow should complete\n'),
+    );
     expect(reason).toMatch(/expected the workflow to complete, but it faulted with .*"status":401/);
-    expect(fakes?.requests.at(-1)).toMatchObject({ host: 'httpbin.org', url: '/basic-auth/alice/right', headers: { authorization: expect.stringMatching(/^Basic /) } });
+    expect(fakes?.requests.at(-1)).toMatchObject({
+      host: 'httpbin.org',
+      url: '/basic-auth/alice/right',
+      headers: { authorization: expect.stringMatching(/^Basic /) },
+    });
   });
 });

@@ -37,7 +37,14 @@ interface Pet {
 }
 
 function pet(id: number, name: string, status: Pet['status'], category: string): Pet {
-  return { id, name, status, category: { id: id % 3, name: category }, photoUrls: [`https://images.example/${name.toLowerCase()}.png`], tags: [] };
+  return {
+    id,
+    name,
+    status,
+    category: { id: id % 3, name: category },
+    photoUrls: [`https://images.example/${name.toLowerCase()}.png`],
+    tags: [],
+  };
 }
 
 const SEED_PETS: readonly Pet[] = [
@@ -77,7 +84,10 @@ function petstore(): Handler {
       const found = pets.get(Number(byId[1]));
       if (!found) return notFound('Pet not found');
       if (method === 'DELETE') pets.delete(found.id);
-      return { status: 200, body: method === 'GET' ? found : { code: 200, type: 'unknown', message: String(found.id) } };
+      return {
+        status: 200,
+        body: method === 'GET' ? found : { code: 200, type: 'unknown', message: String(found.id) },
+      };
     }
     // Like the real Petstore: any other path (e.g. /v2/pet/getPetByName/Milou) is a 404.
     return notFound(`no route for ${method} ${url.pathname}`);
@@ -96,7 +106,8 @@ function httpbin(): Handler {
       }
       return { status: 200, body: { authenticated: true, user } };
     }
-    if (method === 'GET' && url.pathname === '/get') return { status: 200, body: { args: Object.fromEntries(url.searchParams), headers, url: url.href } };
+    if (method === 'GET' && url.pathname === '/get')
+      return { status: 200, body: { args: Object.fromEntries(url.searchParams), headers, url: url.href } };
     return { status: 404, body: { message: `no route for ${method} ${url.pathname}` } };
   };
 }
@@ -164,7 +175,13 @@ export class FakeEndpoints {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request: RecordedRequest = { host, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: RecordedRequest = {
+        host,
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       this.requests.push(request);
       const reply = handler(request, new URL(request.url, `https://${host}`));
       const body = reply.body === undefined ? '' : JSON.stringify(reply.body);

@@ -37,7 +37,8 @@ export function defaultCtkDir(): string {
 
 /** Every `.feature` file of `dir`, sorted by name so the test order is stable. */
 export function listFeatureFiles(dir: string): string[] {
-  if (!existsSync(dir)) throw new Error(`conformance kit not found at ${dir} (set CTK_DIR to the kit's features folder)`);
+  if (!existsSync(dir))
+    throw new Error(`conformance kit not found at ${dir} (set CTK_DIR to the kit's features folder)`);
   return readdirSync(dir)
     .filter((name) => name.endsWith('.feature'))
     .sort()

@@ -40,6 +40,7 @@ export function summarize(results: readonly ScenarioResult[]): string {
     const ofFile = results.filter((r) => r.file === file);
     lines.push(`  ${file}: ${ofFile.filter((r) => r.passed).length}/${ofFile.length}`);
   }
-  for (const r of results.filter((x) => !x.passed)) lines.push(`  FAIL ${r.file} / ${r.scenario}: ${r.reason ?? 'no reason recorded'}`);
+  for (const r of results.filter((x) => !x.passed))
+    lines.push(`  FAIL ${r.file} / ${r.scenario}: ${r.reason ?? 'no reason recorded'}`);
   return lines.join('\n');
 }

@@ -21,7 +21,10 @@ export const PETSTORE_SWAGGER = {
         operationId: 'addPet',
         summary: 'Add a new pet to the store',
         parameters: [{ in: 'body', name: 'body', required: true, schema: petRef }],
-        responses: { '200': { description: 'the stored pet', schema: petRef }, '405': { description: 'Invalid input' } },
+        responses: {
+          '200': { description: 'the stored pet', schema: petRef },
+          '405': { description: 'Invalid input' },
+        },
       },
       put: {
         operationId: 'updatePet',

@@ -17,7 +17,11 @@ function planOf(body: string) {
   return planScenario(parseFeature(feature(body), 'f.feature')[0]);
 }
 
-const completed = (output: unknown, taskOrder: string[] = []): RunOutcome => ({ status: 'completed', output, taskOrder });
+const completed = (output: unknown, taskOrder: string[] = []): RunOutcome => ({
+  status: 'completed',
+  output,
+  taskOrder,
+});
 
 describe('feature loader', () => {
   it('reads every scenario of the kit with its workflow definition', () => {
@@ -57,11 +61,15 @@ describe('feature loader', () => {
   });
 
   it('says where it looked when the kit is missing', () => {
-    expect(() => listFeatureFiles('/nonexistent/ctk')).toThrow('conformance kit not found at /nonexistent/ctk (set CTK_DIR');
+    expect(() => listFeatureFiles('/nonexistent/ctk')).toThrow(
+      'conformance kit not found at /nonexistent/ctk (set CTK_DIR',
+    );
   });
 
   it('names the file of a feature that is not Gherkin', () => {
-    expect(() => parseFeature('Feature: x\n  Scenario: y\n    Given a\n  Nonsense here', 'bad.feature')).toThrow(/bad\.feature/);
+    expect(() => parseFeature('Feature: x\n  Scenario: y\n    Given a\n  Nonsense here', 'bad.feature')).toThrow(
+      /bad\.feature/,
+    );
   });
 });
 
@@ -74,18 +82,27 @@ describe('step vocabulary', () => {
 
   it('fails a scenario on an unknown step, naming it', () => {
     expect(() => planOf('    Then the workflow should be purple\n')).toThrow(StepError);
-    expect(() => planOf('    Then the workflow should be purple\n')).toThrow(/unknown step at line \d+: "Then the workflow should be purple"/);
+    expect(() => planOf('    Then the workflow should be purple\n')).toThrow(
+      /unknown step at line \d+: "Then the workflow should be purple"/,
+    );
   });
 
   it('refuses checks before the workflow runs, and scenarios that check nothing', () => {
     const early = 'Feature: F\n  Scenario: S\n    Then the workflow should complete\n';
-    expect(() => planScenario(parseFeature(early, 'f.feature')[0])).toThrow(/comes before "When the workflow is executed"/);
+    expect(() => planScenario(parseFeature(early, 'f.feature')[0])).toThrow(
+      /comes before "When the workflow is executed"/,
+    );
     expect(() => planOf('')).toThrow(/checks nothing/);
   });
 
   it('reads the input doc string and keeps the definition as written', () => {
     const scenario = parseFeature(feature('    Then the workflow should complete\n'), 'f.feature')[0];
-    scenario.steps.splice(1, 0, { keyword: 'And ', text: 'given the workflow input is:', line: 8, docString: { content: 'petId: 1' } });
+    scenario.steps.splice(1, 0, {
+      keyword: 'And ',
+      text: 'given the workflow input is:',
+      line: 8,
+      docString: { content: 'petId: 1' },
+    });
     const plan = planScenario(scenario);
     expect(plan.definition).toBe(DEFINITION.trimEnd());
     expect(plan.input).toEqual({ petId: 1 });
@@ -94,16 +111,26 @@ describe('step vocabulary', () => {
   });
 
   it('checks completion and exact output', () => {
-    const plan = planOf('    Then the workflow should complete with output:\n      """yaml\n      colors: [ red, green ]\n      """\n');
+    const plan = planOf(
+      '    Then the workflow should complete with output:\n      """yaml\n      colors: [ red, green ]\n      """\n',
+    );
     expect(verifyOutcome(plan, completed({ colors: ['red', 'green'] }))).toEqual([]);
-    expect(verifyOutcome(plan, completed({ colors: ['red'] }))[0]).toMatch(/output is \{"colors":\["red"\]\}, expected/);
+    expect(verifyOutcome(plan, completed({ colors: ['red'] }))[0]).toMatch(
+      /output is \{"colors":\["red"\]\}, expected/,
+    );
     const faulted: RunOutcome = { status: 'faulted', error: { type: 'x', status: 500 }, taskOrder: [] };
     expect(verifyOutcome(plan, faulted)[0]).toMatch(/expected the workflow to complete, but it faulted/);
   });
 
   it('checks a fault partially against the expected error fields', () => {
-    const plan = planOf('    Then the workflow should fault with error:\n      """yaml\n      status: 400\n      instance: /do/0/a\n      """\n');
-    const fault = (instance: string): RunOutcome => ({ status: 'faulted', error: { type: 't', status: 400, title: 'T', instance }, taskOrder: [] });
+    const plan = planOf(
+      '    Then the workflow should fault with error:\n      """yaml\n      status: 400\n      instance: /do/0/a\n      """\n',
+    );
+    const fault = (instance: string): RunOutcome => ({
+      status: 'faulted',
+      error: { type: 't', status: 400, title: 'T', instance },
+      taskOrder: [],
+    });
     expect(verifyOutcome(plan, fault('/do/0/a'))).toEqual([]);
     expect(verifyOutcome(plan, fault('/do/1/b'))[0]).toMatch(/error differs on instance/);
     expect(verifyOutcome(plan, completed({}))[0]).toMatch(/expected the workflow to fault, but it completed/);
@@ -121,7 +148,9 @@ describe('step vocabulary', () => {
         '',
       ].join('\n'),
     );
-    expect(verifyOutcome(plan, completed({ request: { method: 'get' }, data: { greetings: 'Hello!' }, colors: ['red'] }))).toEqual([]);
+    expect(
+      verifyOutcome(plan, completed({ request: { method: 'get' }, data: { greetings: 'Hello!' }, colors: ['red'] })),
+    ).toEqual([]);
     const reasons = verifyOutcome(plan, completed({ request: {}, data: { greetings: 'Hi' }, colors: ['red', 'blue'] }));
     expect(reasons).toHaveLength(3);
     expect(reasons[0]).toMatch(/output lacks request\.method/);
@@ -149,7 +178,16 @@ describe('step vocabulary', () => {
 
 describe('run outcome', () => {
   const started = (sequence: number, taskName: string) =>
-    ({ executionId: 'e', eventId: `e:${sequence}`, sequence, eventType: 'task_started', status: 'running', workflowName: 'w', taskName, timestamp: '' }) as const;
+    ({
+      executionId: 'e',
+      eventId: `e:${sequence}`,
+      sequence,
+      eventType: 'task_started',
+      status: 'running',
+      workflowName: 'w',
+      taskName,
+      timestamp: '',
+    }) as const;
 
   it('orders tasks by the result list, without skipped tasks', () => {
     const result = {
@@ -164,8 +202,16 @@ describe('run outcome', () => {
   });
 
   it('falls back to task_started events in sequence order', () => {
-    const outcome = outcomeOf({ status: 'faulted', error: { type: 't', status: 500 }, tasks: [] }, [started(3, 'b'), started(2, 'a')]);
-    expect(outcome).toEqual({ status: 'faulted', output: undefined, error: { type: 't', status: 500 }, taskOrder: ['a', 'b'] });
+    const outcome = outcomeOf({ status: 'faulted', error: { type: 't', status: 500 }, tasks: [] }, [
+      started(3, 'b'),
+      started(2, 'a'),
+    ]);
+    expect(outcome).toEqual({
+      status: 'faulted',
+      output: undefined,
+      error: { type: 't', status: 500 },
+      taskOrder: ['a', 'b'],
+    });
   });
 
   it('prints the total and one line per failure', () => {
@@ -173,7 +219,9 @@ describe('run outcome', () => {
       { file: 'a.feature', scenario: 'A', passed: true },
       { file: 'b.feature', scenario: 'B', passed: false, reason: 'boom' },
     ]);
-    expect(text).toBe('ctk conformance: 1 passed, 1 failed\n  a.feature: 1/1\n  b.feature: 0/1\n  FAIL b.feature / B: boom');
+    expect(text).toBe(
+      'ctk conformance: 1 passed, 1 failed\n  a.feature: 1/1\n  b.feature: 0/1\n  FAIL b.feature / B: boom',
+    );
   });
 });
 
@@ -187,20 +235,29 @@ describe('fake endpoints', () => {
   const get = async (url: string, headers: Record<string, string> = {}) => fetch(fakes.rewriteUrl(url), { headers });
 
   it('serves the Petstore routes the kit calls', async () => {
-    const byStatus = (await (await get('https://petstore.swagger.io/v2/pet/findByStatus?status=available')).json()) as Record<string, unknown>[];
+    const byStatus = (await (
+      await get('https://petstore.swagger.io/v2/pet/findByStatus?status=available')
+    ).json()) as Record<string, unknown>[];
     expect(byStatus.length).toBeGreaterThan(0);
-    for (const p of byStatus) expect(p).toMatchObject({ id: expect.any(Number), name: expect.any(String), status: 'available' });
+    for (const p of byStatus)
+      expect(p).toMatchObject({ id: expect.any(Number), name: expect.any(String), status: 'available' });
     const one = await get('https://petstore.swagger.io/v2/pet/2');
     expect(one.headers.get('content-type')).toBe('application/json');
     expect(await one.json()).toMatchObject({ id: 2, name: 'Garfield' });
     expect((await get('https://petstore.swagger.io/v2/pet/getPetByName/Milou')).status).toBe(404);
-    const swagger = (await (await get('https://petstore.swagger.io/v2/swagger.json')).json()) as { host: string; paths: object };
+    const swagger = (await (await get('https://petstore.swagger.io/v2/swagger.json')).json()) as {
+      host: string;
+      paths: object;
+    };
     expect(swagger.host).toBe('petstore.swagger.io');
     expect(JSON.stringify(swagger.paths)).toContain('findPetsByStatus');
   });
 
   it('echoes a posted pet', async () => {
-    const res = await fetch(fakes.rewriteUrl('https://petstore.swagger.io/v2/pet'), { method: 'POST', body: JSON.stringify({ name: 'Rex', status: 'sold' }) });
+    const res = await fetch(fakes.rewriteUrl('https://petstore.swagger.io/v2/pet'), {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Rex', status: 'sold' }),
+    });
     expect(await res.json()).toMatchObject({ id: 5, name: 'Rex', status: 'sold' });
   });
 
@@ -216,6 +273,8 @@ describe('fake endpoints', () => {
   it('leaves hosts without a fake alone and records them', () => {
     expect(fakes.rewriteUrl('https://example.org/x')).toBe('https://example.org/x');
     expect(fakes.unfakedUrls).toContain('https://example.org/x');
-    expect(fakes.rewriteUrl('https://petstore.swagger.io/v2/pet/1?x=1')).toBe(`${fakes.originOf('petstore.swagger.io')}/v2/pet/1?x=1`);
+    expect(fakes.rewriteUrl('https://petstore.swagger.io/v2/pet/1?x=1')).toBe(
+      `${fakes.originOf('petstore.swagger.io')}/v2/pet/1?x=1`,
+    );
   });
 });

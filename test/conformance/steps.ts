@@ -88,7 +88,9 @@ function describeEnd(outcome: RunOutcome): string {
 }
 
 function expectStatus(outcome: RunOutcome, wanted: RunOutcome['status']): string | undefined {
-  return outcome.status === wanted ? undefined : `expected the workflow to ${wanted === 'faulted' ? 'fault' : 'complete'}, but it ${describeEnd(outcome)}`;
+  return outcome.status === wanted
+    ? undefined
+    : `expected the workflow to ${wanted === 'faulted' ? 'fault' : 'complete'}, but it ${describeEnd(outcome)}`;
 }
 
 function addCheck(plan: PlanDraft, step: CtkStep, verify: Check['verify']): void {
@@ -140,7 +142,9 @@ const outputSteps: StepDefinition[] = [
       addCheck(plan, step, ({ output }) => {
         const { found, value } = readPath(output, name);
         if (!found) return `output lacks ${name}: ${show(output)}`;
-        return isDeepStrictEqual(asJson(value), asJson(expected)) ? undefined : `${name} is ${show(value)}, expected ${show(expected)}`;
+        return isDeepStrictEqual(asJson(value), asJson(expected))
+          ? undefined
+          : `${name} is ${show(value)}, expected ${show(expected)}`;
       });
     },
   },
@@ -151,7 +155,9 @@ const outputSteps: StepDefinition[] = [
         const { found, value } = readPath(output, name);
         if (!found) return `output lacks ${name}: ${show(output)}`;
         if (!Array.isArray(value)) return `${name} is not an array: ${show(value)}`;
-        return value.length === Number(count) ? undefined : `${name} has ${value.length} items, expected ${count}: ${show(value)}`;
+        return value.length === Number(count)
+          ? undefined
+          : `${name} has ${value.length} items, expected ${count}: ${show(value)}`;
       }),
   },
 ];
@@ -169,7 +175,9 @@ const endSteps: StepDefinition[] = [
       addCheck(plan, step, (outcome) => {
         const wrongEnd = expectStatus(outcome, 'completed');
         if (wrongEnd) return wrongEnd;
-        return isDeepStrictEqual(asJson(outcome.output), asJson(expected)) ? undefined : `output is ${show(outcome.output)}, expected ${show(expected)}`;
+        return isDeepStrictEqual(asJson(outcome.output), asJson(expected))
+          ? undefined
+          : `output is ${show(outcome.output)}, expected ${show(expected)}`;
       });
     },
   },
@@ -189,8 +197,12 @@ const endSteps: StepDefinition[] = [
         if (wrongEnd) return wrongEnd;
         // Partial match: the kit names the fields it cares about; the runner may add more (detail...).
         const actual = (outcome.error ?? {}) as unknown as Record<string, unknown>;
-        const wrong = Object.entries(expected).filter(([key, value]) => !isDeepStrictEqual(asJson(actual[key]), asJson(value)));
-        return wrong.length === 0 ? undefined : `error differs on ${wrong.map(([k]) => k).join(', ')}: got ${show(outcome.error)}, expected ${show(expected)}`;
+        const wrong = Object.entries(expected).filter(
+          ([key, value]) => !isDeepStrictEqual(asJson(actual[key]), asJson(value)),
+        );
+        return wrong.length === 0
+          ? undefined
+          : `error differs on ${wrong.map(([k]) => k).join(', ')}: got ${show(outcome.error)}, expected ${show(expected)}`;
       });
     },
   },
@@ -234,7 +246,9 @@ export function planScenario(scenario: Pick<CtkScenario, 'steps'>): ScenarioPlan
     const text = step.text.trim();
     const definition = STEP_DEFINITIONS.find((candidate) => candidate.pattern.test(text));
     if (!definition) {
-      throw new StepError(`unknown step at line ${step.line}: "${step.keyword}${text}" (the harness has no definition for it)`);
+      throw new StepError(
+        `unknown step at line ${step.line}: "${step.keyword}${text}" (the harness has no definition for it)`,
+      );
     }
     definition.apply(text.match(definition.pattern) as RegExpMatchArray, { ...step, text }, draft);
   }

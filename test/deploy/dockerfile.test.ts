@@ -89,14 +89,19 @@ describe('Dockerfile', () => {
   });
 
   it('has a .dockerignore keeping node_modules, dist and secrets out of the context', () => {
-    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git', '.env', '.venv']) expect(ignored).toContain(entry);
   });
 
   const hadolint = findHadolint();
   const lintIt = hadolint ? it : it.skip;
-  if (!hadolint) console.warn('hadolint not installed: Dockerfile lint skipped (scripts/install-kustomize.sh installs it)');
+  if (!hadolint)
+    console.warn('hadolint not installed: Dockerfile lint skipped (scripts/install-kustomize.sh installs it)');
   lintIt('passes hadolint', () => {
-    expect(() => execFileSync(hadolint!, [join(root, 'Dockerfile')], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(hadolint!, [join(root, 'Dockerfile')], { encoding: 'utf8', stdio: 'pipe' }),
+    ).not.toThrow();
   });
 });

@@ -24,15 +24,20 @@ function yamlFiles(dir: string): string[] {
 }
 
 function parseDocs(text: string, where: string): Doc[] {
-  return parseAllDocuments(text).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${where}: ${doc.errors.map((e) => e.message).join('; ')}`);
-    return doc.toJS() as Doc;
-  }).filter((d) => d !== null);
+  return parseAllDocuments(text)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${where}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      return doc.toJS() as Doc;
+    })
+    .filter((d) => d !== null);
 }
 
 function findRenderer(): string[] | undefined {
   const onPath = (bin: string) =>
-    (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, bin)).find((p) => existsSync(p));
+    (process.env.PATH ?? '')
+      .split(delimiter)
+      .map((dir) => join(dir, bin))
+      .find((p) => existsSync(p));
   if (process.env.KUSTOMIZE_BIN && existsSync(process.env.KUSTOMIZE_BIN)) return [process.env.KUSTOMIZE_BIN, 'build'];
   const local = join(root, '.tools/bin/kustomize');
   const kustomize = onPath('kustomize') ?? (existsSync(local) ? local : undefined);
@@ -63,7 +68,11 @@ function expectWorkloadEssentials(deployment: Doc): void {
   expect(c.startupProbe.httpGet.path).toBe('/health/live');
   expect(pod.securityContext.runAsNonRoot).toBe(true);
   expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-  expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  expect(c.securityContext).toMatchObject({
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+  });
   expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
   expect(c.resources.limits.memory).toBeDefined();
   expect(deployment.spec.template.metadata.annotations).toMatchObject({
@@ -89,14 +98,17 @@ describe('kustomize manifests', () => {
     }
   });
 
-  it.each(files.map((f) => [relative(kustomizeDir, f), f]))('%s parses as YAML with apiVersion and kind', (_name, file) => {
-    const docs = parseDocs(readFileSync(file, 'utf8'), file);
-    expect(docs.length).toBeGreaterThan(0);
-    for (const doc of docs) {
-      expect(typeof doc.apiVersion).toBe('string');
-      expect(typeof doc.kind).toBe('string');
-    }
-  });
+  it.each(files.map((f) => [relative(kustomizeDir, f), f]))(
+    '%s parses as YAML with apiVersion and kind',
+    (_name, file) => {
+      const docs = parseDocs(readFileSync(file, 'utf8'), file);
+      expect(docs.length).toBeGreaterThan(0);
+      for (const doc of docs) {
+        expect(typeof doc.apiVersion).toBe('string');
+        expect(typeof doc.kind).toBe('string');
+      }
+    },
+  );
 
   it('base: every listed resource exists; the Deployment carries the essentials', () => {
     const kustomization = parseDocs(readFileSync(join(kustomizeDir, 'base/kustomization.yaml'), 'utf8'), 'base')[0];
@@ -109,14 +121,20 @@ describe('kustomize manifests', () => {
     const config = Object.fromEntries(
       (kustomization.configMapGenerator[0].literals as string[]).map((l) => l.split(/=(.*)/s).slice(0, 2)),
     );
-    expect(config).toMatchObject({ HEALTH_PORT: '3000', METRICS_PORT: '9090', TEMPORAL_TASK_QUEUE: 'workflow-runner', STIGMER_SERVICE_USE_TLS: 'true' });
+    expect(config).toMatchObject({
+      HEALTH_PORT: '3000',
+      METRICS_PORT: '9090',
+      TEMPORAL_TASK_QUEUE: 'workflow-runner',
+      STIGMER_SERVICE_USE_TLS: 'true',
+    });
     // The API key never sits in the ConfigMap.
     expect(Object.keys(config)).not.toContain('STIGMER_SERVICE_API_KEY');
   });
 
   const renderer = findRenderer();
   const renderIt = renderer ? it : it.skip;
-  if (!renderer) console.warn('kustomize rendering skipped: no kustomize or kubectl found (run scripts/install-kustomize.sh)');
+  if (!renderer)
+    console.warn('kustomize rendering skipped: no kustomize or kubectl found (run scripts/install-kustomize.sh)');
 
   renderIt('overlays/local renders: debug logs, no TLS, the local API key', () => {
     const docs = render('local', renderer!);

@@ -25,14 +25,18 @@ const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pa
 /** `/auth/token` issues a fresh token to `client:CLIENT_SECRET`; `/auth/check` accepts any issued token. */
 function authServer(req: RecordedRequest, res: Parameters<typeof json>[0]): boolean {
   if (req.url === '/auth/oauth2/token' && req.method === 'POST') {
-    if (req.headers.authorization !== basic('client', CLIENT_SECRET)) return json(res, 401, { error: 'invalid_client' });
+    if (req.headers.authorization !== basic('client', CLIENT_SECRET))
+      return json(res, 401, { error: 'invalid_client' });
     const token = `access-${randomUUID()}`;
     issued.push(token);
     return json(res, 200, { access_token: token, token_type: 'Bearer' });
   }
   if (req.url === '/auth/check') {
     const header = req.headers.authorization ?? '';
-    const accepted = issued.some((t) => header === `Bearer ${t}`) || header === `Bearer ${API_TOKEN}` || header === basic('ada', PASSWORD);
+    const accepted =
+      issued.some((t) => header === `Bearer ${t}`) ||
+      header === `Bearer ${API_TOKEN}` ||
+      header === basic('ada', PASSWORD);
     return accepted ? json(res, 200, { accepted: true }) : json(res, 401, { accepted: false });
   }
   return false;
@@ -41,8 +45,12 @@ function authServer(req: RecordedRequest, res: Parameters<typeof json>[0]): bool
 /** The full history as JSON plus the decoded text of every base64 field (payloads arrive base64-encoded). */
 async function historyText(handle: WorkflowHandle): Promise<string> {
   const history = await handle.fetchHistory();
-  const text = JSON.stringify(history, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
-  const decoded = [...text.matchAll(/"([A-Za-z0-9+/]{8,}={0,2})"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+  const text = JSON.stringify(history, (_k, v: unknown) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+  );
+  const decoded = [...text.matchAll(/"([A-Za-z0-9+/]{8,}={0,2})"/g)].map((m) =>
+    Buffer.from(m[1], 'base64').toString('utf8'),
+  );
   return `${text}\n${decoded.join('\n')}`;
 }
 
@@ -70,7 +78,9 @@ describe('$authorization', () => {
   it('describes an OAuth2 client-credentials call; the sealed token reaches a later call in clear, never history', async () => {
     const before = checks().length;
     const handle = await runner.start(
-      workflow('authz-oauth2', `
+      workflow(
+        'authz-oauth2',
+        `
 use:
   secrets: [clientSecret]
 do:
@@ -96,7 +106,8 @@ do:
         endpoint: ${http.url}/auth/check
         headers:
           authorization: '\${ "Bearer " + $context.token }'
-`),
+`,
+      ),
       {},
       { environment: [{ name: 'clientSecret', secret: true, sealed: sealSecret(CLIENT_SECRET, key) }] },
     );
@@ -105,7 +116,11 @@ do:
     expect(result).toMatchObject({ status: 'completed', output: { accepted: true } });
     const token = issued[issued.length - 1];
     // Both calls reached the server with the clear token: the second one got it only through $authorization.
-    expect(checks().slice(before).map((r) => r.headers.authorization)).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
+    expect(
+      checks()
+        .slice(before)
+        .map((r) => r.headers.authorization),
+    ).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
     const history = await historyText(handle);
     expect(history).toContain(BOUND_PREFIX);
     expect(history).toContain('"scheme":"Bearer"');
@@ -115,7 +130,9 @@ do:
 
   it('describes bearer and basic authentication: scheme in clear, parameter sealed', async () => {
     const handle = await runner.start(
-      workflow('authz-bearer-basic', `
+      workflow(
+        'authz-bearer-basic',
+        `
 use:
   secrets: [apiToken, password]
 do:
@@ -150,7 +167,8 @@ do:
           authorization: '\${ "Basic " + $context.basic }'
       output:
         as: '\${ { bearer: $input.bearer, basicScheme: $input.basicScheme, reused: .accepted } }'
-`),
+`,
+      ),
       {},
       {
         environment: [
@@ -161,7 +179,11 @@ do:
     );
     const { result } = await runner.outcome(handle);
     expect(result.error).toBeUndefined();
-    const output = result.output as { bearer: { scheme: string; parameter: string }; basicScheme: string; reused: boolean };
+    const output = result.output as {
+      bearer: { scheme: string; parameter: string };
+      basicScheme: string;
+      reused: boolean;
+    };
     expect(output.bearer.scheme).toBe('Bearer');
     expect(output.bearer.parameter.startsWith(BOUND_PREFIX)).toBe(true);
     expect(output.basicScheme).toBe('Basic');
@@ -174,20 +196,27 @@ do:
   });
 
   it('is null for a call without authentication', async () => {
-    const { result } = await runner.run(workflow('authz-none', `
+    const { result } = await runner.run(
+      workflow(
+        'authz-none',
+        `
 do:
   - open:
       call: http
       with: { method: get, endpoint: '${http.url}/echo' }
       output:
         as: '\${ { authorization: $authorization } }'
-`));
+`,
+      ),
+    );
     expect(result).toMatchObject({ status: 'completed', output: { authorization: null } });
   });
 
   it('refuses a sealed parameter carried over from another execution', async () => {
     const first = await runner.run(
-      workflow('authz-source', `
+      workflow(
+        'authz-source',
+        `
 use:
   secrets: [apiToken]
 do:
@@ -201,14 +230,18 @@ do:
             bearer: { token: '\${ $secrets.apiToken }' }
       output:
         as: '\${ { token: $authorization.parameter } }'
-`),
+`,
+      ),
       {},
       { environment: [{ name: 'apiToken', secret: true, sealed: sealSecret(API_TOKEN, key) }] },
     );
     const sealed = (first.result.output as { token: string }).token;
     expect(sealed.startsWith(BOUND_PREFIX)).toBe(true);
     const before = checks().length;
-    const { result } = await runner.run(workflow('authz-replayed-token', `
+    const { result } = await runner.run(
+      workflow(
+        'authz-replayed-token',
+        `
 do:
   - steal:
       call: http
@@ -217,7 +250,10 @@ do:
         endpoint: ${http.url}/auth/check
         headers:
           authorization: '\${ "Bearer " + .token }'
-`), { token: sealed });
+`,
+      ),
+      { token: sealed },
+    );
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({
       type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration',

@@ -21,7 +21,10 @@ afterAll(async () => {
 
 describe('call: http', () => {
   it('fills URI templates from the input and returns parsed JSON content', async () => {
-    const { result } = await runner.run(workflow('content', `
+    const { result } = await runner.run(
+      workflow(
+        'content',
+        `
 do:
   - findPet:
       call: http
@@ -31,12 +34,18 @@ do:
           uri: https://petstore.swagger.io/v2/pet/findByStatus?status={status}
       output:
         as: .[0]
-`), { status: 'available' });
+`,
+      ),
+      { status: 'available' },
+    );
     expect(result).toMatchObject({ status: 'completed', output: { id: 1, name: 'Rex' } });
   });
 
   it('returns the whole response with output: response, and base64 with raw', async () => {
-    const response = await runner.run(workflow('response', `
+    const response = await runner.run(
+      workflow(
+        'response',
+        `
 do:
   - getPet:
       call: http
@@ -44,23 +53,34 @@ do:
         method: get
         endpoint: https://petstore.swagger.io/v2/pet/{petId}
         output: response
-`), { petId: 2 });
+`,
+      ),
+      { petId: 2 },
+    );
     expect(response.result.output).toMatchObject({
       request: { method: 'GET', uri: 'https://petstore.swagger.io/v2/pet/2' },
       statusCode: 200,
       content: { id: 2, name: 'Milou' },
     });
-    const raw = await runner.run(workflow('raw', `
+    const raw = await runner.run(
+      workflow(
+        'raw',
+        `
 do:
   - getPet:
       call: http
       with: { method: get, endpoint: 'https://petstore.swagger.io/v2/pet/1', output: raw }
-`));
+`,
+      ),
+    );
     expect(JSON.parse(Buffer.from(raw.result.output as string, 'base64').toString())).toMatchObject({ id: 1 });
   });
 
   it('sends headers, query and a JSON body', async () => {
-    const { result } = await runner.run(workflow('post', `
+    const { result } = await runner.run(
+      workflow(
+        'post',
+        `
 do:
   - send:
       call: http
@@ -70,18 +90,31 @@ do:
         headers: { x-trace: '\${ .trace }' }
         query: { page: '2' }
         body: { name: '\${ .name }' }
-`), { trace: 't-1', name: 'Ada' });
+`,
+      ),
+      { trace: 't-1', name: 'Ada' },
+    );
     expect(result.error).toBeUndefined();
-    expect(result.output).toMatchObject({ method: 'POST', url: '/echo?page=2', headers: { 'x-trace': 't-1' }, body: { name: 'Ada' } });
+    expect(result.output).toMatchObject({
+      method: 'POST',
+      url: '/echo?page=2',
+      headers: { 'x-trace': 't-1' },
+      body: { name: 'Ada' },
+    });
   });
 
   it('raises communication errors carrying the HTTP status', async () => {
-    const { result } = await runner.run(workflow('missing', `
+    const { result } = await runner.run(
+      workflow(
+        'missing',
+        `
 do:
   - getPet:
       call: http
       with: { method: get, endpoint: 'https://petstore.swagger.io/v2/pet/999' }
-`));
+`,
+      ),
+    );
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({
       type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication',
@@ -91,7 +124,10 @@ do:
   });
 
   it('authenticates with basic credentials from a use.authentications reference', async () => {
-    const { result } = await runner.run(workflow('basic', `
+    const { result } = await runner.run(
+      workflow(
+        'basic',
+        `
 use:
   authentications:
     login:
@@ -105,14 +141,19 @@ do:
           uri: https://httpbin.org/basic-auth/{user}/{pass}
           authentication:
             use: login
-`), { user: 'u1', pass: 'p1' });
+`,
+      ),
+      { user: 'u1', pass: 'p1' },
+    );
     expect(result).toMatchObject({ status: 'completed', output: { authenticated: true } });
   });
 
   it('opens sealed secrets only inside the activity and never records them in history', async () => {
     const sealed = sealSecret('s3cret', key);
     const handle = await runner.start(
-      workflow('oauth', `
+      workflow(
+        'oauth',
+        `
 use:
   secrets: [clientSecret]
 do:
@@ -129,7 +170,8 @@ do:
               client:
                 id: client
                 secret: \${ $secrets.clientSecret }
-`),
+`,
+      ),
       {},
       { environment: [{ name: 'clientSecret', secret: true, sealed }] },
     );
@@ -141,18 +183,26 @@ do:
   });
 
   it('refuses cloud-metadata addresses by default', async () => {
-    const { result } = await runner.run(workflow('metadata', `
+    const { result } = await runner.run(
+      workflow(
+        'metadata',
+        `
 do:
   - steal:
       call: http
       with: { method: get, endpoint: 'http://169.254.169.254/latest/meta-data/' }
-`));
+`,
+      ),
+    );
     expect(result.status).toBe('faulted');
     expect(result.error?.detail).toContain('network policy');
   });
 
   it('runs a use.functions function with its arguments as input', async () => {
-    const { result } = await runner.run(workflow('function', `
+    const { result } = await runner.run(
+      workflow(
+        'function',
+        `
 use:
   functions:
     getPet:
@@ -165,12 +215,18 @@ do:
       call: getPet
       with:
         petId: \${ .id }
-`), { id: 2 });
+`,
+      ),
+      { id: 2 },
+    );
     expect(result.output).toMatchObject({ name: 'Milou' });
   });
 
   it('calls an OpenAPI operation by operationId', async () => {
-    const { result } = await runner.run(workflow('openapi', `
+    const { result } = await runner.run(
+      workflow(
+        'openapi',
+        `
 do:
   - findPet:
       call: openapi
@@ -181,7 +237,14 @@ do:
         parameters:
           petId: \${ .petId }
         output: response
-`), { petId: 1 });
-    expect(result.output).toMatchObject({ statusCode: 200, content: { id: 1 }, request: { uri: 'https://petstore.swagger.io/v2/pet/1' } });
+`,
+      ),
+      { petId: 1 },
+    );
+    expect(result.output).toMatchObject({
+      statusCode: 200,
+      content: { id: 1 },
+      request: { uri: 'https://petstore.swagger.io/v2/pet/1' },
+    });
   });
 });

@@ -13,7 +13,9 @@ afterAll(async () => runner?.shutdown());
 describe('continue-as-new', () => {
   it('resumes a top-level for at the same iteration with the same data and sequence numbers', async () => {
     const { result, events } = await runner.run(
-      workflow('can', `
+      workflow(
+        'can',
+        `
 do:
   - init:
       set: { sum: 0 }
@@ -24,7 +26,8 @@ do:
             set: { sum: '\${ .sum + $item }' }
   - after:
       set: { total: '\${ .sum }' }
-`),
+`,
+      ),
       {},
       // A small threshold forces several continue-as-new boundaries in a short test.
       { metadata: { 'runner.continueAsNewAfterEvents': '40' } },
@@ -39,7 +42,9 @@ do:
 
   it('hands over inside nested do/for levels and resumes every level where it stood', async () => {
     const handle = await runner.start(
-      workflow('can-nested', `
+      workflow(
+        'can-nested',
+        `
 do:
   - init:
       set: { sum: 0, log: [] }
@@ -57,7 +62,8 @@ do:
                         set: { sum: '\${ .sum + $i * 10 + $j }', log: '\${ .log + [[$i, $j]] }' }
   - after:
       set: { total: '\${ .sum }', log: '\${ .log }' }
-`),
+`,
+      ),
       {},
       // Every wait adds history events; a small threshold forces hand-overs deep inside the loops.
       { metadata: { 'runner.continueAsNewAfterEvents': '40' } },
@@ -86,14 +92,19 @@ do:
   });
 
   it('a for over 100,000 items completes', async () => {
-    const { result } = await runner.run(workflow('big', `
+    const { result } = await runner.run(
+      workflow(
+        'big',
+        `
 do:
   - loop:
       for: { in: '\${ [range(0; 100000)] }' }
       do:
         - count:
             set: { n: '\${ (.n // 0) + 1 }' }
-`));
+`,
+      ),
+    );
     expect(result).toMatchObject({ status: 'completed', output: { n: 100000 } });
   }, 600_000);
 });

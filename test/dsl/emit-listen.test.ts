@@ -19,7 +19,9 @@ const sink = createServer((req, res) => {
 
 beforeAll(async () => {
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-  runner = await startTestRunner({ activities: { eventSinkUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/events` } });
+  runner = await startTestRunner({
+    activities: { eventSinkUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/events` },
+  });
 });
 afterAll(async () => {
   await runner?.shutdown();
@@ -28,7 +30,10 @@ afterAll(async () => {
 
 describe('emit', () => {
   it('outputs the CloudEvent, posts it in structured mode and reports event_emitted', async () => {
-    const { result, events } = await runner.run(workflow('emit', `
+    const { result, events } = await runner.run(
+      workflow(
+        'emit',
+        `
 do:
   - greet:
       emit:
@@ -39,7 +44,10 @@ do:
             subject: \${ .user }
             data:
               greetings: \${ "Hello \\(.user)!" }
-`), { user: 'Ada' });
+`,
+      ),
+      { user: 'Ada' },
+    );
     expect(result.output).toMatchObject({
       specversion: '1.0',
       source: 'https://fake-source.com',
@@ -56,7 +64,10 @@ do:
 
 describe('listen', () => {
   it('waits for matching events delivered by the event signal (one, all, any with until)', async () => {
-    const handle = await runner.start(workflow('listen', `
+    const handle = await runner.start(
+      workflow(
+        'listen',
+        `
 do:
   - one:
       listen:
@@ -76,8 +87,12 @@ do:
         to:
           any: []
           until: \${ length >= 2 }
-`));
-    await waitFor(() => runner.events(handle.workflowId).some((e) => e.taskName === 'one' && e.eventType === 'task_started'));
+`,
+      ),
+    );
+    await waitFor(() =>
+      runner.events(handle.workflowId).some((e) => e.taskName === 'one' && e.eventType === 'task_started'),
+    );
     const ev = (type: string, data: unknown) => ({ specversion: '1.0', id: type, source: 'test', type, data });
     await handle.signal('event', ev('com.example.ignored', 0));
     await handle.signal('event', ev('com.example.ready', { ok: true }));
@@ -93,7 +108,10 @@ do:
   });
 
   it('runs foreach.do for each consumed event', async () => {
-    const handle = await runner.start(workflow('foreach', `
+    const handle = await runner.start(
+      workflow(
+        'foreach',
+        `
 do:
   - collect:
       listen:
@@ -107,8 +125,16 @@ do:
           - price:
               set:
                 total: '\${ $order.qty * $order.price }'
-`));
-    const order = (id: string, qty: number) => ({ specversion: '1.0', id, source: 'test', type: 'com.example.order', data: { qty, price: 5 } });
+`,
+      ),
+    );
+    const order = (id: string, qty: number) => ({
+      specversion: '1.0',
+      id,
+      source: 'test',
+      type: 'com.example.order',
+      data: { qty, price: 5 },
+    });
     await handle.signal('event', order('o1', 2));
     await handle.signal('event', order('o2', 3));
     const { result } = await runner.outcome(handle);

@@ -34,7 +34,12 @@ export async function startFakeHttp(extra: Handler[] = []): Promise<FakeHttp> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const recorded = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       requests.push(recorded);
       if (!handlers.some((h) => h(recorded, res))) json(res, 404, { message: 'not found' });
     });
@@ -63,11 +68,17 @@ function petstore(req: RecordedRequest, res: ServerResponse): boolean {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/v2/pet/findByStatus') {
     const status = url.searchParams.get('status');
-    return json(res, 200, Object.values(PETS).filter((p) => (p as { status: string }).status === status));
+    return json(
+      res,
+      200,
+      Object.values(PETS).filter((p) => (p as { status: string }).status === status),
+    );
   }
   const m = /^\/v2\/pet\/(\w+)$/.exec(url.pathname);
-  if (m && req.method === 'GET') return PETS[m[1]] ? json(res, 200, PETS[m[1]]) : json(res, 404, { message: 'Pet not found' });
-  if (url.pathname === '/v2/pet' && req.method === 'POST') return json(res, 200, { id: 3, ...JSON.parse(req.body || '{}') });
+  if (m && req.method === 'GET')
+    return PETS[m[1]] ? json(res, 200, PETS[m[1]]) : json(res, 404, { message: 'Pet not found' });
+  if (url.pathname === '/v2/pet' && req.method === 'POST')
+    return json(res, 200, { id: 3, ...JSON.parse(req.body || '{}') });
   if (url.pathname === '/v2/swagger.json') return json(res, 200, SWAGGER);
   return false;
 }
@@ -76,23 +87,36 @@ function basicAuth(req: RecordedRequest, res: ServerResponse): boolean {
   const m = /^\/basic-auth\/([^/]+)\/([^/]+)$/.exec(req.url);
   if (!m) return false;
   const expected = `Basic ${Buffer.from(`${m[1]}:${m[2]}`).toString('base64')}`;
-  return req.headers.authorization === expected ? json(res, 200, { authenticated: true, user: m[1] }) : json(res, 401, { authenticated: false });
+  return req.headers.authorization === expected
+    ? json(res, 200, { authenticated: true, user: m[1] })
+    : json(res, 401, { authenticated: false });
 }
 
 function oauth(req: RecordedRequest, res: ServerResponse): boolean {
   if (req.url === '/oauth2/token' && req.method === 'POST') {
-    const ok = req.headers.authorization === `Basic ${Buffer.from('client:s3cret').toString('base64')}` && req.body.includes('grant_type=client_credentials');
-    return ok ? json(res, 200, { access_token: 'tok-123', token_type: 'Bearer' }) : json(res, 401, { error: 'invalid_client' });
+    const ok =
+      req.headers.authorization === `Basic ${Buffer.from('client:s3cret').toString('base64')}` &&
+      req.body.includes('grant_type=client_credentials');
+    return ok
+      ? json(res, 200, { access_token: 'tok-123', token_type: 'Bearer' })
+      : json(res, 401, { error: 'invalid_client' });
   }
   if (req.url === '/protected') {
-    return req.headers.authorization === 'Bearer tok-123' ? json(res, 200, { secret: 'data' }) : json(res, 401, { error: 'no' });
+    return req.headers.authorization === 'Bearer tok-123'
+      ? json(res, 200, { secret: 'data' })
+      : json(res, 401, { error: 'no' });
   }
   return false;
 }
 
 function echo(req: RecordedRequest, res: ServerResponse): boolean {
   if (!req.url.startsWith('/echo')) return false;
-  return json(res, 200, { method: req.method, url: req.url, headers: req.headers, body: req.body ? JSON.parse(req.body) : null });
+  return json(res, 200, {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    body: req.body ? JSON.parse(req.body) : null,
+  });
 }
 
 /** `/flaky/<key>/<n>` fails with 503 the first n times for each key, then answers 200. */

@@ -13,7 +13,9 @@ afterAll(async () => runner?.shutdown());
 describe('for', () => {
   it('binds each/at, feeds each iteration the previous output', async () => {
     const { result } = await runner.run(
-      workflow('for', `
+      workflow(
+        'for',
+        `
 do:
   - loop:
       for:
@@ -24,7 +26,8 @@ do:
         - mark:
             set:
               seen: \${ (.seen // []) + [ "\\($i):\\($color)" ] }
-`),
+`,
+      ),
       { colors: ['red', 'green'] },
     );
     expect(result.output).toEqual({ seen: ['0:red', '1:green'] });
@@ -33,7 +36,9 @@ do:
 
   it('stops when while no longer holds and uses the default item/index names', async () => {
     const { result } = await runner.run(
-      workflow('while', `
+      workflow(
+        'while',
+        `
 do:
   - loop:
       for:
@@ -44,26 +49,36 @@ do:
             set:
               sum: \${ (.sum // 0) + $item }
               last: \${ $index }
-`),
+`,
+      ),
     );
     expect(result.output).toEqual({ sum: 6, last: 3 });
   });
 
   it('an empty collection outputs the input', async () => {
-    const { result } = await runner.run(workflow('empty', `
+    const { result } = await runner.run(
+      workflow(
+        'empty',
+        `
 do:
   - loop:
       for: { in: .none }
       do:
         - never: { set: { x: 1 } }
-`), { keep: true });
+`,
+      ),
+      { keep: true },
+    );
     expect(result.output).toEqual({ keep: true });
   });
 });
 
 describe('fork', () => {
   it('runs branches concurrently and outputs them in declaration order', async () => {
-    const { result } = await runner.run(workflow('fork', `
+    const { result } = await runner.run(
+      workflow(
+        'fork',
+        `
 do:
   - split:
       fork:
@@ -74,14 +89,19 @@ do:
                 - s: { set: { b: slow } }
           - fast:
               set: { b: fast }
-`));
+`,
+      ),
+    );
     expect(result.output).toEqual([{ b: 'slow' }, { b: 'fast' }]);
     // `fast` completes while `slow` is still waiting.
     expect(order(result.tasks)).toEqual(['split', 'slow', 'nap', 'fast', 's']);
   });
 
   it('with compete, the first finished branch wins and the others are cancelled', async () => {
-    const { result } = await runner.run(workflow('compete', `
+    const { result } = await runner.run(
+      workflow(
+        'compete',
+        `
 do:
   - race:
       fork:
@@ -93,14 +113,19 @@ do:
                 - s: { set: { winner: slow } }
           - fast:
               set: { winner: fast }
-`));
+`,
+      ),
+    );
     expect(result.status).toBe('completed');
     expect(result.output).toEqual({ winner: 'fast' });
     expect(result.tasks.find((t) => t.name === 'nap')?.status).toBe('cancelled');
   });
 
   it('a failing branch faults the fork', async () => {
-    const { result } = await runner.run(workflow('forkfail', `
+    const { result } = await runner.run(
+      workflow(
+        'forkfail',
+        `
 do:
   - split:
       fork:
@@ -109,8 +134,13 @@ do:
           - bad:
               raise:
                 error: { type: https://example.com/boom, status: 500 }
-`));
+`,
+      ),
+    );
     expect(result.status).toBe('faulted');
-    expect(result.error).toMatchObject({ type: 'https://example.com/boom', instance: '/do/0/split/fork/branches/1/bad' });
+    expect(result.error).toMatchObject({
+      type: 'https://example.com/boom',
+      instance: '/do/0/split/fork/branches/1/bad',
+    });
   });
 });

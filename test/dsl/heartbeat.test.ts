@@ -43,12 +43,17 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 
 describe('activity heartbeats', () => {
   it('a call waiting on a slow server heartbeats and is scheduled with a heartbeat timeout', async () => {
-    const handle = await runner.start(workflow('heartbeat', `
+    const handle = await runner.start(
+      workflow(
+        'heartbeat',
+        `
 do:
   - wait:
       call: http
       with: { method: get, endpoint: '${http.url}/slow' }
-`));
+`,
+      ),
+    );
     const pending = await until(async () => {
       const info = (await handle.describe()).raw.pendingActivities?.[0];
       return info?.lastHeartbeatTime ? info : undefined;
@@ -59,7 +64,9 @@ do:
     expect(held[0].writableEnded).toBe(false);
 
     const history = await handle.fetchHistory();
-    const scheduled = history.events?.find((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    const scheduled = history.events?.find(
+      (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+    );
     expect(Number(scheduled?.activityTaskScheduledEventAttributes?.heartbeatTimeout?.seconds)).toBe(30);
 
     json(held[0], 200, { done: true });

@@ -13,7 +13,9 @@ afterAll(async () => runner?.shutdown());
 
 it('evaluates jq programs in workflow code, with now from workflow time and env from the run', async () => {
   const { result } = await runner.run(
-    workflow('jq', `
+    workflow(
+      'jq',
+      `
 do:
   - compute:
       set:
@@ -25,12 +27,21 @@ do:
         nowIsNumber: \${ now | type }
         region: \${ $ENV.REGION }
         sorted: \${ .xs | sort | reverse }
-`),
+`,
+    ),
     { xs: [3, 1, 2], name: 'ada' },
     { environment: [{ name: 'REGION', value: 'eu-1' }] },
   );
   expect(result).toMatchObject({
     status: 'completed',
-    output: { sum: 6, grouped: [[2], [3, 1]], text: 'n=3', upper: 'ADA', nowIsNumber: 'number', region: 'eu-1', sorted: [3, 2, 1] },
+    output: {
+      sum: 6,
+      grouped: [[2], [3, 1]],
+      text: 'n=3',
+      upper: 'ADA',
+      nowIsNumber: 'number',
+      region: 'eu-1',
+      sorted: [3, 2, 1],
+    },
   });
 });

@@ -22,7 +22,9 @@ function taskEvents(events: WorkflowProgressEvent[]): string[] {
 describe('progress events carry the DSL task kind', () => {
   it('names the kind on started, completed and skipped events of nested tasks', async () => {
     const { result, events } = await runner.run(
-      workflow('kinds', `
+      workflow(
+        'kinds',
+        `
 do:
   - init:
       set: { items: [1, 2] }
@@ -35,7 +37,8 @@ do:
         - inner:
             set:
               last: \${ $item }
-`),
+`,
+      ),
     );
     expect(result).toMatchObject({ status: 'completed' });
     expect(taskEvents(events)).toEqual([
@@ -55,7 +58,9 @@ do:
 
   it('names the kind on failed and retrying events', async () => {
     const { result, events } = await runner.run(
-      workflow('kinds-fail', `
+      workflow(
+        'kinds-fail',
+        `
 do:
   - guarded:
       try:
@@ -68,7 +73,8 @@ do:
         retry:
           delay: { milliseconds: 1 }
           limit: { attempt: { count: 2 } }
-`),
+`,
+      ),
     );
     expect(result.status).toBe('faulted');
     const failedOrRetrying = taskEvents(events).filter((line) => !line.startsWith('task_started'));

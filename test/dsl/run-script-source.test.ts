@@ -43,7 +43,10 @@ afterAll(async () => {
 
 describe('run: script from source', () => {
   it('fetches the script and runs it with arguments and environment', async () => {
-    const { result } = await runner.run(workflow('script-source', `
+    const { result } = await runner.run(
+      workflow(
+        'script-source',
+        `
 do:
   - greet:
       run:
@@ -55,13 +58,19 @@ do:
           environment: { WHO: '\${ .name }' }
       output:
         as: '\${ fromjson }'
-`), { name: 'Ada' });
+`,
+      ),
+      { name: 'Ada' },
+    );
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ status: 'completed', output: { greeting: 'hello Ada', who: 'Ada' } });
   });
 
   it('authenticates the fetch with a named authentication', async () => {
-    const { result } = await runner.run(workflow('script-source-auth', `
+    const { result } = await runner.run(
+      workflow(
+        'script-source-auth',
+        `
 use:
   authentications:
     scripts:
@@ -76,28 +85,40 @@ do:
               uri: ${http.url}/private/greet.js
               authentication: { use: scripts }
           arguments: [Bob]
-`));
+`,
+      ),
+    );
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ status: 'completed', output: 'private Bob' });
   });
 
   it('refuses a script larger than the bound, and reports a missing one as a communication error', async () => {
-    const big = await runner.run(workflow('script-source-big', `
+    const big = await runner.run(
+      workflow(
+        'script-source-big',
+        `
 do:
   - big:
       run:
         script: { language: js, source: { endpoint: '${http.url}/scripts/big.js' } }
-`));
+`,
+      ),
+    );
     expect(big.result.status).toBe('faulted');
     expect(big.result.error).toMatchObject({ status: 502, instance: '/do/0/big' });
     expect(big.result.error?.detail).toContain(`larger than ${MAX_SCRIPT_BYTES} bytes`);
 
-    const missing = await runner.run(workflow('script-source-missing', `
+    const missing = await runner.run(
+      workflow(
+        'script-source-missing',
+        `
 do:
   - missing:
       run:
         script: { language: js, source: { endpoint: '${http.url}/scripts/none.js' } }
-`));
+`,
+      ),
+    );
     expect(missing.result.error).toMatchObject({
       type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication',
       status: 404,
@@ -106,12 +127,20 @@ do:
   });
 
   it('applies the network policy to the source', async () => {
-    const { result } = await runner.run(workflow('script-source-metadata', `
+    const { result } = await runner.run(
+      workflow(
+        'script-source-metadata',
+        `
 do:
   - steal:
       run:
         script: { language: js, source: { endpoint: 'http://169.254.169.254/latest/user-data' } }
-`));
-    expect(result.error).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/authorization', status: 403 });
+`,
+      ),
+    );
+    expect(result.error).toMatchObject({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/authorization',
+      status: 403,
+    });
   });
 });

@@ -53,7 +53,10 @@ async function scheduledActivities(handle: WorkflowHandle): Promise<string[]> {
 const fetchesOf = (path: string) => http.requests.filter((r) => r.url === path).length;
 
 describe('external schema resources', () => {
-  const greet = () => workflow('schema-input', `
+  const greet = () =>
+    workflow(
+      'schema-input',
+      `
 input:
   schema:
     format: json
@@ -62,7 +65,8 @@ input:
 do:
   - greet:
       set: { greeting: '\${ "hello " + .name }' }
-`);
+`,
+    );
 
   it('validates the workflow input against a fetched schema: accepted data runs', async () => {
     const { result } = await runner.run(greet(), { name: 'Ada' });
@@ -78,7 +82,10 @@ do:
   });
 
   it('validates task output against a fetched YAML schema', async () => {
-    const yaml = () => workflow('schema-output', `
+    const yaml = () =>
+      workflow(
+        'schema-output',
+        `
 do:
   - greet:
       set: { greeting: '\${ "hi " + .name }' }
@@ -88,7 +95,8 @@ do:
           resource:
             endpoint:
               uri: ${http.url}/schemas/greeting.yaml
-`);
+`,
+      );
     const ok = await runner.run(yaml(), { name: 'Grace Hopper' });
     expect(ok.result).toMatchObject({ status: 'completed', output: { greeting: 'hi Grace Hopper' } });
     const short = await runner.run(yaml(), { name: 'Al' });
@@ -98,7 +106,10 @@ do:
   });
 
   it('faults with a communication error at the first schema using an unreachable resource, before any task', async () => {
-    const { result } = await runner.run(workflow('schema-unreachable', `
+    const { result } = await runner.run(
+      workflow(
+        'schema-unreachable',
+        `
 do:
   - first:
       set: { ok: true }
@@ -112,7 +123,9 @@ do:
         schema:
           resource:
             endpoint: http://127.0.0.1:1/schemas/gone.json
-`));
+`,
+      ),
+    );
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({ type: COMMUNICATION, instance: '/do/1/second/input/schema' });
     expect(result.tasks).toEqual([]);
@@ -120,7 +133,10 @@ do:
 
   it('fetches a URI once per run for every schema using it, in one activity', async () => {
     const before = fetchesOf('/schemas/person.json');
-    const handle = await runner.start(workflow('schema-shared', `
+    const handle = await runner.start(
+      workflow(
+        'schema-shared',
+        `
 input:
   schema:
     resource:
@@ -138,7 +154,10 @@ do:
         schema:
           resource:
             endpoint: ${http.url}/schemas/person.json
-`), { name: 'Ada' });
+`,
+      ),
+      { name: 'Ada' },
+    );
     const { result } = await runner.outcome(handle);
     // The third schema (same URI) refuses the last task's output: all three were applied.
     expect(result.error).toMatchObject({ type: VALIDATION, instance: '/do/1/drop' });
@@ -148,7 +167,10 @@ do:
   });
 
   it('authenticates with a named authentication whose secret never reaches history', async () => {
-    const handle = await runner.start(workflow('schema-auth', `
+    const handle = await runner.start(
+      workflow(
+        'schema-auth',
+        `
 use:
   secrets: [schemaPassword]
   authentications:
@@ -166,7 +188,11 @@ do:
               uri: ${http.url}/schemas/private.json
               authentication:
                 use: schemaStore
-`), {}, { environment: [{ name: 'schemaPassword', secret: true, sealed: sealSecret('sch3ma-pw', key) }] });
+`,
+      ),
+      {},
+      { environment: [{ name: 'schemaPassword', secret: true, sealed: sealSecret('sch3ma-pw', key) }] },
+    );
     const { result } = await runner.outcome(handle);
     expect(result).toMatchObject({ status: 'completed', output: { id: 1 } });
     const history = JSON.stringify(await handle.fetchHistory());
@@ -175,14 +201,19 @@ do:
   });
 
   it('schedules no activity for documents whose schemas are all inline', async () => {
-    const handle = await runner.start(workflow('schema-inline', `
+    const handle = await runner.start(
+      workflow(
+        'schema-inline',
+        `
 input:
   schema:
     document: { type: object }
 do:
   - a:
       set: { ok: true }
-`));
+`,
+      ),
+    );
     expect((await runner.outcome(handle)).result.status).toBe('completed');
     expect(await scheduledActivities(handle)).toEqual([]);
   });

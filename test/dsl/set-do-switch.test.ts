@@ -13,7 +13,9 @@ afterAll(async () => runner?.shutdown());
 describe('set, do, switch and flow directives', () => {
   it('runs set tasks in sequence with expressions and literals', async () => {
     const { result } = await runner.run(
-      workflow('seq', `
+      workflow(
+        'seq',
+        `
 do:
   - first:
       set:
@@ -23,7 +25,8 @@ do:
       set:
         all: \${ . }
         count: \${ .colors | length }
-`),
+`,
+      ),
       { colors: ['blue'] },
     );
     expect(result.status).toBe('completed');
@@ -36,7 +39,9 @@ do:
 
   it('follows then: task names, exit and end', async () => {
     const { result } = await runner.run(
-      workflow('flow', `
+      workflow(
+        'flow',
+        `
 do:
   - a:
       set: { trail: [a] }
@@ -52,14 +57,17 @@ do:
         - c2:
             set: { trail: '\${ .trail + ["c2"] }' }
       then: b
-`),
+`,
+      ),
     );
     expect(result.output).toEqual({ trail: ['a', 'c1', 'b'] });
     expect(order(result.tasks)).toEqual(['a', 'c', 'c1', 'b']);
   });
 
   it('switch picks the first matching case, else the default, else the task then', async () => {
-    const yaml = workflow('switch', `
+    const yaml = workflow(
+      'switch',
+      `
 do:
   - pick:
       switch:
@@ -73,21 +81,25 @@ do:
       then: end
   - setSmall:
       set: { size: small }
-`);
+`,
+    );
     expect((await runner.run(yaml, { n: 20 })).result.output).toEqual({ size: 'big' });
     expect((await runner.run(yaml, { n: 1 })).result.output).toEqual({ size: 'small' });
   });
 
   it('skips a task whose if is false and reports task_skipped', async () => {
     const { result, events } = await runner.run(
-      workflow('if', `
+      workflow(
+        'if',
+        `
 do:
   - maybe:
       if: \${ .go }
       set: { ran: true }
   - after:
       set: { done: true, before: '\${ . }' }
-`),
+`,
+      ),
       { go: false },
     );
     expect(result.output).toEqual({ done: true, before: { go: false } });
@@ -95,11 +107,16 @@ do:
   });
 
   it('emits the pipeline of progress events with gapless sequences and stable ids', async () => {
-    const { events, workflowId } = await runner.run(workflow('events', `
+    const { events, workflowId } = await runner.run(
+      workflow(
+        'events',
+        `
 do:
   - only:
       set: { x: 1 }
-`));
+`,
+      ),
+    );
     expect(events.map((e) => e.eventType)).toEqual([
       'workflow_started',
       'workflow_validating',
@@ -109,19 +126,29 @@ do:
       'workflow_completed',
     ]);
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(events[3]).toMatchObject({ taskName: 'only', taskPosition: '/do/0/only', eventId: `${workflowId}:4`, workflowName: 'events' });
+    expect(events[3]).toMatchObject({
+      taskName: 'only',
+      taskPosition: '/do/0/only',
+      eventId: `${workflowId}:4`,
+      workflowName: 'events',
+    });
     expect(events[4].outputSummary).toBe('{"x":1}');
   });
 
   it('fails validation with every problem before running anything', async () => {
-    const { result, events } = await runner.run(workflow('bad', `
+    const { result, events } = await runner.run(
+      workflow(
+        'bad',
+        `
 do:
   - a:
       set: { x: 1 }
       then: nowhere
   - b:
       unknownKind: {}
-`));
+`,
+      ),
+    );
     expect(result.status).toBe('faulted');
     expect(result.error?.type).toBe('https://serverlessworkflow.io/spec/1.0.0/errors/validation');
     expect(events.map((e) => e.eventType)).toEqual(['workflow_started', 'workflow_validating', 'workflow_failed']);
@@ -130,12 +157,18 @@ do:
   });
 
   it('raises an expression error with the task pointer when jq fails at runtime', async () => {
-    const { result } = await runner.run(workflow('exprerr', `
+    const { result } = await runner.run(
+      workflow(
+        'exprerr',
+        `
 do:
   - boom:
       set:
         x: \${ .a + 1 }
-`), { a: 'text' });
+`,
+      ),
+      { a: 'text' },
+    );
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({
       type: 'https://serverlessworkflow.io/spec/1.0.0/errors/expression',

@@ -19,7 +19,9 @@ afterAll(async () => runner?.shutdown());
 
 // Same expression texts in every run (one cached jq program each), different inputs and waits, so the
 // activations of different runs interleave on the worker.
-const YAML = workflow('shared', `
+const YAML = workflow(
+  'shared',
+  `
 do:
   - first:
       set:
@@ -41,24 +43,28 @@ do:
         seed: \${ .seed }
         result: \${ .double }
         id: \${ .id }
-`);
+`,
+);
 
 describe('runs interleaved on one worker stay isolated', () => {
   it('gives every run its own outputs, $workflow and gap-free progress sequence', async () => {
     const seeds = Array.from({ length: 24 }, (_, i) => i + 1);
-    const handles = await Promise.all(
-      seeds.map((seed) => runner.start(YAML, { seed }, { validated: seed % 2 === 0 })),
-    );
+    const handles = await Promise.all(seeds.map((seed) => runner.start(YAML, { seed }, { validated: seed % 2 === 0 })));
     const outcomes = await Promise.all(handles.map((h) => runner.outcome(h)));
     outcomes.forEach((outcome, i) => {
       const seed = seeds[i];
       const loops = (seed % 4) + 1;
       const expected = seed * 2 + (loops * (loops - 1)) / 2;
-      expect(outcome.result).toMatchObject({ status: 'completed', output: { seed, result: expected, id: outcome.workflowId } });
+      expect(outcome.result).toMatchObject({
+        status: 'completed',
+        output: { seed, result: expected, id: outcome.workflowId },
+      });
       const sequences = outcome.events.map((e) => e.sequence).sort((a, b) => a - b);
       expect(sequences).toEqual(sequences.map((_, k) => k + 1));
       expect(outcome.events.every((e) => e.executionId === outcome.workflowId)).toBe(true);
-      expect(outcome.events.filter((e) => e.eventType === 'task_completed' && e.taskName === 'add')).toHaveLength(loops);
+      expect(outcome.events.filter((e) => e.eventType === 'task_completed' && e.taskName === 'add')).toHaveLength(
+        loops,
+      );
       expect(outcome.events.map((e) => e.eventType)).toEqual(
         expect.arrayContaining(['workflow_started', 'workflow_validating', 'workflow_validated', 'workflow_completed']),
       );

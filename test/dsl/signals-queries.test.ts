@@ -11,11 +11,14 @@ beforeAll(async () => {
 });
 afterAll(async () => runner?.shutdown());
 
-const twoSteps = workflow('steps', `
+const twoSteps = workflow(
+  'steps',
+  `
 do:
   - first: { wait: PT0.3S }
   - second: { set: { done: true } }
-`);
+`,
+);
 
 describe('signals and queries', () => {
   it('pause holds the run at the next task boundary until resume', async () => {
@@ -34,14 +37,27 @@ describe('signals and queries', () => {
   });
 
   it('status and events queries read the run state, paged from a sequence', async () => {
-    const handle = await runner.start(workflow('q', `
+    const handle = await runner.start(
+      workflow(
+        'q',
+        `
 do:
   - hold: { wait: PT30S }
-`));
+`,
+      ),
+    );
     await waitFor(() => runner.events(handle.workflowId).some((e) => e.eventType === 'task_started'));
     const status = await handle.query<ExecutionStatusView>('status');
-    expect(status).toMatchObject({ executionId: handle.workflowId, workflowName: 'q', status: 'running', currentTask: { name: 'hold', position: '/do/0/hold' } });
-    const page = await handle.query<EventsPage, [{ fromSequence: number; limit: number }]>('events', { fromSequence: 2, limit: 2 });
+    expect(status).toMatchObject({
+      executionId: handle.workflowId,
+      workflowName: 'q',
+      status: 'running',
+      currentTask: { name: 'hold', position: '/do/0/hold' },
+    });
+    const page = await handle.query<EventsPage, [{ fromSequence: number; limit: number }]>('events', {
+      fromSequence: 2,
+      limit: 2,
+    });
     expect(page.events.map((e) => e.sequence)).toEqual([2, 3]);
     expect(page).toMatchObject({ firstSequence: 1, lastSequence: 4, hasMore: true });
     await handle.cancel();

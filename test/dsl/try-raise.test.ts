@@ -18,7 +18,10 @@ afterAll(async () => {
 
 describe('raise', () => {
   it('raises inline and use.errors errors with the task pointer as instance', async () => {
-    const { result } = await runner.run(workflow('raise', `
+    const { result } = await runner.run(
+      workflow(
+        'raise',
+        `
 use:
   errors:
     notFound:
@@ -30,17 +33,29 @@ do:
   - fail:
       raise:
         error: notFound
-`), { id: 'x1' });
+`,
+      ),
+      { id: 'x1' },
+    );
     expect(result).toMatchObject({
       status: 'faulted',
-      error: { type: 'https://example.com/not-found', status: 404, title: 'Not Found', detail: 'no x1', instance: '/do/0/fail' },
+      error: {
+        type: 'https://example.com/not-found',
+        status: 404,
+        title: 'Not Found',
+        detail: 'no x1',
+        instance: '/do/0/fail',
+      },
     });
     expect(result.tasks).toEqual([{ name: 'fail', position: '/do/0/fail', status: 'failed' }]);
   });
 });
 
 describe('try/catch', () => {
-  const tryYaml = (filter: string, extra = '') => workflow('try', `
+  const tryYaml = (filter: string, extra = '') =>
+    workflow(
+      'try',
+      `
 do:
   - guarded:
       try:
@@ -57,10 +72,13 @@ ${extra}
               set:
                 caught: \${ $oops.title }
                 at: \${ $oops.instance }
-`);
+`,
+    );
 
   it('catches matching errors (legacy type URIs too) and runs catch.do with $<as>', async () => {
-    const { result } = await runner.run(tryYaml('{ type: "https://serverlessworkflow.io/dsl/errors/types/runtime", status: 500 }'));
+    const { result } = await runner.run(
+      tryYaml('{ type: "https://serverlessworkflow.io/dsl/errors/types/runtime", status: 500 }'),
+    );
     expect(result).toMatchObject({ status: 'completed', output: { caught: 'Boom', at: '/do/0/guarded/try/0/fail' } });
   });
 
@@ -71,13 +89,19 @@ ${extra}
   });
 
   it('honours when and exceptWhen', async () => {
-    expect((await runner.run(tryYaml('{ status: 500 }', '        when: ${ $oops.status == 500 }'))).result.status).toBe('completed');
-    expect((await runner.run(tryYaml('{ status: 500 }', '        exceptWhen: ${ $oops.status == 500 }'))).result.status).toBe('faulted');
+    expect((await runner.run(tryYaml('{ status: 500 }', '        when: ${ $oops.status == 500 }'))).result.status).toBe(
+      'completed',
+    );
+    expect(
+      (await runner.run(tryYaml('{ status: 500 }', '        exceptWhen: ${ $oops.status == 500 }'))).result.status,
+    ).toBe('faulted');
   });
 
   it('retries with durable timers, reports task_retrying, then succeeds', async () => {
     const { result, events } = await runner.run(
-      workflow('retry', `
+      workflow(
+        'retry',
+        `
 do:
   - fetch:
       try:
@@ -94,7 +118,8 @@ do:
           backoff: { exponential: {} }
           limit: { attempt: { count: 5 } }
           jitter: { from: { milliseconds: 1 }, to: { milliseconds: 20 } }
-`),
+`,
+      ),
     );
     expect(result).toMatchObject({ status: 'completed', output: { attempt: 3 } });
     const retrying = events.filter((e) => e.eventType === 'task_retrying');
@@ -104,7 +129,9 @@ do:
 
   it('re-raises once retries are exhausted (use.retries reference)', async () => {
     const { result, events } = await runner.run(
-      workflow('exhaust', `
+      workflow(
+        'exhaust',
+        `
 use:
   retries:
     twice:
@@ -120,7 +147,8 @@ do:
               endpoint: ${http.url}/flaky/exhaust1/10
       catch:
         retry: twice
-`),
+`,
+      ),
     );
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({ status: 503, instance: '/do/0/fetch/try/0/get' });
@@ -128,13 +156,19 @@ do:
   });
 
   it('without catch.do a caught error makes the try output its input', async () => {
-    const { result } = await runner.run(workflow('swallow', `
+    const { result } = await runner.run(
+      workflow(
+        'swallow',
+        `
 do:
   - guarded:
       try:
         - fail: { raise: { error: { type: https://example.com/x, status: 400 } } }
       catch: {}
-`), { kept: 1 });
+`,
+      ),
+      { kept: 1 },
+    );
     expect(result).toMatchObject({ status: 'completed', output: { kept: 1 } });
   });
 });

@@ -51,7 +51,12 @@ export function durableOutput(n: number): Record<string, unknown> {
   return { n, total: acc.reduce((a, b) => a + b, 0), acc };
 }
 
-export function startDurable(client: Client, taskQueue: string, executionId: string, n: number): Promise<WorkflowHandle> {
+export function startDurable(
+  client: Client,
+  taskQueue: string,
+  executionId: string,
+  n: number,
+): Promise<WorkflowHandle> {
   const input: WorkflowExecuteInput = { executionId, workflowYaml: DURABLE_YAML, input: { n } };
   return client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: executionId, args: [input] });
 }
@@ -61,7 +66,10 @@ export async function queryAllEvents(handle: WorkflowHandle): Promise<WorkflowPr
   const events: WorkflowProgressEvent[] = [];
   let fromSequence = 1;
   for (;;) {
-    const page = await handle.query<EventsPage, [{ fromSequence: number; limit: number }]>(QUERY_EVENTS, { fromSequence, limit: 200 });
+    const page = await handle.query<EventsPage, [{ fromSequence: number; limit: number }]>(QUERY_EVENTS, {
+      fromSequence,
+      limit: 200,
+    });
     events.push(...page.events);
     if (!page.hasMore || page.events.length === 0) return events;
     fromSequence = page.events[page.events.length - 1].sequence + 1;
@@ -77,7 +85,11 @@ export function sequenceDefect(events: WorkflowProgressEvent[]): string | undefi
 }
 
 /** Polls until `predicate` holds (bounded; no fixed sleeps). */
-export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -134,7 +146,12 @@ export class FaultHarness {
    * worker process, and resolves once they are well under way: `tasksPerRun` completed tasks per run on
    * average (each run has ten).
    */
-  async startInFlight(name: string, count: number, tasksPerRun: number, worker: Pick<WorkerProcessOptions, 'graceMs'> = {}): Promise<InFlight> {
+  async startInFlight(
+    name: string,
+    count: number,
+    tasksPerRun: number,
+    worker: Pick<WorkerProcessOptions, 'graceMs'> = {},
+  ): Promise<InFlight> {
     const taskQueue = `faults-${name}-${randomUUID()}`;
     let completedTasks = 0;
     const first = await this.spawnWorker({

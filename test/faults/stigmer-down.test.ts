@@ -42,7 +42,13 @@ describe('Stigmer endpoint down for the whole run', () => {
     const ids = Array.from({ length: EXECUTIONS }, (_, n) => `stigmer-down-${n}-${randomUUID()}`);
     await Promise.all(
       ids.map((executionId, n) =>
-        unary(service.command, 'execute', { executionId, workflowYaml: DURABLE_YAML, inputJson: JSON.stringify({ n }), environment: [], metadata: {} }),
+        unary(service.command, 'execute', {
+          executionId,
+          workflowYaml: DURABLE_YAML,
+          inputJson: JSON.stringify({ n }),
+          environment: [],
+          metadata: {},
+        }),
       ),
     );
     const results = await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
@@ -50,14 +56,22 @@ describe('Stigmer endpoint down for the whole run', () => {
 
     const expected = new Map<string, number>();
     for (const id of ids) {
-      const page = await unary<object, { events: { sequence: number }[]; lastSequence: number }>(service.query, 'getEvents', { executionId: id, fromSequence: 1, limit: 1000 });
+      const page = await unary<object, { events: { sequence: number }[]; lastSequence: number }>(
+        service.query,
+        'getEvents',
+        { executionId: id, fromSequence: 1, limit: 1000 },
+      );
       expect(page.events.map((e) => e.sequence)).toEqual(Array.from({ length: page.lastSequence }, (_, i) => i + 1));
       expected.set(id, page.lastSequence);
     }
 
     stigmer = await new FakeStigmer().start(port);
     const delivered = (id: string): number[] => [...new Set(stigmer!.acceptedFor(id).map((e) => e.sequence))];
-    await stigmer.waitFor(() => ids.every((id) => delivered(id).length === expected.get(id)), 120_000, 'every event of every run');
+    await stigmer.waitFor(
+      () => ids.every((id) => delivered(id).length === expected.get(id)),
+      120_000,
+      'every event of every run',
+    );
     for (const id of ids) {
       // First arrivals in strictly increasing order, 1..N: in order, none missing (duplicates are allowed).
       expect(delivered(id)).toEqual(Array.from({ length: expected.get(id)! }, (_, i) => i + 1));

@@ -19,7 +19,9 @@ describe('worker killed with SIGKILL under load', () => {
     const { worker: first, handles } = inFlight;
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    const unfinished = (await Promise.all(handles.map((h) => h.describe()))).filter((d) => d.status.name === 'RUNNING').length;
+    const unfinished = (await Promise.all(handles.map((h) => h.describe()))).filter(
+      (d) => d.status.name === 'RUNNING',
+    ).length;
     expect(unfinished).toBeGreaterThan(0);
 
     const results = await harness.finish(inFlight);

@@ -29,7 +29,13 @@ const okTask = { ok: { set: { done: true } } };
 /** A valid document exercising most typed fields; wrong-type cases mutate one field of it at a time. */
 export function referenceDocument(): Record<string, any> {
   return {
-    document: { ...HEADER, title: 'Reference', summary: 'every typed field', tags: { team: 'a' }, metadata: { k: 'v' } },
+    document: {
+      ...HEADER,
+      title: 'Reference',
+      summary: 'every typed field',
+      tags: { team: 'a' },
+      metadata: { k: 'v' },
+    },
     input: { schema: { format: 'json', document: { type: 'object' } }, from: '${ . }' },
     timeout: { after: { minutes: 5 } },
     use: {
@@ -45,7 +51,14 @@ export function referenceDocument(): Record<string, any> {
       { split: { fork: { compete: false, branches: [okTask] } } },
       {
         guarded: {
-          try: [{ fetch: { call: 'http', with: { method: 'get', endpoint: 'http://127.0.0.1:1/x', redirect: false, output: 'content' } } }],
+          try: [
+            {
+              fetch: {
+                call: 'http',
+                with: { method: 'get', endpoint: 'http://127.0.0.1:1/x', redirect: false, output: 'content' },
+              },
+            },
+          ],
           catch: { as: 'err', errors: { with: { status: 503 } }, retry: 'quick' },
         },
       },
@@ -184,19 +197,46 @@ const YAML_BUT_NOT_WORKFLOW: Array<[string, string, string]> = [
 ];
 
 function brokenYamlCases(): HostileCase[] {
-  const cases: HostileCase[] = BROKEN_YAML.map(([name, text]) => ({ id: `yaml: ${name}`, text, expect: { kind: 'yaml' as const } }));
+  const cases: HostileCase[] = BROKEN_YAML.map(([name, text]) => ({
+    id: `yaml: ${name}`,
+    text,
+    expect: { kind: 'yaml' as const },
+  }));
   for (const [name, text, fragment] of YAML_BUT_NOT_WORKFLOW) {
     cases.push({ id: `not a workflow: ${name}`, text, expect: { kind: 'schema', fragment } });
   }
   cases.push({ id: 'yaml: empty document', text: '', expect: { kind: 'yaml', fragment: 'empty' } });
   cases.push({ id: 'yaml: only comments', text: '# nothing\n# here\n', expect: { kind: 'yaml', fragment: 'empty' } });
-  cases.push({ id: 'not a mapping: list', text: '- a\n- b\n', expect: { kind: 'schema', pointer: '', fragment: 'a list' } });
-  cases.push({ id: 'not a mapping: scalar', text: '42\n', expect: { kind: 'schema', pointer: '', fragment: 'a number' } });
-  cases.push({ id: 'not a mapping: string', text: 'hello\n', expect: { kind: 'schema', pointer: '', fragment: 'a string' } });
+  cases.push({
+    id: 'not a mapping: list',
+    text: '- a\n- b\n',
+    expect: { kind: 'schema', pointer: '', fragment: 'a list' },
+  });
+  cases.push({
+    id: 'not a mapping: scalar',
+    text: '42\n',
+    expect: { kind: 'schema', pointer: '', fragment: 'a number' },
+  });
+  cases.push({
+    id: 'not a mapping: string',
+    text: 'hello\n',
+    expect: { kind: 'schema', pointer: '', fragment: 'a string' },
+  });
   return cases;
 }
 
-const UNKNOWN_KINDS = ['frobnicate', 'exec', 'sleep', 'loop', 'parallel', 'Set', 'DO', 'callHttp', 'switchCase', 'assign'];
+const UNKNOWN_KINDS = [
+  'frobnicate',
+  'exec',
+  'sleep',
+  'loop',
+  'parallel',
+  'Set',
+  'DO',
+  'callHttp',
+  'switchCase',
+  'assign',
+];
 
 function taskShapeCases(): HostileCase[] {
   const cases: HostileCase[] = UNKNOWN_KINDS.map((kind) => ({
@@ -225,18 +265,38 @@ function taskShapeCases(): HostileCase[] {
     ['switch with empty case', { switch: [{}] }],
   ];
   for (const [name, task] of shapes) {
-    cases.push({ id: `malformed task: ${name}`, text: doc([{ bad: task }]), expect: { kind: 'schema', pointer: (p) => p.startsWith('/do/0') } });
+    cases.push({
+      id: `malformed task: ${name}`,
+      text: doc([{ bad: task }]),
+      expect: { kind: 'schema', pointer: (p) => p.startsWith('/do/0') },
+    });
   }
-  cases.push({ id: 'task entry with two names', text: doc([{ a: { set: {} }, b: { set: {} } }]), expect: { kind: 'schema', pointer: (p) => p.startsWith('/do/0') } });
+  cases.push({
+    id: 'task entry with two names',
+    text: doc([{ a: { set: {} }, b: { set: {} } }]),
+    expect: { kind: 'schema', pointer: (p) => p.startsWith('/do/0') },
+  });
   cases.push({ id: 'missing do', text: stringify({ document: HEADER }), expect: { kind: 'schema', fragment: "'do'" } });
-  cases.push({ id: 'missing document', text: stringify({ do: [okTask] }), expect: { kind: 'schema', fragment: "'document'" } });
+  cases.push({
+    id: 'missing document',
+    text: stringify({ do: [okTask] }),
+    expect: { kind: 'schema', fragment: "'document'" },
+  });
   for (const field of ['dsl', 'namespace', 'name', 'version']) {
     const header: Record<string, string> = { ...HEADER };
     delete header[field];
-    cases.push({ id: `missing document.${field}`, text: stringify({ document: header, do: [okTask] }), expect: { kind: 'schema', fragment: `'${field}'` } });
+    cases.push({
+      id: `missing document.${field}`,
+      text: stringify({ document: header, do: [okTask] }),
+      expect: { kind: 'schema', fragment: `'${field}'` },
+    });
   }
   for (const dsl of ['0.8', '2.0.0', '1.1.0', 'latest', '1.0']) {
-    cases.push({ id: `unsupported dsl ${dsl}`, text: stringify({ document: { ...HEADER, dsl }, do: [okTask] }), expect: { kind: 'schema', pointer: '/document/dsl', fragment: dsl } });
+    cases.push({
+      id: `unsupported dsl ${dsl}`,
+      text: stringify({ document: { ...HEADER, dsl }, do: [okTask] }),
+      expect: { kind: 'schema', pointer: '/document/dsl', fragment: dsl },
+    });
   }
   return cases;
 }
@@ -250,14 +310,51 @@ function thenCases(): HostileCase[] {
       expect: { kind: 'semantic', pointer: '/do/0/first/then', fragment: `'${target}'` },
     });
   }
-  const inner = (then: string) => [{ outer: { do: [{ inner: { set: { a: 1 }, then } }] } }, { sibling: { set: { b: 2 } } }];
-  cases.push({ id: 'then from nested list to outer task', text: doc(inner('sibling')), expect: { kind: 'semantic', pointer: '/do/0/outer/do/0/inner/then', fragment: 'another list' } });
-  cases.push({ id: 'then from outer into nested list', text: doc([{ go: { set: {}, then: 'deep' } }, { box: { do: [{ deep: { set: {} } }] } }]), expect: { kind: 'semantic', pointer: '/do/0/go/then', fragment: 'another list' } });
-  cases.push({ id: 'switch case to task in another scope', text: doc([{ box: { do: [{ pick: { switch: [{ c: { then: 'outside' } }] } }] } }, { outside: { set: {} } }]), expect: { kind: 'semantic', pointer: '/do/0/box/do/0/pick/switch/0/c/then', fragment: 'another list' } });
-  cases.push({ id: 'then from for body to outer', text: doc([{ loop: { for: { each: 'i', in: '${ [1] }' }, do: [{ body: { set: {}, then: 'after' } }] } }, { after: { set: {} } }]), expect: { kind: 'semantic', pointer: '/do/0/loop/do/0/body/then', fragment: 'another list' } });
-  cases.push({ id: 'then from try body to catch body', text: doc([{ t: { try: [{ a: { set: {}, then: 'handler' } }], catch: { do: [{ handler: { set: {} } }] } } }]), expect: { kind: 'semantic', pointer: '/do/0/t/try/0/a/then', fragment: 'another list' } });
-  cases.push({ id: 'fork branch to sibling branch', text: doc([{ f: { fork: { branches: [{ l: { set: {}, then: 'r' } }, { r: { set: {} } }] } } }]).replace('then: r', 'then: missingBranch'), expect: { kind: 'semantic', pointer: '/do/0/f/fork/branches/0/l/then' } });
-  cases.push({ id: 'duplicate task names', text: doc([{ same: { set: {} } }, { same: { set: {} } }]), expect: { kind: 'semantic', pointer: '/do/1/same', fragment: 'duplicate task name' } });
+  const inner = (then: string) => [
+    { outer: { do: [{ inner: { set: { a: 1 }, then } }] } },
+    { sibling: { set: { b: 2 } } },
+  ];
+  cases.push({
+    id: 'then from nested list to outer task',
+    text: doc(inner('sibling')),
+    expect: { kind: 'semantic', pointer: '/do/0/outer/do/0/inner/then', fragment: 'another list' },
+  });
+  cases.push({
+    id: 'then from outer into nested list',
+    text: doc([{ go: { set: {}, then: 'deep' } }, { box: { do: [{ deep: { set: {} } }] } }]),
+    expect: { kind: 'semantic', pointer: '/do/0/go/then', fragment: 'another list' },
+  });
+  cases.push({
+    id: 'switch case to task in another scope',
+    text: doc([{ box: { do: [{ pick: { switch: [{ c: { then: 'outside' } }] } }] } }, { outside: { set: {} } }]),
+    expect: { kind: 'semantic', pointer: '/do/0/box/do/0/pick/switch/0/c/then', fragment: 'another list' },
+  });
+  cases.push({
+    id: 'then from for body to outer',
+    text: doc([
+      { loop: { for: { each: 'i', in: '${ [1] }' }, do: [{ body: { set: {}, then: 'after' } }] } },
+      { after: { set: {} } },
+    ]),
+    expect: { kind: 'semantic', pointer: '/do/0/loop/do/0/body/then', fragment: 'another list' },
+  });
+  cases.push({
+    id: 'then from try body to catch body',
+    text: doc([{ t: { try: [{ a: { set: {}, then: 'handler' } }], catch: { do: [{ handler: { set: {} } }] } } }]),
+    expect: { kind: 'semantic', pointer: '/do/0/t/try/0/a/then', fragment: 'another list' },
+  });
+  cases.push({
+    id: 'fork branch to sibling branch',
+    text: doc([{ f: { fork: { branches: [{ l: { set: {}, then: 'r' } }, { r: { set: {} } }] } } }]).replace(
+      'then: r',
+      'then: missingBranch',
+    ),
+    expect: { kind: 'semantic', pointer: '/do/0/f/fork/branches/0/l/then' },
+  });
+  cases.push({
+    id: 'duplicate task names',
+    text: doc([{ same: { set: {} } }, { same: { set: {} } }]),
+    expect: { kind: 'semantic', pointer: '/do/1/same', fragment: 'duplicate task name' },
+  });
   return cases;
 }
 
@@ -289,7 +386,11 @@ const BAD_EXPRESSIONS = [
 function expressionCases(): HostileCase[] {
   const cases: HostileCase[] = [];
   BAD_EXPRESSIONS.forEach((expression, i) => {
-    cases.push({ id: `expression in set #${i}: ${expression}`, text: doc([{ e: { set: { v: expression } } }]), expect: { kind: 'semantic', pointer: '/do/0/e/set/v' } });
+    cases.push({
+      id: `expression in set #${i}: ${expression}`,
+      text: doc([{ e: { set: { v: expression } } }]),
+      expect: { kind: 'semantic', pointer: '/do/0/e/set/v' },
+    });
   });
   const sites: Array<[string, unknown, string]> = [
     ['if', { set: {}, if: '${ .a | | }' }, '/do/0/e/if'],
@@ -298,7 +399,11 @@ function expressionCases(): HostileCase[] {
     ['output.as', { set: {}, output: { as: '{a:' } }, '/do/0/e/output/as'],
     ['export.as', { set: {}, export: { as: '.[' } }, '/do/0/e/export/as'],
     ['input.from', { set: {}, input: { from: ') (' } }, '/do/0/e/input/from'],
-    ['http endpoint', { call: 'http', with: { method: 'get', endpoint: '${ "http://x/" + }' } }, '/do/0/e/with/endpoint'],
+    [
+      'http endpoint',
+      { call: 'http', with: { method: 'get', endpoint: '${ "http://x/" + }' } },
+      '/do/0/e/with/endpoint',
+    ],
     ['set as one string', { set: '${ {a: } }' }, '/do/0/e/set'],
   ];
   for (const [name, task, pointer] of sites) {
@@ -319,15 +424,47 @@ function limitCases(): HostileCase[] {
     return v;
   };
   return [
-    { id: 'deep: 100,000 flow brackets', text: `document: ${'['.repeat(100_000)}`, expect: { kind: 'limits', fragment: 'nesting' } },
-    { id: 'deep: 10,000 block sequences', text: `do:\n${'- '.repeat(10_000)}x\n`, expect: { kind: 'limits', fragment: 'nesting' } },
-    { id: 'deep: 1,000 nested mappings', text: Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n', expect: { kind: 'limits', fragment: 'nesting' } },
+    {
+      id: 'deep: 100,000 flow brackets',
+      text: `document: ${'['.repeat(100_000)}`,
+      expect: { kind: 'limits', fragment: 'nesting' },
+    },
+    {
+      id: 'deep: 10,000 block sequences',
+      text: `do:\n${'- '.repeat(10_000)}x\n`,
+      expect: { kind: 'limits', fragment: 'nesting' },
+    },
+    {
+      id: 'deep: 1,000 nested mappings',
+      text: Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n',
+      expect: { kind: 'limits', fragment: 'nesting' },
+    },
     { id: 'deep: 200 nested do tasks', text: doc([nestedDo(200)]), expect: { kind: 'limits', fragment: 'nesting' } },
-    { id: 'deep: 500-level set value', text: doc([{ s: { set: { v: nestedValue(500) } } }]), expect: { kind: 'limits', fragment: 'nesting' } },
-    { id: 'huge: 2 MB string value', text: doc([{ s: { set: { v: 'x'.repeat(2 * 1024 * 1024) } } }]), expect: { kind: 'limits', fragment: 'larger than' } },
-    { id: 'huge: 20,000 tasks', text: doc(Array.from({ length: 20_000 }, (_, i) => ({ [`t${i}`]: { set: { i, pad: 'y'.repeat(40) } } }))), expect: { kind: 'limits', fragment: 'larger than' } },
-    { id: 'huge: 4 MB of comments', text: `${'# padding padding padding\n'.repeat(160_000)}document: {}\n`, expect: { kind: 'limits', fragment: 'larger than' } },
-    { id: 'huge: multibyte text over the limit', text: doc([{ s: { set: { v: '\u{1F600}'.repeat(300_000) } } }]), expect: { kind: 'limits', fragment: 'larger than' } },
+    {
+      id: 'deep: 500-level set value',
+      text: doc([{ s: { set: { v: nestedValue(500) } } }]),
+      expect: { kind: 'limits', fragment: 'nesting' },
+    },
+    {
+      id: 'huge: 2 MB string value',
+      text: doc([{ s: { set: { v: 'x'.repeat(2 * 1024 * 1024) } } }]),
+      expect: { kind: 'limits', fragment: 'larger than' },
+    },
+    {
+      id: 'huge: 20,000 tasks',
+      text: doc(Array.from({ length: 20_000 }, (_, i) => ({ [`t${i}`]: { set: { i, pad: 'y'.repeat(40) } } }))),
+      expect: { kind: 'limits', fragment: 'larger than' },
+    },
+    {
+      id: 'huge: 4 MB of comments',
+      text: `${'# padding padding padding\n'.repeat(160_000)}document: {}\n`,
+      expect: { kind: 'limits', fragment: 'larger than' },
+    },
+    {
+      id: 'huge: multibyte text over the limit',
+      text: doc([{ s: { set: { v: '\u{1F600}'.repeat(300_000) } } }]),
+      expect: { kind: 'limits', fragment: 'larger than' },
+    },
     {
       id: 'alias bomb',
       text: 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n',
@@ -338,14 +475,41 @@ function limitCases(): HostileCase[] {
 
 function referenceCases(): HostileCase[] {
   return [
-    { id: 'unknown function', text: doc([{ c: { call: 'nosuchFunction' } }]), expect: { kind: 'semantic', pointer: '/do/0/c/call', fragment: "unknown function 'nosuchFunction'" } },
-    { id: 'undeclared catalog', text: doc([{ c: { call: 'fn:1.0.0@nocatalog' } }]), expect: { kind: 'semantic', pointer: '/do/0/c/call', fragment: 'nocatalog' } },
-    { id: 'missing error reference', text: doc([{ r: { raise: { error: 'ghost' } } }]), expect: { kind: 'semantic', pointer: '/do/0/r/raise/error', fragment: "'ghost'" } },
-    { id: 'missing retry reference', text: doc([{ t: { try: [okTask], catch: { retry: 'ghostRetry' } } }]), expect: { kind: 'semantic', pointer: '/do/0/t/catch/retry', fragment: "'ghostRetry'" } },
-    { id: 'missing timeout reference', text: doc([{ w: { wait: { seconds: 1 }, timeout: 'ghostTimeout' } }]), expect: { kind: 'semantic', fragment: 'ghostTimeout' } },
+    {
+      id: 'unknown function',
+      text: doc([{ c: { call: 'nosuchFunction' } }]),
+      expect: { kind: 'semantic', pointer: '/do/0/c/call', fragment: "unknown function 'nosuchFunction'" },
+    },
+    {
+      id: 'undeclared catalog',
+      text: doc([{ c: { call: 'fn:1.0.0@nocatalog' } }]),
+      expect: { kind: 'semantic', pointer: '/do/0/c/call', fragment: 'nocatalog' },
+    },
+    {
+      id: 'missing error reference',
+      text: doc([{ r: { raise: { error: 'ghost' } } }]),
+      expect: { kind: 'semantic', pointer: '/do/0/r/raise/error', fragment: "'ghost'" },
+    },
+    {
+      id: 'missing retry reference',
+      text: doc([{ t: { try: [okTask], catch: { retry: 'ghostRetry' } } }]),
+      expect: { kind: 'semantic', pointer: '/do/0/t/catch/retry', fragment: "'ghostRetry'" },
+    },
+    {
+      id: 'missing timeout reference',
+      text: doc([{ w: { wait: { seconds: 1 }, timeout: 'ghostTimeout' } }]),
+      expect: { kind: 'semantic', fragment: 'ghostTimeout' },
+    },
     {
       id: 'missing authentication reference',
-      text: doc([{ c: { call: 'http', with: { method: 'get', endpoint: { uri: 'http://x', authentication: { use: 'ghostAuth' } } } } }]),
+      text: doc([
+        {
+          c: {
+            call: 'http',
+            with: { method: 'get', endpoint: { uri: 'http://x', authentication: { use: 'ghostAuth' } } },
+          },
+        },
+      ]),
       expect: { kind: 'semantic', fragment: 'ghostAuth' },
     },
   ];

@@ -27,19 +27,75 @@ function assertWellFormed(result: LoadResult): void {
   if (result.ok) return;
   if (result.problems.length === 0) throw new Error('refused without a problem');
   for (const p of result.problems) {
-    if (typeof p.message !== 'string' || p.message.length === 0) throw new Error(`problem without message: ${JSON.stringify(p)}`);
-    if (typeof p.pointer !== 'string' || (p.pointer !== '' && !p.pointer.startsWith('/'))) throw new Error(`bad pointer: ${JSON.stringify(p)}`);
+    if (typeof p.message !== 'string' || p.message.length === 0)
+      throw new Error(`problem without message: ${JSON.stringify(p)}`);
+    if (typeof p.pointer !== 'string' || (p.pointer !== '' && !p.pointer.startsWith('/')))
+      throw new Error(`bad pointer: ${JSON.stringify(p)}`);
   }
 }
 
 /** YAML-ish text: fragments that stress the YAML parser's indicators, indentation and quoting. */
 const yamlFragment = fc.constantFrom(
-  'document:', 'do:', '  - ', '- ', ': ', '{', '}', '[', ']', ',', '"', "'", '&a ', '*a', '!!str ', '? ', '|', '>',
-  '#', '\n', '\n  ', '\n    ', '\t', '${ . }', 'set:', 'then: end', 'dsl: 1.0.0', '---', '...', '%YAML 1.2', '\\', '\u0000', '\u{1F600}',
+  'document:',
+  'do:',
+  '  - ',
+  '- ',
+  ': ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '!!str ',
+  '? ',
+  '|',
+  '>',
+  '#',
+  '\n',
+  '\n  ',
+  '\n    ',
+  '\t',
+  '${ . }',
+  'set:',
+  'then: end',
+  'dsl: 1.0.0',
+  '---',
+  '...',
+  '%YAML 1.2',
+  '\\',
+  '\u0000',
+  '\u{1F600}',
 );
-const yamlText = fc.array(fc.oneof(yamlFragment, fc.string({ maxLength: 8 })), { maxLength: 60 }).map((parts) => parts.join(''));
+const yamlText = fc
+  .array(fc.oneof(yamlFragment, fc.string({ maxLength: 8 })), { maxLength: 60 })
+  .map((parts) => parts.join(''));
 
-const TASK_KEYS = ['set', 'do', 'switch', 'for', 'fork', 'try', 'catch', 'call', 'with', 'raise', 'wait', 'emit', 'listen', 'run', 'then', 'if', 'input', 'output', 'export', 'timeout'];
+const TASK_KEYS = [
+  'set',
+  'do',
+  'switch',
+  'for',
+  'fork',
+  'try',
+  'catch',
+  'call',
+  'with',
+  'raise',
+  'wait',
+  'emit',
+  'listen',
+  'run',
+  'then',
+  'if',
+  'input',
+  'output',
+  'export',
+  'timeout',
+];
 const anyJson = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -76,9 +132,12 @@ jest.setTimeout(300_000);
 describe('fuzzing the loader, validator and jq parser', () => {
   it('loadWorkflow survives arbitrary text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), yamlText), (text) => {
-        assertWellFormed(timed(() => loadWorkflow(text)));
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), yamlText),
+        (text) => {
+          assertWellFormed(timed(() => loadWorkflow(text)));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -95,31 +154,91 @@ describe('fuzzing the loader, validator and jq parser', () => {
 
   it('validateDocument survives arbitrary JSON values', () => {
     fc.assert(
-      fc.property(fc.oneof(anyJson, mutatedReference, fc.record({ document: anyJson, do: fc.array(anyJson, { maxLength: 4 }) })), (value) => {
-        assertWellFormed(timed(() => validateDocument(value)));
-      }),
+      fc.property(
+        fc.oneof(anyJson, mutatedReference, fc.record({ document: anyJson, do: fc.array(anyJson, { maxLength: 4 }) })),
+        (value) => {
+          assertWellFormed(timed(() => validateDocument(value)));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   /** jq-like programs: tokens of the grammar in any order, so the parser sees near-misses, not only noise. */
   const jqToken = fc.constantFrom(
-    '.', '..', '.a', '.[0]', '.[]', '|', ',', '(', ')', '[', ']', '{', '}', ':', ';', 'as', '$x', 'def', 'f', 'reduce', 'foreach',
-    'if', 'then', 'elif', 'else', 'end', 'try', 'catch', 'label', 'break', '?', '//', '==', '+', '-', '*', '/', '%', 'and', 'or', 'not',
-    '"s"', '"\\(1)"', '1', '1e400', '@base64', 'select', 'map', 'range', 'recurse', '$__loc__', '?//', '=', '|=', '+=', ' ',
+    '.',
+    '..',
+    '.a',
+    '.[0]',
+    '.[]',
+    '|',
+    ',',
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    ':',
+    ';',
+    'as',
+    '$x',
+    'def',
+    'f',
+    'reduce',
+    'foreach',
+    'if',
+    'then',
+    'elif',
+    'else',
+    'end',
+    'try',
+    'catch',
+    'label',
+    'break',
+    '?',
+    '//',
+    '==',
+    '+',
+    '-',
+    '*',
+    '/',
+    '%',
+    'and',
+    'or',
+    'not',
+    '"s"',
+    '"\\(1)"',
+    '1',
+    '1e400',
+    '@base64',
+    'select',
+    'map',
+    'range',
+    'recurse',
+    '$__loc__',
+    '?//',
+    '=',
+    '|=',
+    '+=',
+    ' ',
   );
   const jqProgram = fc.array(jqToken, { maxLength: 30 }).map((tokens) => tokens.join(' '));
 
   it('the jq parser returns an AST or a positioned JqError for any program text', () => {
     fc.assert(
-      fc.property(fc.oneof(jqProgram, fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 })), (program) => {
-        try {
-          timed(() => parseJq(program));
-        } catch (e) {
-          if (!(e instanceof JqError)) throw e;
-          if (e.code !== 'parse' && e.code !== 'compile') throw new Error(`unexpected error code ${e.code}: ${e.message}`);
-        }
-      }),
+      fc.property(
+        fc.oneof(jqProgram, fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 })),
+        (program) => {
+          try {
+            timed(() => parseJq(program));
+          } catch (e) {
+            if (!(e instanceof JqError)) throw e;
+            if (e.code !== 'parse' && e.code !== 'compile')
+              throw new Error(`unexpected error code ${e.code}: ${e.message}`);
+          }
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });
@@ -128,9 +247,43 @@ describe('fuzzing the loader, validator and jq parser', () => {
   const validJq = fc.letrec((tie) => ({
     expr: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
-      fc.constantFrom('.', '.a', '.[0]', '.[]?', '1', '"s"', '$x', 'null', '[]', '{}', 'length', 'keys?', 'tostring', 'add', 'reverse',
-        'sort?', 'tojson', 'not', 'type', 'floor?', 'ascii_downcase?', 'to_entries?', 'paths', '[recurse(.[]?)]', 'range(5)', 'repeat(1)', 'empty', 'error("x")'),
-      fc.tuple(tie('expr'), fc.constantFrom('|', ',', '+', '-', '*', '/', '%', '//', '==', '<', 'and', 'or'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+      fc.constantFrom(
+        '.',
+        '.a',
+        '.[0]',
+        '.[]?',
+        '1',
+        '"s"',
+        '$x',
+        'null',
+        '[]',
+        '{}',
+        'length',
+        'keys?',
+        'tostring',
+        'add',
+        'reverse',
+        'sort?',
+        'tojson',
+        'not',
+        'type',
+        'floor?',
+        'ascii_downcase?',
+        'to_entries?',
+        'paths',
+        '[recurse(.[]?)]',
+        'range(5)',
+        'repeat(1)',
+        'empty',
+        'error("x")',
+      ),
+      fc
+        .tuple(
+          tie('expr'),
+          fc.constantFrom('|', ',', '+', '-', '*', '/', '%', '//', '==', '<', 'and', 'or'),
+          tie('expr'),
+        )
+        .map(([a, op, b]) => `(${a} ${op} ${b})`),
       tie('expr').map((a) => `[${a}]`),
       tie('expr').map((a) => `{k: ${a}}`),
       fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, c]) => `(if ${a} then ${b} else ${c} end)`),
@@ -162,12 +315,24 @@ describe('fuzzing the loader, validator and jq parser', () => {
   });
 
   it('expressions nested beyond any parser stack are refused as problems, not thrown', () => {
-    for (const program of ['('.repeat(100_000), '['.repeat(100_000), '{a:'.repeat(50_000), '.a|'.repeat(100_000) + '.', '-'.repeat(100_000) + '1']) {
-      const text = stringify({ document: { dsl: '1.0.0', namespace: 'f', name: 'f', version: '1.0.0' }, do: [{ e: { set: { v: `\${ ${program} }` } } }] });
+    for (const program of [
+      '('.repeat(100_000),
+      '['.repeat(100_000),
+      '{a:'.repeat(50_000),
+      '.a|'.repeat(100_000) + '.',
+      '-'.repeat(100_000) + '1',
+    ]) {
+      const text = stringify({
+        document: { dsl: '1.0.0', namespace: 'f', name: 'f', version: '1.0.0' },
+        do: [{ e: { set: { v: `\${ ${program} }` } } }],
+      });
       const result = timed(() => loadWorkflow(text));
       expect(result.ok).toBe(false);
       // Refused either by the loader's nesting guard (the scanner sees the brackets) or by the expression check.
-      if (!result.ok) expect(result.problems.some((p) => p.kind === 'limits' || (p.kind === 'semantic' && p.pointer === '/do/0/e/set/v'))).toBe(true);
+      if (!result.ok)
+        expect(
+          result.problems.some((p) => p.kind === 'limits' || (p.kind === 'semantic' && p.pointer === '/do/0/e/set/v')),
+        ).toBe(true);
     }
   });
 });

@@ -48,7 +48,9 @@ describe('hostile workflow documents', () => {
     }
     const found = result.problems.some((p) => matches(p, hostile.expect));
     if (!found) {
-      throw new Error(`no problem matches ${JSON.stringify({ ...hostile.expect, pointer: String(hostile.expect.pointer) })}; got ${JSON.stringify(result.problems.slice(0, 5))}`);
+      throw new Error(
+        `no problem matches ${JSON.stringify({ ...hostile.expect, pointer: String(hostile.expect.pointer) })}; got ${JSON.stringify(result.problems.slice(0, 5))}`,
+      );
     }
     if (hostile.expect.kind === 'yaml') expect(result.problems.find((p) => p.kind === 'yaml')?.line).toBeGreaterThan(0);
   });

@@ -50,7 +50,9 @@ describe('hostile documents through a real worker', () => {
           last?.eventType === 'workflow_failed';
         if (!ok) failures.push(`${hostile.id}: ${result.status} ${JSON.stringify(result.error).slice(0, 300)}`);
       });
-      await expect(runner.outcome(await good)).resolves.toMatchObject({ result: { status: 'completed', output: { value: 7 } } });
+      await expect(runner.outcome(await good)).resolves.toMatchObject({
+        result: { status: 'completed', output: { value: 7 } },
+      });
     }
     expect(failures).toEqual([]);
     expect(SAMPLE.length).toBeGreaterThanOrEqual(35);

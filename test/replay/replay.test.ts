@@ -29,9 +29,15 @@ const History = temporal.api.history.v1.History;
  */
 const PROTO_JSON = { enums: String, longs: String, bytes: String } as const;
 
-const CASES: Record<string, { yaml: (http: FakeHttp) => string; input?: Record<string, unknown>; validated?: boolean }> = {
+const CASES: Record<
+  string,
+  { yaml: (http: FakeHttp) => string; input?: Record<string, unknown>; validated?: boolean }
+> = {
   'set-switch-for': {
-    yaml: () => workflow('replay-core', `
+    yaml: () =>
+      workflow(
+        'replay-core',
+        `
 do:
   - init: { set: { items: [1, 2, 3], total: 0 } }
   - loop:
@@ -43,13 +49,17 @@ do:
         - big: { when: .total > 5, then: big }
         - small: { then: end }
   - big: { set: { result: big, total: '\${ .total }' } }
-`),
+`,
+      ),
   },
   // Started with the validated document attached (as the runner's gRPC executor starts runs): no
   // validation local activity in the history.
   'validated-set-wait': {
     validated: true,
-    yaml: () => workflow('replay-validated', `
+    yaml: () =>
+      workflow(
+        'replay-validated',
+        `
 do:
   - init: { set: { items: [1, 2], total: 0 } }
   - loop:
@@ -58,10 +68,14 @@ do:
         - add: { set: { items: '\${ .items }', total: '\${ .total + $x }' } }
   - pause: { wait: { milliseconds: 10 } }
   - done: { set: { total: '\${ .total }', started: '\${ $task.startedAt.epoch.milliseconds > 0 }' } }
-`),
+`,
+      ),
   },
   'fork-try-wait': {
-    yaml: () => workflow('replay-fork', `
+    yaml: () =>
+      workflow(
+        'replay-fork',
+        `
 do:
   - split:
       fork:
@@ -75,10 +89,14 @@ do:
         as: e
         do:
           - note: { set: { caught: '\${ $e.status }' } }
-`),
+`,
+      ),
   },
   'http-retry': {
-    yaml: (http) => workflow('replay-http', `
+    yaml: (http) =>
+      workflow(
+        'replay-http',
+        `
 do:
   - fetch:
       try:
@@ -87,7 +105,8 @@ do:
             with: { method: get, endpoint: '${http.url}/flaky/replay/1' }
       catch:
         retry: { delay: { milliseconds: 10 }, limit: { attempt: { count: 3 } }, jitter: { from: PT0S, to: { milliseconds: 5 } } }
-`),
+`,
+      ),
   },
 };
 
@@ -111,7 +130,10 @@ describe('replay of recorded histories', () => {
       });
       const { result } = await runner.outcome(handle);
       expect(result.status).toBe('completed');
-      writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(await handle.fetchHistory()), PROTO_JSON), null, 1)}\n`);
+      writeFileSync(
+        file,
+        `${JSON.stringify(History.toObject(History.fromObject(await handle.fetchHistory()), PROTO_JSON), null, 1)}\n`,
+      );
     }
     const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
     const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length;
@@ -121,7 +143,6 @@ describe('replay of recorded histories', () => {
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, `replay-${name}`);
   });
 });
-
 
 /**
  * The runner's two other workflow types, recorded from live runs against a real registry (the registry
@@ -138,7 +159,9 @@ describe('replay of recorded definition workflows', () => {
   async function recorder(): Promise<{ runner: TestRunner; registry: DefinitionRegistryClient }> {
     if (!defsRunner || !registry) {
       // The activity reads the registry client created just below, on the runner's own queue.
-      const workflows: WorkflowRegistry = { resolve: (namespace, name, version) => (registry as DefinitionRegistryClient).resolve(namespace, name, version) };
+      const workflows: WorkflowRegistry = {
+        resolve: (namespace, name, version) => (registry as DefinitionRegistryClient).resolve(namespace, name, version),
+      };
       defsRunner = await startTestRunner({ activities: { workflows } });
       registry = new DefinitionRegistryClient(defsRunner.client, defsRunner.taskQueue);
     }
@@ -164,11 +187,24 @@ describe('replay of recorded definition workflows', () => {
   it('definitionRegistry (register, re-register, refused and removal updates) replays deterministically', async () => {
     await recordAndReplay('definition-registry', async () => {
       const { registry: r } = await recorder();
-      expect(await r.register({ namespace: 'replay', name: 'child', version: '1.0.0', yaml: definition('child', '1.0.0') })).toMatchObject({ changed: true });
-      expect(await r.register({ namespace: 'replay', name: 'child', version: '1.10.0', yaml: definition('child', '1.10.0') })).toMatchObject({ changed: true });
-      expect(await r.register({ namespace: 'replay', name: 'child', version: '1.0.0', yaml: definition('child', '1.0.0') })).toMatchObject({ changed: false });
+      expect(
+        await r.register({ namespace: 'replay', name: 'child', version: '1.0.0', yaml: definition('child', '1.0.0') }),
+      ).toMatchObject({ changed: true });
+      expect(
+        await r.register({
+          namespace: 'replay',
+          name: 'child',
+          version: '1.10.0',
+          yaml: definition('child', '1.10.0'),
+        }),
+      ).toMatchObject({ changed: true });
+      expect(
+        await r.register({ namespace: 'replay', name: 'child', version: '1.0.0', yaml: definition('child', '1.0.0') }),
+      ).toMatchObject({ changed: false });
       // Refused by the update validator: never enters history.
-      await expect(r.register({ namespace: 'not a name', name: 'child', version: '1.0.0', yaml: 'x' })).rejects.toBeInstanceOf(RegistryRefusal);
+      await expect(
+        r.register({ namespace: 'not a name', name: 'child', version: '1.0.0', yaml: 'x' }),
+      ).rejects.toBeInstanceOf(RegistryRefusal);
       expect((await r.list({ namespace: 'replay' })).map((d) => d.version)).toEqual(['1.0.0', '1.10.0']);
       expect((await r.remove({ namespace: 'replay', name: 'child', version: '1.0.0' })).removed).toHaveLength(1);
       expect((await r.entry({ namespace: 'replay', name: 'child' }))?.version).toBe('1.10.0');
@@ -179,14 +215,21 @@ describe('replay of recorded definition workflows', () => {
   it('definitionAfterLoop (two runs, then the definition is removed) replays deterministically', async () => {
     await recordAndReplay('definition-after-loop', async () => {
       const { runner, registry: r } = await recorder();
-      await r.register({ namespace: 'replay', name: 'again', version: '1.0.0', yaml: definition('again', '1.0.0', 'schedule: { after: PT3S }\n') });
+      await r.register({
+        namespace: 'replay',
+        name: 'again',
+        version: '1.0.0',
+        yaml: definition('again', '1.0.0', 'schedule: { after: PT3S }\n'),
+      });
       const loopId = `replay-after-loop-${randomUUID()}`;
       const handle = await runner.client.workflow.start(AFTER_LOOP_WORKFLOW_TYPE, {
         workflowId: loopId,
         taskQueue: runner.taskQueue,
         args: [{ namespace: 'replay', name: 'again' } satisfies AfterLoopArgs],
       });
-      const second = runner.client.workflow.getHandle(`${afterLoopId('replay', 'again')}/${handle.firstExecutionRunId.slice(0, 8)}-2`);
+      const second = runner.client.workflow.getHandle(
+        `${afterLoopId('replay', 'again')}/${handle.firstExecutionRunId.slice(0, 8)}-2`,
+      );
       await waitFor(async () => (await second.describe().catch(() => undefined))?.status.name === 'COMPLETED', 60_000);
       // Removed during the wait after the second run: the loop's next lookup finds nothing and it ends.
       await r.remove({ namespace: 'replay', name: 'again' });
@@ -209,7 +252,10 @@ describe('replay of concurrent completions in one activation', () => {
     const file = join(DIR, `${name}.json`);
     if (!existsSync(file) || process.env.RECORD_HISTORIES) {
       http ??= await startFakeHttp();
-      writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(await recordSameActivation(http)), PROTO_JSON), null, 1)}\n`);
+      writeFileSync(
+        file,
+        `${JSON.stringify(History.toObject(History.fromObject(await recordSameActivation(http)), PROTO_JSON), null, 1)}\n`,
+      );
     }
     const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
     // The recording is what the test is about: both first calls completed before one workflow task.
@@ -223,7 +269,9 @@ describe('replay of concurrent completions in one activation', () => {
 });
 
 async function recordSameActivation(server: FakeHttp): Promise<temporal.api.history.v1.IHistory> {
-  const yaml = workflow('replay-same-activation', `
+  const yaml = workflow(
+    'replay-same-activation',
+    `
 do:
   - split:
       fork:
@@ -240,7 +288,8 @@ do:
               do:
                 - first: { call: http, with: { method: get, endpoint: '${server.url}/echo/plain/1' } }
                 - second: { call: http, with: { method: get, endpoint: '${server.url}/echo/plain/2' } }
-`);
+`,
+  );
   const address = process.env.TEMPORAL_TEST_ADDRESS as string;
   const connection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }) });
@@ -248,7 +297,8 @@ do:
   const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
   const workflowId = `replay-same-activation-${randomUUID()}`;
   const history = () => client.workflow.getHandle(workflowId).fetchHistory();
-  const count = async (type: string) => ((await history()).events ?? []).filter((e) => String(e.eventType) === type || e[type as keyof typeof e]).length;
+  const count = async (type: string) =>
+    ((await history()).events ?? []).filter((e) => String(e.eventType) === type || e[type as keyof typeof e]).length;
   /** Runs a worker until `done` holds, then shuts it down. */
   const phase = async (worker: Worker, done: () => Promise<boolean>) => {
     const running = worker.run();
@@ -262,11 +312,23 @@ do:
       workflowId,
       args: [{ executionId: workflowId, workflowYaml: yaml, input: {} } satisfies WorkflowExecuteInput],
     });
-    const workflowsOnly = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), sinks, activities: { validateWorkflow: createActivities({}).validateWorkflow } });
+    const workflowsOnly = await Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      sinks,
+      activities: { validateWorkflow: createActivities({}).validateWorkflow },
+    });
     await phase(workflowsOnly, async () => (await count('activityTaskScheduledEventAttributes')) === 2);
     const activitiesOnly = await Worker.create({ connection, taskQueue, activities: createActivities({}) });
     await phase(activitiesOnly, async () => (await count('activityTaskCompletedEventAttributes')) === 2);
-    const both = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), sinks, activities: createActivities({}) });
+    const both = await Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      sinks,
+      activities: createActivities({}),
+    });
     await phase(both, async () => (await client.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED');
     return await history();
   } finally {

@@ -12,8 +12,10 @@ import { startTestRunner, type TestRunner } from '../support/runner-harness';
 const AUTHORIZATION = 'https://serverlessworkflow.io/spec/1.0.0/errors/authorization';
 const CONFIGURATION = 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration';
 
-const doc = (body: string) => `document:\n  dsl: '1.0.0'\n  namespace: security\n  name: egress\n  version: '1.0.0'\ndo:\n${body}`;
-const httpGet = (endpoint: string) => doc(`  - fetch:\n      call: http\n      with:\n        method: get\n        endpoint: '${endpoint}'\n`);
+const doc = (body: string) =>
+  `document:\n  dsl: '1.0.0'\n  namespace: security\n  name: egress\n  version: '1.0.0'\ndo:\n${body}`;
+const httpGet = (endpoint: string) =>
+  doc(`  - fetch:\n      call: http\n      with:\n        method: get\n        endpoint: '${endpoint}'\n`);
 
 const BLOCKED = [
   'http://169.254.169.254/latest/meta-data/',
@@ -32,7 +34,9 @@ describe('egress policy and process tasks', () => {
   let local: string;
   const runners: TestRunner[] = [];
   const runner = async (activities: Partial<ActivityDeps> = {}) => {
-    const r = await startTestRunner({ activities: { ...activities, http: { requestTimeoutMs: 2000, ...activities.http } } });
+    const r = await startTestRunner({
+      activities: { ...activities, http: { requestTimeoutMs: 2000, ...activities.http } },
+    });
     runners.push(r);
     return r;
   };
@@ -59,7 +63,12 @@ describe('egress policy and process tasks', () => {
       expect({ endpoint, status: result.status, error: result.error }).toMatchObject({
         endpoint,
         status: 'faulted',
-        error: { type: AUTHORIZATION, status: 403, instance: '/do/0/fetch', detail: expect.stringContaining("refused by the runner's network policy") },
+        error: {
+          type: AUTHORIZATION,
+          status: 403,
+          instance: '/do/0/fetch',
+          detail: expect.stringContaining("refused by the runner's network policy"),
+        },
       });
     }
   });
@@ -73,13 +82,21 @@ describe('egress policy and process tasks', () => {
 
   it('blocks loopback when private networks are blocked, unless the host is allow-listed', async () => {
     const strict = await runner({ http: { blockPrivateNetworks: true } });
-    expect((await strict.run(httpGet(local))).result).toMatchObject({ status: 'faulted', error: { type: AUTHORIZATION } });
+    expect((await strict.run(httpGet(local))).result).toMatchObject({
+      status: 'faulted',
+      error: { type: AUTHORIZATION },
+    });
     const allowed = await runner({ http: { blockPrivateNetworks: true, allowHosts: ['127.0.0.1'] } });
-    expect((await allowed.run(httpGet(local))).result).toMatchObject({ status: 'completed', output: { reached: true } });
+    expect((await allowed.run(httpGet(local))).result).toMatchObject({
+      status: 'completed',
+      output: { reached: true },
+    });
   });
 
   const shell = doc(`  - sh:\n      run:\n        shell:\n          command: echo hello\n`);
-  const script = doc(`  - js:\n      run:\n        script:\n          language: js\n          code: console.log('hi')\n`);
+  const script = doc(
+    `  - js:\n      run:\n        script:\n          language: js\n          code: console.log('hi')\n`,
+  );
 
   it('refuses run: shell and run: script unless enabled', async () => {
     const r = await runner();

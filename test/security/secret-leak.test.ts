@@ -16,7 +16,8 @@ import { startServiceProcess, unary, type ServiceProcess } from './service-proce
 const SECRET = `s3cr3t-${randomUUID()}`;
 const API_KEY = `apikey-${randomUUID()}`;
 
-const header = (name: string) => `document:\n  dsl: '1.0.0'\n  namespace: security\n  name: ${name}\n  version: '1.0.0'\nuse:\n  secrets: [apiToken]\ndo:\n`;
+const header = (name: string) =>
+  `document:\n  dsl: '1.0.0'\n  namespace: security\n  name: ${name}\n  version: '1.0.0'\nuse:\n  secrets: [apiToken]\ndo:\n`;
 
 /** Every form in which a leaked value could be found: clear, base64 and base64url (payload bytes). */
 function forms(value: string): string[] {
@@ -29,8 +30,12 @@ function forms(value: string): string[] {
  * and metadata arrive base64-encoded, where a clear secret would not be seen by a plain search).
  */
 function historyText(history: unknown): string {
-  const json = JSON.stringify(history, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value));
-  const decoded = [...json.matchAll(/"([A-Za-z0-9+/]{8,}={0,2})"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+  const json = JSON.stringify(history, (_key, value: unknown) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
+  );
+  const decoded = [...json.matchAll(/"([A-Za-z0-9+/]{8,}={0,2})"/g)].map((m) =>
+    Buffer.from(m[1], 'base64').toString('utf8'),
+  );
   return `${json}\n${decoded.join('\n')}`;
 }
 
@@ -76,12 +81,15 @@ describe('secrets and the API key never leak', () => {
 
   it('scans logs, events, history and errors after runs that use a secret', async () => {
     const runs: Record<string, string> = {
-      used: header('secret-used') +
+      used:
+        header('secret-used') +
         `  - callApi:\n      call: http\n      with:\n        method: get\n        endpoint: ${baseUrl}/ok\n` +
         `        headers:\n          authorization: \${ "Bearer " + $secrets.apiToken }\n  - after:\n      set:\n        ok: true\n`,
-      inFailingUrl: header('secret-in-url') +
+      inFailingUrl:
+        header('secret-in-url') +
         `  - callApi:\n      call: http\n      with:\n        method: get\n        endpoint: \${ "${baseUrl}/fail?token=" + $secrets.apiToken }\n`,
-      unreachable: header('secret-unreachable') +
+      unreachable:
+        header('secret-unreachable') +
         `  - callApi:\n      call: http\n      with:\n        method: get\n        endpoint: \${ "http://127.0.0.1:1/x?token=" + $secrets.apiToken }\n`,
     };
     const ids: string[] = [];
@@ -97,10 +105,17 @@ describe('secrets and the API key never leak', () => {
       });
     }
     const client = new Client({ connection });
-    for (const id of ids) await client.workflow.getHandle(id).result().catch(() => undefined);
+    for (const id of ids)
+      await client.workflow
+        .getHandle(id)
+        .result()
+        .catch(() => undefined);
     // Delivery is asynchronous: wait until each run's terminal event reached the receiver.
     await stigmer.waitFor(
-      (s) => ids.every((id) => s.acceptedFor(id).some((e) => ['workflow_completed', 'workflow_failed'].includes(e.eventType))),
+      (s) =>
+        ids.every((id) =>
+          s.acceptedFor(id).some((e) => ['workflow_completed', 'workflow_failed'].includes(e.eventType)),
+        ),
       60_000,
       'terminal events of every run',
     );
@@ -116,7 +131,9 @@ describe('secrets and the API key never leak', () => {
     };
     for (const id of ids) {
       texts[`history ${id}`] = historyText(await client.workflow.getHandle(id).fetchHistory());
-      texts[`get_events ${id}`] = JSON.stringify(await unary(service.query, 'getEvents', { executionId: id, fromSequence: 1, limit: 1000 }));
+      texts[`get_events ${id}`] = JSON.stringify(
+        await unary(service.query, 'getEvents', { executionId: id, fromSequence: 1, limit: 1000 }),
+      );
       texts[`get_status ${id}`] = JSON.stringify(await unary(service.query, 'getStatus', { executionId: id }));
     }
     // The failing runs did fail, and their errors are part of what was scanned.
@@ -128,7 +145,8 @@ describe('secrets and the API key never leak', () => {
     expect(texts.logs).toContain(ids[0]);
     for (const [where, text] of Object.entries(texts)) {
       for (const form of [...forms(SECRET), ...forms(API_KEY)]) {
-        if (text.includes(form)) throw new Error(`${where} contains a secret (${form === SECRET || form === API_KEY ? 'clear' : 'encoded'})`);
+        if (text.includes(form))
+          throw new Error(`${where} contains a secret (${form === SECRET || form === API_KEY ? 'clear' : 'encoded'})`);
       }
     }
   }, 180_000);

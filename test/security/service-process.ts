@@ -44,7 +44,9 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
   let logs = '';
   child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   const healthUrl = `http://127.0.0.1:${healthPort}/health`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -83,11 +85,9 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
 }
 
 /** Calls a unary method of a generated grpc-js client as a promise. */
-export function unary<Req, Res>(
-  client: object,
-  method: string,
-  request: Req,
-): Promise<Res> {
+export function unary<Req, Res>(client: object, method: string, request: Req): Promise<Res> {
   const fn = (client as Record<string, (req: Req, cb: (err: Error | null, res: Res) => void) => void>)[method];
-  return new Promise((resolveCall, reject) => fn.call(client, request, (err, res) => (err ? reject(err) : resolveCall(res))));
+  return new Promise((resolveCall, reject) =>
+    fn.call(client, request, (err, res) => (err ? reject(err) : resolveCall(res))),
+  );
 }

@@ -56,9 +56,12 @@ function call<Res>(start: (cb: (err: ServiceError | null, res: Res) => void) => 
 describe('workflow definitions (registry, run: workflow, schedules)', () => {
   let h: RunnerHarness;
   let commands: InstanceType<typeof WorkflowRunnerCommandControllerClient>;
-  const register = (workflowYaml: string) => call<RegisterDefinitionResponse>((cb) => commands.registerDefinition({ workflowYaml }, cb));
+  const register = (workflowYaml: string) =>
+    call<RegisterDefinitionResponse>((cb) => commands.registerDefinition({ workflowYaml }, cb));
   const remove = (r: Partial<RemoveDefinitionRequest>) =>
-    call<RemoveDefinitionResponse>((cb) => commands.removeDefinition({ namespace: NS, name: '', version: '', ...r }, cb));
+    call<RemoveDefinitionResponse>((cb) =>
+      commands.removeDefinition({ namespace: NS, name: '', version: '', ...r }, cb),
+    );
   const list = (r: Partial<ListDefinitionsRequest> = {}) =>
     call<ListDefinitionsResponse>((cb) => commands.listDefinitions({ namespace: NS, name: '', ...r }, cb));
 
@@ -92,7 +95,13 @@ describe('workflow definitions (registry, run: workflow, schedules)', () => {
 
   it('runs a registered definition as the child of run: workflow: `latest` = the highest version, or the named one', async () => {
     // Registered newest first: "latest" is the highest version, not the last registered.
-    expect(await register(child('1.10.0'))).toMatchObject({ namespace: NS, name: 'child', version: '1.10.0', changed: true, scheduleId: '' });
+    expect(await register(child('1.10.0'))).toMatchObject({
+      namespace: NS,
+      name: 'child',
+      version: '1.10.0',
+      changed: true,
+      scheduleId: '',
+    });
     expect(await register(child('1.9.0'))).toMatchObject({ version: '1.9.0', changed: true });
     expect(await register(child('1.9.0'))).toMatchObject({ version: '1.9.0', changed: false });
     const listed = (await list({ name: 'child' })).definitions;
@@ -104,7 +113,9 @@ describe('workflow definitions (registry, run: workflow, schedules)', () => {
     expect((await runParent(parent())).output).toEqual({ from: '1.10.0', doubled: 42 });
     expect((await runParent(parent('1.9.0'))).output).toEqual({ from: '1.9.0', doubled: 42 });
 
-    expect((await remove({ name: 'child', version: '1.10.0' })).removed).toEqual([{ namespace: NS, name: 'child', version: '1.10.0' }]);
+    expect((await remove({ name: 'child', version: '1.10.0' })).removed).toEqual([
+      { namespace: NS, name: 'child', version: '1.10.0' },
+    ]);
     expect((await runParent(parent())).output).toEqual({ from: '1.9.0', doubled: 42 });
     await remove({ name: 'child' });
     const failed = (await runParent(parent()).catch((e: unknown) => e)) as WorkflowFailedError;
@@ -130,15 +141,28 @@ do:
     expect(described.policies.overlap).toBe('SKIP');
     expect(described.action).toMatchObject({ workflowType: 'serverlessWorkflow', taskQueue: h.taskQueue });
 
-    const firstRun = await eventually(async () => (await handle.describe()).info.recentActions[0]?.action, 30_000, 'a scheduled run');
-    const result = (await h.temporal.workflow.getHandle(firstRun.workflow.workflowId, firstRun.workflow.firstExecutionRunId).result()) as WorkflowRunResult;
+    const firstRun = await eventually(
+      async () => (await handle.describe()).info.recentActions[0]?.action,
+      30_000,
+      'a scheduled run',
+    );
+    const result = (await h.temporal.workflow
+      .getHandle(firstRun.workflow.workflowId, firstRun.workflow.firstExecutionRunId)
+      .result()) as WorkflowRunResult;
     expect(result).toMatchObject({ status: 'completed', output: { version: '1.0.0' } });
     // The run reports progress under its own workflow id (the schedule appends the time to it).
-    await h.fake.waitFor((f) => f.acceptedFor(firstRun.workflow.workflowId).some((e) => e.eventType === 'workflow_completed'), 20_000, 'scheduled run events');
+    await h.fake.waitFor(
+      (f) => f.acceptedFor(firstRun.workflow.workflowId).some((e) => e.eventType === 'workflow_completed'),
+      20_000,
+      'scheduled run events',
+    );
 
     // Identical text: nothing changes, not even the schedule's note.
     const note = described.state.note;
-    expect(await register(ticking('1.0.0', 'PT1S'))).toMatchObject({ changed: false, scheduleId: registered.scheduleId });
+    expect(await register(ticking('1.0.0', 'PT1S'))).toMatchObject({
+      changed: false,
+      scheduleId: registered.scheduleId,
+    });
     expect((await handle.describe()).state.note).toBe(note);
 
     // A newer version's schedule wins.
@@ -165,18 +189,28 @@ do:
 `;
     const registered = await register(doc);
     expect(registered.afterLoopId).toBe(`wf-after:${NS}/again`);
-    const runs = await eventually(async () => {
-      const found: string[] = [];
-      for await (const info of h.temporal.workflow.list({ query: `WorkflowType = 'serverlessWorkflow' AND ExecutionStatus = 'Completed'` })) {
-        if (info.workflowId.startsWith(`${registered.afterLoopId}/`)) found.push(info.workflowId);
-      }
-      return found.length >= 2 ? found : undefined;
-    }, 60_000, 'two completed runs of the after loop');
+    const runs = await eventually(
+      async () => {
+        const found: string[] = [];
+        for await (const info of h.temporal.workflow.list({
+          query: `WorkflowType = 'serverlessWorkflow' AND ExecutionStatus = 'Completed'`,
+        })) {
+          if (info.workflowId.startsWith(`${registered.afterLoopId}/`)) found.push(info.workflowId);
+        }
+        return found.length >= 2 ? found : undefined;
+      },
+      60_000,
+      'two completed runs of the after loop',
+    );
     expect(new Set(runs).size).toBe(runs.length);
 
     await remove({ name: 'again' });
     const loop = h.temporal.workflow.getHandle(registered.afterLoopId);
-    await eventually(async () => ((await loop.describe()).status.name !== 'RUNNING' ? true : undefined), 30_000, 'the loop to end');
+    await eventually(
+      async () => ((await loop.describe()).status.name !== 'RUNNING' ? true : undefined),
+      30_000,
+      'the loop to end',
+    );
   });
 });
 
@@ -191,10 +225,16 @@ describe('WORKFLOW_DEFINITIONS_DIR', () => {
     const runner = await startRunner({ env: { WORKFLOW_DEFINITIONS_DIR: dir } });
     const commands = new WorkflowRunnerCommandControllerClient(runner.target, credentials.createInsecure());
     try {
-      const listed = await eventually(async () => {
-        const res = await call<ListDefinitionsResponse>((cb) => commands.listDefinitions({ namespace: NS, name: 'child' }, cb));
-        return res.definitions.length === 2 ? res.definitions : undefined;
-      }, 60_000, 'the directory definitions to be registered');
+      const listed = await eventually(
+        async () => {
+          const res = await call<ListDefinitionsResponse>((cb) =>
+            commands.listDefinitions({ namespace: NS, name: 'child' }, cb),
+          );
+          return res.definitions.length === 2 ? res.definitions : undefined;
+        },
+        60_000,
+        'the directory definitions to be registered',
+      );
       expect(listed.map((d) => [d.namespace, d.name, d.version, d.latest])).toEqual([
         [NS, 'child', '1.0.0', false],
         [NS, 'child', '2.0.0', true],
@@ -212,7 +252,10 @@ describe('WORKFLOW_DEFINITIONS_DIR', () => {
   it('stops the start on a bad file, naming the file and the problem', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'defs-'));
     await writeFile(join(dir, 'good.yaml'), child('1.0.0'));
-    await writeFile(join(dir, 'bad.yml'), `document: { dsl: '1.0.0', namespace: ${NS}, name: bad, version: '1.0.0' }\ndo:\n  - oops:\n      set: 42\n`);
+    await writeFile(
+      join(dir, 'bad.yml'),
+      `document: { dsl: '1.0.0', namespace: ${NS}, name: bad, version: '1.0.0' }\ndo:\n  - oops:\n      set: 42\n`,
+    );
     const started = bootstrap({
       env: {
         TEMPORAL_SERVICE_ADDRESS: temporalAddress(),
@@ -224,6 +267,10 @@ describe('WORKFLOW_DEFINITIONS_DIR', () => {
         WORKFLOW_DEFINITIONS_DIR: dir,
       },
     });
-    await expect(started).rejects.toThrow(new RegExp(`WORKFLOW_DEFINITIONS_DIR: ${join(dir, 'bad.yml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid workflow document:\\n4:12 /do/0/oops/set`));
+    await expect(started).rejects.toThrow(
+      new RegExp(
+        `WORKFLOW_DEFINITIONS_DIR: ${join(dir, 'bad.yml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid workflow document:\\n4:12 /do/0/oops/set`,
+      ),
+    );
   });
 });

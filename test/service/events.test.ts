@@ -35,12 +35,29 @@ do:
         orderId: \${ .[0].orderId }
 `;
     await h.rpc.execute({ executionId, workflowYaml, ...base });
-    await h.fake.waitFor((f) => f.acceptedFor(executionId).some((e) => e.taskName === 'waitOrder' && e.eventType === 'task_started'), 60_000, 'listen started');
+    await h.fake.waitFor(
+      (f) => f.acceptedFor(executionId).some((e) => e.taskName === 'waitOrder' && e.eventType === 'task_started'),
+      60_000,
+      'listen started',
+    );
     const bad = { specversion: '1.0', id: 'e0', source: '/test', type: '' };
-    await expect(h.rpc.sendEvent({ executionId, event: bad, eventJson: '' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('event.type') });
-    const event = { specversion: '1.0', id: 'e1', source: '/test', type: 'com.example.order.placed', data: { orderId: 4711 } };
+    await expect(h.rpc.sendEvent({ executionId, event: bad, eventJson: '' })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('event.type'),
+    });
+    const event = {
+      specversion: '1.0',
+      id: 'e1',
+      source: '/test',
+      type: 'com.example.order.placed',
+      data: { orderId: 4711 },
+    };
     await h.rpc.sendEvent({ executionId, eventJson: JSON.stringify(event) });
-    await h.fake.waitFor((f) => f.acceptedFor(executionId).some((e) => e.eventType === 'workflow_completed'), 60_000, 'completion');
+    await h.fake.waitFor(
+      (f) => f.acceptedFor(executionId).some((e) => e.eventType === 'workflow_completed'),
+      60_000,
+      'completion',
+    );
     expect(h.fake.acceptedFor(executionId).at(-1)?.outputSummary).toContain('4711');
   });
 
@@ -58,9 +75,14 @@ do:
       set: { finished: true }
 `;
     await h.rpc.execute({ executionId, workflowYaml, ...base, metadata: { 'runner.continueAsNewAfterEvents': '12' } });
-    await h.fake.waitFor((f) => f.acceptedFor(executionId).some((e) => e.eventType === 'workflow_completed'), 90_000, 'completion');
+    await h.fake.waitFor(
+      (f) => f.acceptedFor(executionId).some((e) => e.eventType === 'workflow_completed'),
+      90_000,
+      'completion',
+    );
     const runs: string[] = [];
-    for await (const info of h.temporal.workflow.list({ query: `WorkflowId = '${executionId}'` })) runs.push(info.runId);
+    for await (const info of h.temporal.workflow.list({ query: `WorkflowId = '${executionId}'` }))
+      runs.push(info.runId);
     expect(runs.length).toBeGreaterThan(1);
 
     const reported = h.fake.acceptedFor(executionId);

@@ -133,7 +133,10 @@ export async function startRunner(options: StartOptions = {}): Promise<RunnerHar
 }
 
 /** Reads a server stream to its end (or error). */
-export function collect(stream: ClientReadableStream<WorkflowProgressEvent>, onEvent?: (e: WorkflowProgressEvent) => void): Promise<WorkflowProgressEvent[]> {
+export function collect(
+  stream: ClientReadableStream<WorkflowProgressEvent>,
+  onEvent?: (e: WorkflowProgressEvent) => void,
+): Promise<WorkflowProgressEvent[]> {
   const events: WorkflowProgressEvent[] = [];
   return new Promise((resolve, reject) => {
     stream.on('data', (e: WorkflowProgressEvent) => {
@@ -146,7 +149,11 @@ export function collect(stream: ClientReadableStream<WorkflowProgressEvent>, onE
 }
 
 /** Polls `check` until it returns a value (no fixed sleep: a short poll of a real condition). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

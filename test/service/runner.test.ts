@@ -44,7 +44,14 @@ function decodedPayloads(history: unknown): string {
 const TERMINAL = new Set(['workflow_completed', 'workflow_failed', 'workflow_cancelled']);
 
 function input(yaml: string, extra: Partial<WorkflowExecuteInput> = {}): WorkflowExecuteInput {
-  return { executionId: `exec-${randomUUID()}`, workflowYaml: yaml, inputJson: '', environment: [], metadata: {}, ...extra };
+  return {
+    executionId: `exec-${randomUUID()}`,
+    workflowYaml: yaml,
+    inputJson: '',
+    environment: [],
+    metadata: {},
+    ...extra,
+  };
 }
 
 function expectNoGaps(events: WorkflowProgressEvent[]): void {
@@ -63,14 +70,24 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
 
   const execute = (req: WorkflowExecuteInput) => h.rpc.execute(req);
   const waitTerminal = (executionId: string) =>
-    h.fake.waitFor((f) => f.acceptedFor(executionId).some((e) => TERMINAL.has(e.eventType)), 60_000, `terminal event of ${executionId}`);
+    h.fake.waitFor(
+      (f) => f.acceptedFor(executionId).some((e) => TERMINAL.has(e.eventType)),
+      60_000,
+      `terminal event of ${executionId}`,
+    );
 
   it('is ready once the worker polls: Temporal reachable, callback endpoint reported', async () => {
     const { port } = h.app.getHttpServer().address() as { port: number };
-    const body = await eventually(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-      return res.status === 200 ? ((await res.json()) as { status: string; info: Record<string, { status: string }> }) : undefined;
-    }, 30_000, 'readiness');
+    const body = await eventually(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        return res.status === 200
+          ? ((await res.json()) as { status: string; info: Record<string, { status: string }> })
+          : undefined;
+      },
+      30_000,
+      'readiness',
+    );
     expect(body.status).toBe('ok');
     expect(Object.values(body.info).every((i) => i.status === 'up')).toBe(true);
   });
@@ -98,11 +115,20 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
     const calls = h.fake.calls.filter((c) => c.event.executionId === req.executionId);
     expect(calls.every((c) => c.authorization === `Bearer ${API_KEY}`)).toBe(true);
 
-    const st = await eventually(async () => {
-      const s = await h.rpc.getStatus({ executionId: req.executionId });
-      return s.runStatus === 'COMPLETED' ? s : undefined;
-    }, 30_000, 'the run to close');
-    expect(st).toMatchObject({ executionId: req.executionId, status: 'completed', workflowName: 'greet', lastSequence: events.length });
+    const st = await eventually(
+      async () => {
+        const s = await h.rpc.getStatus({ executionId: req.executionId });
+        return s.runStatus === 'COMPLETED' ? s : undefined;
+      },
+      30_000,
+      'the run to close',
+    );
+    expect(st).toMatchObject({
+      executionId: req.executionId,
+      status: 'completed',
+      workflowName: 'greet',
+      lastSequence: events.length,
+    });
 
     // get_events, paged by 3, returns exactly what the callback delivered.
     const paged: WorkflowProgressEvent[] = [];
@@ -128,9 +154,12 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
     const again = await execute(req);
     expect(again).toMatchObject({ runId: a.runId, alreadyStarted: true });
     const runs: string[] = [];
-    for await (const info of h.temporal.workflow.list({ query: `WorkflowId = '${req.executionId}'` })) runs.push(info.runId);
+    for await (const info of h.temporal.workflow.list({ query: `WorkflowId = '${req.executionId}'` }))
+      runs.push(info.runId);
     expect(runs).toEqual([a.runId]);
-    expectNoGaps(h.fake.acceptedFor(req.executionId).filter((e, i, all) => all.findIndex((x) => x.sequence === e.sequence) === i));
+    expectNoGaps(
+      h.fake.acceptedFor(req.executionId).filter((e, i, all) => all.findIndex((x) => x.sequence === e.sequence) === i),
+    );
   });
 
   it('streams live events through subscribe, and pause/resume hold and release the run', async () => {
@@ -144,7 +173,11 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
       if (e.eventType === 'workflow_paused') onPaused();
     });
     // Pause while the timer runs: the run holds at the next task boundary.
-    await eventually(async () => (seen.some((e) => e.taskName === 'nap' && e.eventType === 'task_started') ? true : undefined), 30_000, 'nap started');
+    await eventually(
+      async () => (seen.some((e) => e.taskName === 'nap' && e.eventType === 'task_started') ? true : undefined),
+      30_000,
+      'nap started',
+    );
     const pauseAck = await h.rpc.pause({ executionId: req.executionId, reason: 'test' });
     expect(pauseAck.executionId).toBe(req.executionId);
     await paused;
@@ -163,7 +196,11 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
   it('cancels a run, which ends with workflow_cancelled; commands on a closed run are refused', async () => {
     const req = input(WAIT_WORKFLOW(3600));
     await execute(req);
-    await h.fake.waitFor((f) => f.acceptedFor(req.executionId).some((e) => e.taskName === 'nap' && e.eventType === 'task_started'), 30_000, 'nap started');
+    await h.fake.waitFor(
+      (f) => f.acceptedFor(req.executionId).some((e) => e.taskName === 'nap' && e.eventType === 'task_started'),
+      30_000,
+      'nap started',
+    );
     // A subscriber that hangs up mid-stream ends its stream; the server carries on serving.
     const stream = h.rpc.subscribe({ executionId: req.executionId, fromSequence: 1 });
     const hungUp = await collect(stream, () => stream.cancel()).then(
@@ -177,12 +214,18 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
     expectNoGaps(events);
     expect(events.at(-1)?.eventType).toBe('workflow_cancelled');
     // The terminal event leaves the worker with the last workflow task; Temporal closes the run just after.
-    const st = await eventually(async () => {
-      const s = await h.rpc.getStatus({ executionId: req.executionId });
-      return s.runStatus === 'CANCELLED' ? s : undefined;
-    }, 30_000, 'the run to close');
+    const st = await eventually(
+      async () => {
+        const s = await h.rpc.getStatus({ executionId: req.executionId });
+        return s.runStatus === 'CANCELLED' ? s : undefined;
+      },
+      30_000,
+      'the run to close',
+    );
     expect(st.status).toBe('cancelled');
-    await expect(h.rpc.pause({ executionId: req.executionId, reason: '' })).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });
+    await expect(h.rpc.pause({ executionId: req.executionId, reason: '' })).rejects.toMatchObject({
+      code: status.FAILED_PRECONDITION,
+    });
   });
 
   it('seals secret environment entries: the clear value is in neither history nor events', async () => {
@@ -211,9 +254,13 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
   it('answers NOT_FOUND and INVALID_ARGUMENT with the field named', async () => {
     const unknown = `missing-${randomUUID()}`;
     await expect(h.rpc.getStatus({ executionId: unknown })).rejects.toMatchObject({ code: status.NOT_FOUND });
-    await expect(h.rpc.getEvents({ executionId: unknown, fromSequence: 1, limit: 10 })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(h.rpc.getEvents({ executionId: unknown, fromSequence: 1, limit: 10 })).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+    });
     await expect(h.rpc.cancel({ executionId: unknown, reason: '' })).rejects.toMatchObject({ code: status.NOT_FOUND });
-    await expect(collect(h.rpc.subscribe({ executionId: unknown, fromSequence: 1 }))).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(collect(h.rpc.subscribe({ executionId: unknown, fromSequence: 1 }))).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+    });
 
     const invalid = async (req: WorkflowExecuteInput, field: string) => {
       const err = await execute(req).then(
@@ -227,12 +274,19 @@ describe('runner service (gRPC API, Temporal, callbacks)', () => {
     await invalid(input(''), 'workflow_yaml');
     await invalid(input(`${SET_WORKFLOW}\n# ${'x'.repeat(1024 * 1024)}`), 'workflow_yaml');
     await invalid(input(SET_WORKFLOW, { inputJson: '[1,2]' }), 'input_json');
-    await invalid(input(SET_WORKFLOW, { environment: [{ name: '1bad', value: '', secret: false }] }), 'environment[0].name');
-    await expect(h.rpc.getEvents({ executionId: unknown, fromSequence: -1, limit: 10 })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await invalid(
+      input(SET_WORKFLOW, { environment: [{ name: '1bad', value: '', secret: false }] }),
+      'environment[0].name',
+    );
+    await expect(h.rpc.getEvents({ executionId: unknown, fromSequence: -1, limit: 10 })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
   });
 
   it('reports an invalid document as workflow_failed with the reason', async () => {
-    const req = input('document: { dsl: "1.0.0", namespace: t, name: broken, version: "1" }\ndo: [ { a: { set: { x: 1 }, then: nowhere } } ]\n');
+    const req = input(
+      'document: { dsl: "1.0.0", namespace: t, name: broken, version: "1" }\ndo: [ { a: { set: { x: 1 }, then: nowhere } } ]\n',
+    );
     await execute(req);
     await waitTerminal(req.executionId);
     const events = h.fake.acceptedFor(req.executionId);

@@ -42,7 +42,11 @@ do:
       await eventually(async () => (requests > 0 ? true : undefined), 60_000, 'the activity to call the slow endpoint');
       const service = first.app.get(TemporalService);
       const closing = first.close();
-      await eventually(async () => (service.workerStatus().phase === 'stopping' ? true : undefined), 10_000, 'the worker to stop polling');
+      await eventually(
+        async () => (service.workerStatus().phase === 'stopping' ? true : undefined),
+        10_000,
+        'the worker to stop polling',
+      );
       release();
       await closing;
       expect(service.workerStatus().phase).toBe('stopped');
@@ -54,9 +58,15 @@ do:
     const second = await startRunner({ fake, taskQueue });
     try {
       const history = await second.temporal.workflow.getHandle(executionId).fetchHistory();
-      const completed = (history.events ?? []).filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+      const completed = (history.events ?? []).filter(
+        (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+      );
       expect(completed).toHaveLength(1);
-      await fake.waitFor((f) => f.acceptedFor(executionId).some((e) => e.eventType === 'workflow_completed'), 60_000, 'completion');
+      await fake.waitFor(
+        (f) => f.acceptedFor(executionId).some((e) => e.eventType === 'workflow_completed'),
+        60_000,
+        'completion',
+      );
       const events = fake.acceptedFor(executionId);
       // Every sequence number exactly once, in order, across both runners.
       expect(events.map((e) => e.sequence)).toEqual(events.map((_e, i) => i + 1));

@@ -43,7 +43,10 @@ export class FakeStigmer {
     const unimplemented = (_call: unknown, callback: (err: Partial<ServiceError>) => void): void =>
       callback({ code: status.UNIMPLEMENTED, details: 'not served by the fake Stigmer Service' });
     this.server.addService(WorkflowRunnerCommandControllerService, {
-      reportProgress: (call: { request: WorkflowProgressEvent; metadata: Metadata }, callback: (err: Partial<ServiceError> | null, res?: object) => void) => {
+      reportProgress: (
+        call: { request: WorkflowProgressEvent; metadata: Metadata },
+        callback: (err: Partial<ServiceError> | null, res?: object) => void,
+      ) => {
         const code = this.responder(call.request, this.calls.length);
         const authorization = call.metadata.get('authorization')[0]?.toString();
         this.calls.push({ event: call.request, authorization, code });
@@ -58,7 +61,9 @@ export class FakeStigmer {
       sendEvent: unimplemented,
     });
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`127.0.0.1:${port}`, this.credentials(), (err, bound) => (err ? reject(err) : resolve(bound))),
+      this.server.bindAsync(`127.0.0.1:${port}`, this.credentials(), (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      ),
     );
     return this;
   }

@@ -5,7 +5,15 @@
  * worker's sink delivered. Workflow code is bundled once per jest worker process.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, CancelledFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  CancelledFailure,
+  Client,
+  Connection,
+  WorkflowFailedError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import {
   FAULT_FAILURE_TYPE,
@@ -57,7 +65,11 @@ export interface TestRunner {
   /** Runs a workflow to its end. */
   run(yaml: string, input?: Record<string, unknown>, opts?: RunOptions): Promise<RunOutcome>;
   /** Starts a workflow and returns its handle (for signals, queries, cancellation). */
-  start(yaml: string, input?: Record<string, unknown>, opts?: RunOptions): Promise<WorkflowHandleWithFirstExecutionRunId>;
+  start(
+    yaml: string,
+    input?: Record<string, unknown>,
+    opts?: RunOptions,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId>;
   /** Waits for a started workflow's outcome. */
   outcome(handle: WorkflowHandle): Promise<RunOutcome>;
   /** Progress events received so far for an execution id. */
@@ -90,7 +102,13 @@ export async function startTestRunner(options: { activities?: Partial<ActivityDe
 
   const start = async (yaml: string, input: Record<string, unknown> = {}, opts: RunOptions = {}) => {
     const executionId = opts.executionId ?? `exec-${randomUUID()}`;
-    const arg: WorkflowExecuteInput = { executionId, workflowYaml: yaml, input, environment: opts.environment, metadata: opts.metadata };
+    const arg: WorkflowExecuteInput = {
+      executionId,
+      workflowYaml: yaml,
+      input,
+      environment: opts.environment,
+      metadata: opts.metadata,
+    };
     const start = opts.validated ? withValidatedDocument(arg, validate) : arg;
     return client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: executionId, args: [start] });
   };

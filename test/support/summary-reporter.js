@@ -5,7 +5,9 @@
  */
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    const suiteErrors = results.testResults.filter((r) => r.testExecError || (r.failureMessage && r.numFailingTests === 0)).length;
+    const suiteErrors = results.testResults.filter(
+      (r) => r.testExecError || (r.failureMessage && r.numFailingTests === 0),
+    ).length;
     const failed = results.numFailedTests + suiteErrors;
     const skipped = results.numPendingTests + results.numTodoTests;
     const tail = skipped > 0 ? `, ${skipped} skipped` : '';

@@ -87,7 +87,9 @@ async function main(): Promise<void> {
   const address = required('WORKER_TEMPORAL_ADDRESS');
   const taskQueue = required('WORKER_TASK_QUEUE');
   const workflowsPath = process.env.WORKER_WORKFLOWS_PATH;
-  const workflowBundle = workflowsPath ? await bundleWorkflowCode({ ...workflowBundleOptions(workflowsPath), logger: silentLogger }) : undefined;
+  const workflowBundle = workflowsPath
+    ? await bundleWorkflowCode({ ...workflowBundleOptions(workflowsPath), logger: silentLogger })
+    : undefined;
   const connection = await NativeConnection.connect({ address });
   const keyHex = process.env.WORKER_SECRETS_KEY;
   const worker = await createRunnerWorker({

@@ -30,7 +30,9 @@ export function currentWorkflowId(): string | undefined {
  * mid-call, the server notices within the heartbeat timeout and retries the activity on another worker,
  * instead of waiting for the start-to-close timeout.
  */
-export function withHeartbeat<A extends unknown[], R>(activity: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function withHeartbeat<A extends unknown[], R>(
+  activity: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   return async (...args: A): Promise<R> => {
     const context = currentContext();
     if (!context || context.info.isLocal) return activity(...args);

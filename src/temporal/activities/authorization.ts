@@ -38,7 +38,9 @@ export function openBoundIn(text: string, key: Buffer | undefined, instance: str
   if (!text.includes(BOUND_PREFIX)) return text;
   const binding = currentWorkflowId();
   if (!key || !binding) {
-    throw failure('configuration', 'a sealed authorization value cannot be opened: the runner has no secrets key', { instance });
+    throw failure('configuration', 'a sealed authorization value cannot be opened: the runner has no secrets key', {
+      instance,
+    });
   }
   return text.replace(BOUND_PATTERN, (sealed) => {
     try {

@@ -23,7 +23,10 @@ export function createCallGrpc(deps: ActivityDeps) {
     const Service = loadService(protoText, String(args.service?.name ?? ''), instance);
     const host = String(args.service?.host ?? 'localhost');
     const port = Number(args.service?.port ?? 443);
-    const client = new Service(`${host}:${port}`, port === 443 ? credentials.createSsl() : credentials.createInsecure());
+    const client = new Service(
+      `${host}:${port}`,
+      port === 443 ? credentials.createSsl() : credentials.createInsecure(),
+    );
     const method = String(args.method ?? '');
     if (typeof (client as any)[method] !== 'function') {
       client.close();
@@ -36,12 +39,20 @@ export function createCallGrpc(deps: ActivityDeps) {
     try {
       const output = await new Promise((resolve, reject) => {
         (client as any)[method](args.arguments ?? {}, metadata, { deadline }, (err: any, reply: unknown) => {
-          if (err) reject(failure('communication', `gRPC ${method}: ${err.details ?? err.message}`, { instance, status: grpcToHttp(err.code) }));
+          if (err)
+            reject(
+              failure('communication', `gRPC ${method}: ${err.details ?? err.message}`, {
+                instance,
+                status: grpcToHttp(err.code),
+              }),
+            );
           else resolve(reply);
         });
       });
       if (!request.describeAuthorization) return output;
-      return authorizedResult(deps, output, { authorization: typeof bearer === 'string' ? { scheme: 'Bearer', parameter: bearer } : undefined });
+      return authorizedResult(deps, output, {
+        authorization: typeof bearer === 'string' ? { scheme: 'Bearer', parameter: bearer } : undefined,
+      });
     } finally {
       client.close();
     }
@@ -50,11 +61,18 @@ export function createCallGrpc(deps: ActivityDeps) {
 
 async function fetchText(deps: ActivityDeps, uri: string, instance: string): Promise<string> {
   const target = deps.http?.rewriteUrl ? deps.http.rewriteUrl(uri) : uri;
-  if (target.startsWith('file://')) throw failure('configuration', 'proto resources must be http(s) URLs', { instance });
-  const response = await fetch(target, { signal: AbortSignal.timeout(deps.http?.requestTimeoutMs ?? 30_000) }).catch((e: unknown) => {
-    throw failure('communication', `proto resource unreachable: ${(e as Error)?.message ?? e}`, { instance, status: 503 });
-  });
-  if (!response.ok) throw failure('communication', `proto resource: HTTP ${response.status}`, { instance, status: response.status });
+  if (target.startsWith('file://'))
+    throw failure('configuration', 'proto resources must be http(s) URLs', { instance });
+  const response = await fetch(target, { signal: AbortSignal.timeout(deps.http?.requestTimeoutMs ?? 30_000) }).catch(
+    (e: unknown) => {
+      throw failure('communication', `proto resource unreachable: ${(e as Error)?.message ?? e}`, {
+        instance,
+        status: 503,
+      });
+    },
+  );
+  if (!response.ok)
+    throw failure('communication', `proto resource: HTTP ${response.status}`, { instance, status: response.status });
   return response.text();
 }
 
@@ -63,10 +81,13 @@ function loadService(protoText: string, serviceName: string, instance: string): 
   try {
     const file = join(dir, 'service.proto');
     writeFileSync(file, protoText);
-    const definition = loadPackageDefinition(loadSync(file, { keepCase: true, longs: String, enums: String, defaults: true }));
+    const definition = loadPackageDefinition(
+      loadSync(file, { keepCase: true, longs: String, enums: String, defaults: true }),
+    );
     let node: any = definition;
     for (const part of serviceName.split('.')) node = node?.[part];
-    if (typeof node !== 'function') throw failure('configuration', `service '${serviceName}' not found in the proto`, { instance });
+    if (typeof node !== 'function')
+      throw failure('configuration', `service '${serviceName}' not found in the proto`, { instance });
     return node as ServiceClientConstructor;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -52,7 +52,8 @@ export async function performHttp(
   await assertCallable(url, settings, instance);
   if (finalUrl.host !== url.host) await assertCallable(finalUrl, settings, instance);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args.headers ?? {})) headers[k.toLowerCase()] = typeof v === 'string' ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(args.headers ?? {}))
+    headers[k.toLowerCase()] = typeof v === 'string' ? v : JSON.stringify(v);
   let body: string | undefined;
   if (args.body !== undefined && args.body !== null && method !== 'GET' && method !== 'HEAD') {
     body = typeof args.body === 'string' ? args.body : JSON.stringify(args.body);
@@ -70,7 +71,11 @@ export async function performHttp(
     const answer = digestAuthorization(response.headers.get('www-authenticate') ?? '', auth.digest, method, finalUrl);
     if (answer) {
       observed.authorization = { scheme: 'Digest', parameter: answer.slice('Digest '.length) };
-      response = await send(finalUrl.toString(), { method, headers: { ...headers, authorization: answer }, body }).catch(rethrowNetwork(instance));
+      response = await send(finalUrl.toString(), {
+        method,
+        headers: { ...headers, authorization: answer },
+        body,
+      }).catch(rethrowNetwork(instance));
     }
   }
   const bytes = await readBody(response, settings.maxResponseBytes ?? DEFAULT_MAX_BYTES, instance);
@@ -103,7 +108,8 @@ function endpointOf(args: HttpArgs, input: unknown, instance: string): { uri: st
   if (typeof endpoint === 'string') return { uri: expandTemplate(endpoint, input), auth: args.authentication };
   if (endpoint && typeof endpoint === 'object') {
     const e = endpoint as { uri?: unknown; authentication?: Authentication };
-    if (typeof e.uri === 'string') return { uri: expandTemplate(e.uri, input), auth: e.authentication ?? args.authentication };
+    if (typeof e.uri === 'string')
+      return { uri: expandTemplate(e.uri, input), auth: e.authentication ?? args.authentication };
   }
   throw failure('configuration', 'call: http needs an endpoint', { instance });
 }
@@ -133,7 +139,8 @@ function buildUrl(uri: string, query: Record<string, unknown> | undefined, insta
 
 async function readBody(response: Response, max: number, instance: string): Promise<Buffer> {
   const buffer = Buffer.from(await response.arrayBuffer());
-  if (buffer.length > max) throw failure('communication', `response larger than ${max} bytes`, { instance, status: 502 });
+  if (buffer.length > max)
+    throw failure('communication', `response larger than ${max} bytes`, { instance, status: 502 });
   return buffer;
 }
 

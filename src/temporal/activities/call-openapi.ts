@@ -26,7 +26,8 @@ export function createCallOpenApi(deps: ActivityDeps) {
     const instance = request.position;
     const docEndpoint = args.document?.endpoint;
     const docUri = typeof docEndpoint === 'string' ? docEndpoint : docEndpoint?.uri;
-    if (typeof docUri !== 'string') throw failure('configuration', 'call: openapi needs document.endpoint', { instance });
+    if (typeof docUri !== 'string')
+      throw failure('configuration', 'call: openapi needs document.endpoint', { instance });
     const spec = await loadDocument(deps, docUri, instance);
     const op = findOperation(spec, String(args.operationId ?? ''), instance);
     const params = { ...((args.parameters ?? {}) as Record<string, unknown>) };
@@ -62,11 +63,17 @@ export function createCallOpenApi(deps: ActivityDeps) {
 async function loadDocument(deps: ActivityDeps, uri: string, instance: string): Promise<Record<string, any>> {
   const target = new URL(deps.http?.rewriteUrl ? deps.http.rewriteUrl(uri) : uri);
   await assertCallable(target, deps.http ?? {}, instance);
-  const response = await fetch(target, { signal: AbortSignal.timeout(deps.http?.requestTimeoutMs ?? 30_000) }).catch((e: unknown) => {
-    throw failure('communication', `OpenAPI document unreachable: ${(e as Error)?.message ?? e}`, { instance, status: 503 });
-  });
+  const response = await fetch(target, { signal: AbortSignal.timeout(deps.http?.requestTimeoutMs ?? 30_000) }).catch(
+    (e: unknown) => {
+      throw failure('communication', `OpenAPI document unreachable: ${(e as Error)?.message ?? e}`, {
+        instance,
+        status: 503,
+      });
+    },
+  );
   const text = await response.text();
-  if (!response.ok) throw failure('communication', `OpenAPI document: HTTP ${response.status}`, { instance, status: response.status });
+  if (!response.ok)
+    throw failure('communication', `OpenAPI document: HTTP ${response.status}`, { instance, status: response.status });
   try {
     return (text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text)) as Record<string, any>;
   } catch {
@@ -79,7 +86,9 @@ function findOperation(spec: Record<string, any>, operationId: string, instance:
     for (const method of METHODS) {
       const op = item?.[method];
       if (op?.operationId !== operationId) continue;
-      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((p: any) => p && typeof p.name === 'string');
+      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter(
+        (p: any) => p && typeof p.name === 'string',
+      );
       return { method, path, parameters, hasBody: op.requestBody !== undefined };
     }
   }
@@ -89,7 +98,9 @@ function findOperation(spec: Record<string, any>, operationId: string, instance:
 function baseUrl(spec: Record<string, any>, docUri: string): string {
   const doc = new URL(docUri);
   if (typeof spec.swagger === 'string') {
-    const scheme = (spec.schemes as string[] | undefined)?.includes(doc.protocol.replace(':', '')) ? doc.protocol.replace(':', '') : (spec.schemes?.[0] ?? doc.protocol.replace(':', ''));
+    const scheme = (spec.schemes as string[] | undefined)?.includes(doc.protocol.replace(':', ''))
+      ? doc.protocol.replace(':', '')
+      : (spec.schemes?.[0] ?? doc.protocol.replace(':', ''));
     return `${scheme}://${spec.host ?? doc.host}${(spec.basePath ?? '').replace(/\/$/, '')}`;
   }
   const server = spec.servers?.[0]?.url as string | undefined;

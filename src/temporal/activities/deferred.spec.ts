@@ -13,16 +13,24 @@ const scope = (mode?: 'strict' | 'loose') => ({
 
 describe('resolveDeferred', () => {
   it('opens sealed secrets and evaluates the deferred expressions only', () => {
-    const args = { a: { $deferredExpression: '${ $secrets.token }' }, b: [{ $deferredExpression: '${ .user + $secrets.token }' }], c: 'plain' };
+    const args = {
+      a: { $deferredExpression: '${ $secrets.token }' },
+      b: [{ $deferredExpression: '${ .user + $secrets.token }' }],
+      c: 'plain',
+    };
     expect(resolveDeferred(args, scope(), key, '/do/0/x')).toEqual({ a: 't0k', b: ['adat0k'], c: 'plain' });
   });
 
   it('interpolates in loose mode', () => {
-    expect(resolveDeferred({ $deferredExpression: 'Bearer ${ $secrets.token }' }, scope('loose'), key, '/')).toBe('Bearer t0k');
+    expect(resolveDeferred({ $deferredExpression: 'Bearer ${ $secrets.token }' }, scope('loose'), key, '/')).toBe(
+      'Bearer t0k',
+    );
   });
 
   it('refuses to open secrets without the key or with a wrong key, naming only the secret', () => {
-    expect(() => resolveDeferred({ $deferredExpression: '${ $secrets.token }' }, scope(), undefined, '/')).toThrow(/no secrets key/);
+    expect(() => resolveDeferred({ $deferredExpression: '${ $secrets.token }' }, scope(), undefined, '/')).toThrow(
+      /no secrets key/,
+    );
     try {
       resolveDeferred({ $deferredExpression: '${ $secrets.token }' }, scope(), randomBytes(32), '/do/1/y');
       throw new Error('expected a failure');

@@ -11,7 +11,12 @@ import { ExpressionEvaluator, isDeferred } from '../../zigflow/dsl/expressions';
 import type { DeferredScope } from './types';
 import { dslFailure, failure } from './failures';
 
-export function resolveDeferred(value: unknown, scope: DeferredScope, key: Buffer | undefined, instance: string): unknown {
+export function resolveDeferred(
+  value: unknown,
+  scope: DeferredScope,
+  key: Buffer | undefined,
+  instance: string,
+): unknown {
   let evaluator: ExpressionEvaluator | undefined;
   let variables: Record<string, unknown> | undefined;
   const visit = (v: unknown): unknown => {
@@ -19,7 +24,11 @@ export function resolveDeferred(value: unknown, scope: DeferredScope, key: Buffe
       evaluator ??= new ExpressionEvaluator({ now: () => Date.now() / 1000, env: scope.env, mode: scope.mode });
       variables ??= { ...scope.variables, secrets: openSecrets(scope.sealedSecrets, key, instance) };
       try {
-        return openAll(evaluator.evaluateTemplate(v.$deferredExpression, scope.input, variables, { instance }), key, instance);
+        return openAll(
+          evaluator.evaluateTemplate(v.$deferredExpression, scope.input, variables, { instance }),
+          key,
+          instance,
+        );
       } catch (e) {
         if (isWorkflowFault(e)) throw dslFailure(e.error);
         throw e;
@@ -40,12 +49,18 @@ function openAll(value: unknown, key: Buffer | undefined, instance: string): unk
   if (typeof value === 'string') return openBoundIn(value, key, instance);
   if (Array.isArray(value)) return value.map((v) => openAll(v, key, instance));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, openAll(v, key, instance)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, openAll(v, key, instance)]),
+    );
   }
   return value;
 }
 
-export function openSecrets(sealed: Record<string, string>, key: Buffer | undefined, instance: string): Record<string, string> {
+export function openSecrets(
+  sealed: Record<string, string>,
+  key: Buffer | undefined,
+  instance: string,
+): Record<string, string> {
   const names = Object.keys(sealed);
   if (names.length === 0) return {};
   if (!key) throw failure('configuration', 'secrets are set but the runner has no secrets key', { instance });

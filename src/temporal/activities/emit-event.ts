@@ -19,11 +19,17 @@ export function createEmitEvent(deps: ActivityDeps) {
       body: JSON.stringify(event),
       signal: AbortSignal.timeout(deps.http?.requestTimeoutMs ?? 30_000),
     }).catch((e: unknown) => {
-      throw failure('communication', `event sink unreachable: ${(e as Error)?.message ?? e}`, { instance: position, status: 503 });
+      throw failure('communication', `event sink unreachable: ${(e as Error)?.message ?? e}`, {
+        instance: position,
+        status: 503,
+      });
     });
     await response.arrayBuffer().catch(() => undefined);
     if (!response.ok) {
-      throw failure('communication', `event sink answered HTTP ${response.status}`, { instance: position, status: response.status });
+      throw failure('communication', `event sink answered HTTP ${response.status}`, {
+        instance: position,
+        status: response.status,
+      });
     }
   };
 }

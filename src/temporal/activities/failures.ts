@@ -13,6 +13,10 @@ export function dslFailure(error: WorkflowErrorData): ApplicationFailure {
   });
 }
 
-export function failure(kind: ErrorKind, detail: string, options: { instance?: string; status?: number; title?: string } = {}): ApplicationFailure {
+export function failure(
+  kind: ErrorKind,
+  detail: string,
+  options: { instance?: string; status?: number; title?: string } = {},
+): ApplicationFailure {
   return dslFailure(dslError(kind, detail, options));
 }

@@ -48,7 +48,8 @@ export function parseSchema(text: string, resource: Pick<SchemaResource, 'uri' |
       schema = undefined;
     }
   }
-  if (typeof schema === 'boolean' || (schema !== null && typeof schema === 'object' && !Array.isArray(schema))) return schema;
+  if (typeof schema === 'boolean' || (schema !== null && typeof schema === 'object' && !Array.isArray(schema)))
+    return schema;
   throw failure('configuration', `schema resource ${describe(resource.uri)} is not a JSON or YAML schema document`, {
     instance: resource.instance,
   });

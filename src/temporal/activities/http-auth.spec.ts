@@ -6,7 +6,9 @@ import { digestAuthorization, resolveAuthorization, type Authentication } from '
 
 describe('http helpers', () => {
   it('expands level-1 URI templates from the top-level input fields', () => {
-    expect(expandTemplate('https://x/pet/{petId}?s={status}', { petId: 1, status: 'a b' })).toBe('https://x/pet/1?s=a%20b');
+    expect(expandTemplate('https://x/pet/{petId}?s={status}', { petId: 1, status: 'a b' })).toBe(
+      'https://x/pet/1?s=a%20b',
+    );
     expect(expandTemplate('https://x/{missing}', {})).toBe('https://x/{missing}');
   });
 
@@ -51,13 +53,23 @@ describe('OAuth2 token requests', () => {
         requests.push({ url: req.url ?? '', headers: req.headers, form });
         const basic = req.headers.authorization === `Basic ${Buffer.from('client:s3cret').toString('base64')}`;
         const posted = form.get('client_id') === 'client' && form.get('client_secret') === 's3cret';
-        const publicClient = form.get('client_id') === 'public' && !req.headers.authorization && !form.has('client_secret');
+        const publicClient =
+          form.get('client_id') === 'public' && !req.headers.authorization && !form.has('client_secret');
         const clientOk = basic || posted || publicClient;
         const grant = form.get('grant_type');
         const userOk = grant !== 'password' || (form.get('username') === 'ada' && form.get('password') === 'pa55word');
         const ok = clientOk && userOk && (grant === 'password' || grant === 'client_credentials');
         res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(ok ? { access_token: `tok-${grant}`, token_type: 'Bearer' } : { error: 'invalid_grant', error_description: `bad credentials for ${form.get('username')} / ${form.get('password')}` }));
+        res.end(
+          JSON.stringify(
+            ok
+              ? { access_token: `tok-${grant}`, token_type: 'Bearer' }
+              : {
+                  error: 'invalid_grant',
+                  error_description: `bad credentials for ${form.get('username')} / ${form.get('password')}`,
+                },
+          ),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -71,29 +83,57 @@ describe('OAuth2 token requests', () => {
   const resolve = (auth: Authentication) => resolveAuthorization(auth, (url, init) => fetch(url, init), '/do/0/login');
   /** The DSL error an activity failure carries. */
   const errorOf = async (promise: Promise<unknown>) => {
-    const e = await promise.then(() => undefined, (x: unknown) => x as { details?: unknown[]; message: string });
+    const e = await promise.then(
+      () => undefined,
+      (x: unknown) => x as { details?: unknown[]; message: string },
+    );
     expect(e).toBeDefined();
     return { message: e!.message, error: e!.details?.[0] as { type: string; detail: string; instance: string } };
   };
 
   it('gets a token with the password grant, the client authenticated with HTTP Basic', async () => {
     const auth = await resolve({
-      oauth2: { authority, grant: 'password', username: 'ada', password: 'pa55word', client: { id: 'client', secret: 's3cret' }, scopes: ['read', 'write'] },
+      oauth2: {
+        authority,
+        grant: 'password',
+        username: 'ada',
+        password: 'pa55word',
+        client: { id: 'client', secret: 's3cret' },
+        scopes: ['read', 'write'],
+      },
     });
     expect(auth).toEqual({ scheme: 'Bearer', parameter: 'tok-password' });
     expect(requests).toHaveLength(1);
     expect(requests[0].url).toBe('/oauth2/token');
-    expect(Object.fromEntries(requests[0].form)).toEqual({ grant_type: 'password', username: 'ada', password: 'pa55word', scope: 'read write' });
+    expect(Object.fromEntries(requests[0].form)).toEqual({
+      grant_type: 'password',
+      username: 'ada',
+      password: 'pa55word',
+      scope: 'read write',
+    });
   });
 
   it('sends the client in the form with client_secret_post, and the id alone for a public client', async () => {
     const posted = await resolve({
-      oidc: { authority: `${authority}/`, grant: 'password', username: 'ada', password: 'pa55word', client: { id: 'client', secret: 's3cret', authentication: 'client_secret_post' } },
+      oidc: {
+        authority: `${authority}/`,
+        grant: 'password',
+        username: 'ada',
+        password: 'pa55word',
+        client: { id: 'client', secret: 's3cret', authentication: 'client_secret_post' },
+      },
     });
     expect(posted).toEqual({ scheme: 'Bearer', parameter: 'tok-password' });
     expect(requests[0].headers.authorization).toBeUndefined();
     const pub = await resolve({
-      oauth2: { authority, endpoints: { token: '/custom/token' }, grant: 'password', username: 'ada', password: 'pa55word', client: { id: 'public', authentication: 'none' } },
+      oauth2: {
+        authority,
+        endpoints: { token: '/custom/token' },
+        grant: 'password',
+        username: 'ada',
+        password: 'pa55word',
+        client: { id: 'public', authentication: 'none' },
+      },
     });
     expect(pub).toEqual({ scheme: 'Bearer', parameter: 'tok-password' });
     expect(requests[1].url).toBe('/custom/token');
@@ -101,23 +141,43 @@ describe('OAuth2 token requests', () => {
   });
 
   it('still gets client-credentials tokens', async () => {
-    const auth = await resolve({ oauth2: { authority, grant: 'client_credentials', client: { id: 'client', secret: 's3cret' } } });
+    const auth = await resolve({
+      oauth2: { authority, grant: 'client_credentials', client: { id: 'client', secret: 's3cret' } },
+    });
     expect(auth).toEqual({ scheme: 'Bearer', parameter: 'tok-client_credentials' });
     expect(requests[0].form.has('username')).toBe(false);
   });
 
   it('refuses a password grant without credentials, naming the missing fields only', async () => {
-    const { error } = await errorOf(resolve({ oauth2: { authority, grant: 'password', username: 'ada', client: { id: 'client', secret: 's3cret' } } }));
-    expect(error).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration', instance: '/do/0/login' });
+    const { error } = await errorOf(
+      resolve({
+        oauth2: { authority, grant: 'password', username: 'ada', client: { id: 'client', secret: 's3cret' } },
+      }),
+    );
+    expect(error).toMatchObject({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration',
+      instance: '/do/0/login',
+    });
     expect(error.detail).toBe("OAuth2 grant 'password' needs 'password'");
     expect(requests).toHaveLength(0);
   });
 
   it('reports a refused token request as an authentication error without the credentials', async () => {
     const { message, error } = await errorOf(
-      resolve({ oauth2: { authority, grant: 'password', username: 'ada', password: 'wrong-pa55', client: { id: 'client', secret: 's3cret' } } }),
+      resolve({
+        oauth2: {
+          authority,
+          grant: 'password',
+          username: 'ada',
+          password: 'wrong-pa55',
+          client: { id: 'client', secret: 's3cret' },
+        },
+      }),
     );
-    expect(error).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/authentication', instance: '/do/0/login' });
+    expect(error).toMatchObject({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/authentication',
+      instance: '/do/0/login',
+    });
     expect(error.detail).toContain('HTTP 400 (invalid_grant)');
     for (const text of [message, JSON.stringify(error)]) {
       expect(text).not.toContain('wrong-pa55');
@@ -127,8 +187,12 @@ describe('OAuth2 token requests', () => {
   });
 
   it('refuses grants it cannot perform', async () => {
-    const { error } = await errorOf(resolve({ oauth2: { authority, grant: 'refresh_token', client: { id: 'client', secret: 's3cret' } } }));
-    expect(error.detail).toBe("OAuth2 grant 'refresh_token' is not supported (supported: client_credentials, password)");
+    const { error } = await errorOf(
+      resolve({ oauth2: { authority, grant: 'refresh_token', client: { id: 'client', secret: 's3cret' } } }),
+    );
+    expect(error.detail).toBe(
+      "OAuth2 grant 'refresh_token' is not supported (supported: client_credentials, password)",
+    );
     expect(requests).toHaveLength(0);
   });
 });

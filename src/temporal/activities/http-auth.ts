@@ -29,7 +29,8 @@ export async function resolveAuthorization(
     return { scheme: 'Basic', parameter: Buffer.from(`${username}:${password}`).toString('base64') };
   }
   if (auth.bearer) return { scheme: 'Bearer', parameter: String(auth.bearer.token ?? '') };
-  if (auth.oauth2 || auth.oidc) return { scheme: 'Bearer', parameter: await oauth2Token(auth.oauth2 ?? auth.oidc, send, instance) };
+  if (auth.oauth2 || auth.oidc)
+    return { scheme: 'Bearer', parameter: await oauth2Token(auth.oauth2 ?? auth.oidc, send, instance) };
   if (auth.digest) return undefined;
   throw failure('configuration', `unsupported authentication scheme '${Object.keys(auth)[0]}'`, { instance });
 }
@@ -53,21 +54,32 @@ async function oauth2Token(
 ): Promise<string> {
   const grant = String(config.grant ?? 'client_credentials');
   if (!SUPPORTED_GRANTS.includes(grant)) {
-    throw failure('configuration', `OAuth2 grant '${grant}' is not supported (supported: ${SUPPORTED_GRANTS.join(', ')})`, { instance });
+    throw failure(
+      'configuration',
+      `OAuth2 grant '${grant}' is not supported (supported: ${SUPPORTED_GRANTS.join(', ')})`,
+      { instance },
+    );
   }
   const form = new URLSearchParams({ grant_type: grant });
   if (grant === 'password') {
     // Field names only: the values are credentials.
-    const missing = ['username', 'password'].filter((field) => typeof config[field] !== 'string' || config[field] === '');
+    const missing = ['username', 'password'].filter(
+      (field) => typeof config[field] !== 'string' || config[field] === '',
+    );
     if (missing.length > 0) {
-      throw failure('configuration', `OAuth2 grant 'password' needs ${missing.map((f) => `'${f}'`).join(' and ')}`, { instance });
+      throw failure('configuration', `OAuth2 grant 'password' needs ${missing.map((f) => `'${f}'`).join(' and ')}`, {
+        instance,
+      });
     }
     form.set('username', config.username);
     form.set('password', config.password);
   }
   if (config.scopes?.length) form.set('scope', (config.scopes as string[]).join(' '));
   if (config.audiences?.length) form.set('audience', (config.audiences as string[]).join(' '));
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
   authenticateClient(config.client, form, headers);
   const url = tokenUrl(config);
   const response = await send(url, { method: 'POST', headers, body: form.toString() });
@@ -75,10 +87,14 @@ async function oauth2Token(
   if (!response.ok || typeof body.access_token !== 'string') {
     // The RFC 6749 error code is safe to show; `error_description` may echo what was sent, so it is not.
     const code = typeof body.error === 'string' && /^[a-z_]{1,64}$/.test(body.error) ? ` (${body.error})` : '';
-    throw failure('authentication', `token request to ${new URL(url).host} failed with HTTP ${response.status}${code}`, {
-      instance,
-      status: 401,
-    });
+    throw failure(
+      'authentication',
+      `token request to ${new URL(url).host} failed with HTTP ${response.status}${code}`,
+      {
+        instance,
+        status: 401,
+      },
+    );
   }
   return body.access_token;
 }
@@ -93,7 +109,11 @@ function tokenUrl(config: Record<string, any>): string {
  * Client authentication (RFC 6749 §2.3): `client_secret_post` puts id and secret in the form, `none` (a
  * public client) sends the id only, anything else HTTP Basic. No client at all sends nothing.
  */
-function authenticateClient(client: Record<string, any> | undefined, form: URLSearchParams, headers: Record<string, string>): void {
+function authenticateClient(
+  client: Record<string, any> | undefined,
+  form: URLSearchParams,
+  headers: Record<string, string>,
+): void {
   if (client?.id === undefined && client?.secret === undefined) return;
   const id = String(client.id ?? '');
   const secret = String(client.secret ?? '');
@@ -116,7 +136,8 @@ export function digestAuthorization(
 ): string | undefined {
   if (!/^digest /i.test(challenge)) return undefined;
   const params: Record<string, string> = {};
-  for (const m of challenge.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) params[m[1].toLowerCase()] = m[2] ?? m[3];
+  for (const m of challenge.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g))
+    params[m[1].toLowerCase()] = m[2] ?? m[3];
   const algorithm = (params.algorithm ?? 'MD5').toUpperCase();
   const hashName = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
   const h = (s: string) => createHash(hashName).update(s).digest('hex');
@@ -125,7 +146,12 @@ export function digestAuthorization(
   const nc = '00000001';
   const ha1 = h(`${credentials.username ?? ''}:${params.realm ?? ''}:${credentials.password ?? ''}`);
   const ha2 = h(`${method.toUpperCase()}:${uri}`);
-  const qop = params.qop?.split(',').map((q) => q.trim()).includes('auth') ? 'auth' : undefined;
+  const qop = params.qop
+    ?.split(',')
+    .map((q) => q.trim())
+    .includes('auth')
+    ? 'auth'
+    : undefined;
   const response = qop ? h(`${ha1}:${params.nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : h(`${ha1}:${params.nonce}:${ha2}`);
   const parts = [
     `username="${credentials.username ?? ''}"`,

@@ -22,6 +22,8 @@ describe('network guard', () => {
       type: 'DslError',
     });
     await expect(assertCallable(new URL('http://metadata.google.internal/'), {}, '/do/0/x')).rejects.toBeDefined();
-    await expect(assertCallable(new URL('http://169.254.169.254/'), { allowHosts: ['169.254.169.254'] }, '/')).resolves.toBeUndefined();
+    await expect(
+      assertCallable(new URL('http://169.254.169.254/'), { allowHosts: ['169.254.169.254'] }, '/'),
+    ).resolves.toBeUndefined();
   });
 });

@@ -45,5 +45,8 @@ export async function assertCallable(url: URL, settings: HttpSettings, instance:
 }
 
 function refused(host: string, instance: string) {
-  return failure('authorization', `calls to ${host} are refused by the runner's network policy`, { instance, status: 403 });
+  return failure('authorization', `calls to ${host} are refused by the runner's network policy`, {
+    instance,
+    status: 403,
+  });
 }

@@ -29,31 +29,56 @@ export function createRunProcesses(deps: ActivityDeps) {
     resolveDeferred(request.args, request.scope, deps.secretsKey, request.position) as Record<string, any>;
   return {
     async runShell(request: RunProcessRequest): Promise<unknown> {
-      if (!settings.shellEnabled) throw failure('configuration', 'run: shell is disabled on this runner', { instance: request.position });
+      if (!settings.shellEnabled)
+        throw failure('configuration', 'run: shell is disabled on this runner', { instance: request.position });
       const a = prepare(request);
-      const launch: Launch = { command: String(a.command ?? ''), args: argumentList(a.arguments), shell: true, env: stringMap(a.environment), stdin: a.stdin };
+      const launch: Launch = {
+        command: String(a.command ?? ''),
+        args: argumentList(a.arguments),
+        shell: true,
+        env: stringMap(a.environment),
+        stdin: a.stdin,
+      };
       return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
     },
     async runScript(request: RunProcessRequest): Promise<unknown> {
-      if (!settings.scriptEnabled) throw failure('configuration', 'run: script is disabled on this runner', { instance: request.position });
+      if (!settings.scriptEnabled)
+        throw failure('configuration', 'run: script is disabled on this runner', { instance: request.position });
       const a = prepare(request);
       const language = String(a.language ?? '').toLowerCase();
       const interpreters = { js: 'node', javascript: 'node', python: 'python3', ...settings.interpreters };
       const interpreter = interpreters[language as keyof typeof interpreters];
-      if (!interpreter) throw failure('configuration', `script language '${language}' is not supported`, { instance: request.position });
+      if (!interpreter)
+        throw failure('configuration', `script language '${language}' is not supported`, {
+          instance: request.position,
+        });
       const code = await scriptText(deps, a, request.position);
       const flag = interpreter === 'node' ? '-e' : '-c';
-      const launch: Launch = { command: interpreter, args: [flag, code, ...argumentList(a.arguments)], shell: false, env: stringMap(a.environment), stdin: a.stdin };
+      const launch: Launch = {
+        command: interpreter,
+        args: [flag, code, ...argumentList(a.arguments)],
+        shell: false,
+        env: stringMap(a.environment),
+        stdin: a.stdin,
+      };
       return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
     },
     async runContainer(request: RunProcessRequest): Promise<unknown> {
       if (!settings.containerRuntime) {
-        throw failure('configuration', 'run: container needs a container runtime, and none is configured', { instance: request.position });
+        throw failure('configuration', 'run: container needs a container runtime, and none is configured', {
+          instance: request.position,
+        });
       }
       const a = prepare(request);
       const envArgs = Object.entries(stringMap(a.environment)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
       const command = typeof a.command === 'string' && a.command ? ['sh', '-c', a.command] : [];
-      const launch: Launch = { command: settings.containerRuntime, args: ['run', '--rm', '-i', ...envArgs, String(a.image ?? ''), ...command], shell: false, env: {}, stdin: a.stdin };
+      const launch: Launch = {
+        command: settings.containerRuntime,
+        args: ['run', '--rm', '-i', ...envArgs, String(a.image ?? ''), ...command],
+        shell: false,
+        env: {},
+        stdin: a.stdin,
+      };
       return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
     },
   };
@@ -73,7 +98,8 @@ async function scriptText(deps: ActivityDeps, a: Record<string, any>, instance: 
   const http = { ...deps, http: { ...deps.http, maxResponseBytes: limit } };
   const raw = await performHttp(http, { method: 'get', endpoint, output: 'raw' }, {}, instance);
   const text = Buffer.from(raw as string, 'base64').toString('utf8');
-  if (text.includes('\0')) throw failure('configuration', 'the script source is not text (it contains NUL bytes)', { instance });
+  if (text.includes('\0'))
+    throw failure('configuration', 'the script source is not text (it contains NUL bytes)', { instance });
   return text;
 }
 
@@ -89,7 +115,8 @@ function argumentList(value: unknown): string[] {
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>))
+    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
 }
 
@@ -102,7 +129,9 @@ interface ProcessResult {
 
 function spawnBounded(launch: Launch, timeoutMs: number): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const quoted = launch.shell ? [launch.command, ...launch.args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`)].join(' ') : launch.command;
+    const quoted = launch.shell
+      ? [launch.command, ...launch.args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`)].join(' ')
+      : launch.command;
     const child = spawn(quoted, launch.shell ? [] : launch.args, {
       shell: launch.shell,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...launch.env },

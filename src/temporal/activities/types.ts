@@ -16,8 +16,7 @@ export interface ValidationProblem {
 }
 
 export type ValidateWorkflowResult =
-  | { ok: true; workflow: Record<string, unknown> }
-  | { ok: false; problems: ValidationProblem[] };
+  { ok: true; workflow: Record<string, unknown> } | { ok: false; problems: ValidationProblem[] };
 
 /**
  * What an activity needs to finish evaluating expressions that read `$secrets`: the task's transformed

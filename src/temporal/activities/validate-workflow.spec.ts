@@ -1,6 +1,7 @@
 import { ValidationCache, createValidateWorkflow } from './validate-workflow';
 
-const valid = (name: string) => `document: { dsl: '1.0.3', namespace: test, name: ${name}, version: '1.0.0' }\ndo:\n  - a:\n      set: { x: 1 }\n`;
+const valid = (name: string) =>
+  `document: { dsl: '1.0.3', namespace: test, name: ${name}, version: '1.0.0' }\ndo:\n  - a:\n      set: { x: 1 }\n`;
 
 describe('validateWorkflow', () => {
   it('returns the loader verdict for valid and invalid documents', async () => {

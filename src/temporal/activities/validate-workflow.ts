@@ -35,6 +35,8 @@ function toResult(result: ReturnType<typeof loadWorkflow>): ValidateWorkflowResu
   return { ok: false, problems: result.problems.map((p) => ({ ...p })) };
 }
 
-export function createValidateWorkflow(cache = new ValidationCache()): (yamlText: string) => Promise<ValidateWorkflowResult> {
+export function createValidateWorkflow(
+  cache = new ValidationCache(),
+): (yamlText: string) => Promise<ValidateWorkflowResult> {
   return async (yamlText: string) => cache.validate(yamlText);
 }

@@ -32,7 +32,11 @@ export const ACTIVITY_HEARTBEAT_TIMEOUT = '30 seconds';
 
 type ActivityResult<K extends ActivityName> = Awaited<ReturnType<RunnerActivities[K]>>;
 
-function schedule<K extends ActivityName>(name: K, request: Parameters<RunnerActivities[K]>[0], summary: string): Promise<ActivityResult<K>> {
+function schedule<K extends ActivityName>(
+  name: K,
+  request: Parameters<RunnerActivities[K]>[0],
+  summary: string,
+): Promise<ActivityResult<K>> {
   return scheduleActivity<ActivityResult<K>>(name, [request], {
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
@@ -94,7 +98,8 @@ export async function validateDocument(yamlText: string): Promise<ValidateWorkfl
 export function deferredScope(call: TaskCall, args: unknown): DeferredScope {
   // Without expressions left for the activity, it needs only the task input (URI templates): the runtime
   // arguments, secrets and environment would only make every activity's input (and history) larger.
-  if (!containsDeferred(args)) return { input: call.input, variables: {}, sealedSecrets: {}, env: {}, mode: call.rs.evaluator.mode };
+  if (!containsDeferred(args))
+    return { input: call.input, variables: {}, sealedSecrets: {}, env: {}, mode: call.rs.evaluator.mode };
   const vars = taskVariables(call);
   const { definition: _t, ...task } = call.taskDescriptor;
   const { definition: _w, ...workflow } = call.rs.workflowDescriptor;

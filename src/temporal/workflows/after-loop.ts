@@ -59,7 +59,12 @@ async function latestAfterDefinition(args: AfterLoopArgs): Promise<{ yaml: strin
   try {
     yaml = await resolveWorkflowDefinition({ namespace: args.namespace, name: args.name });
   } catch (e) {
-    if (e instanceof ActivityFailure && e.cause instanceof ApplicationFailure && e.cause.type === DSL_ERROR_FAILURE_TYPE) return undefined;
+    if (
+      e instanceof ActivityFailure &&
+      e.cause instanceof ApplicationFailure &&
+      e.cause.type === DSL_ERROR_FAILURE_TYPE
+    )
+      return undefined;
     throw e;
   }
   const validation = await validateDocument(yaml);

@@ -28,7 +28,10 @@ export function runCall(call: TaskCall): MaybePromise<TaskResult> {
   if (plan.kind === 'function') return runFunctionInline(call, plan.name);
   const pending = activityLater(call.rs, plan.name, plan.request, plan.summary);
   if (plan.request.describeAuthorization) {
-    return pending.then((result) => ({ output: (result as AuthorizedResult).output, authorization: (result as AuthorizedResult).authorization }));
+    return pending.then((result) => ({
+      output: (result as AuthorizedResult).output,
+      authorization: (result as AuthorizedResult).authorization,
+    }));
   }
   return pending.then((output) => ({ output }));
 }
@@ -50,7 +53,8 @@ function planCall(call: TaskCall): CallPlan {
   if (!BUILT_IN.includes(target)) return { kind: 'function', name: target };
   const args = evaluateArgs(call);
   const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
-  const name = target === 'http' ? 'callHttp' : target === 'openapi' ? 'callOpenApi' : target === 'grpc' ? 'callGrpc' : undefined;
+  const name =
+    target === 'http' ? 'callHttp' : target === 'openapi' ? 'callOpenApi' : target === 'grpc' ? 'callGrpc' : undefined;
   if (!name) throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
   // Only tasks that read `$authorization` (output.as / export.as) get it: their activity result carries
   // the descriptor, with the parameter sealed, next to the output.

@@ -3,5 +3,8 @@ import { taskList } from '../../zigflow/dsl/tasks';
 import { andThen, listTaskResult, type MaybePromise, type TaskCall, type TaskResult } from './state';
 
 export function runDo(call: TaskCall): MaybePromise<TaskResult> {
-  return andThen(call.runner.runList(call.rs, taskList(call.task.do), `${call.position}/do`, call.input, call.scope), listTaskResult);
+  return andThen(
+    call.runner.runList(call.rs, taskList(call.task.do), `${call.position}/do`, call.input, call.scope),
+    listTaskResult,
+  );
 }

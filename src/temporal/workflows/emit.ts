@@ -15,7 +15,9 @@ export async function runEmit(call: TaskCall): Promise<TaskResult> {
     instance: call.position,
   }) as Record<string, unknown>;
   if (typeof attributes.source !== 'string' || typeof attributes.type !== 'string') {
-    throw new WorkflowFault(dslError('validation', 'an emitted event needs a source and a type', { instance: call.position }));
+    throw new WorkflowFault(
+      dslError('validation', 'an emitted event needs a source and a type', { instance: call.position }),
+    );
   }
   const event: Record<string, unknown> = {
     specversion: '1.0',
@@ -24,7 +26,12 @@ export async function runEmit(call: TaskCall): Promise<TaskResult> {
     ...attributes,
   };
   if (event.data !== undefined && event.datacontenttype === undefined) event.datacontenttype = 'application/json';
-  await callActivity(call.rs, 'emitEvent', { position: call.position, event }, `${call.position} emit ${attributes.type}`);
+  await callActivity(
+    call.rs,
+    'emitEvent',
+    { position: call.position, event },
+    `${call.position} emit ${attributes.type}`,
+  );
   call.rs.progress.emit('event_emitted', {
     taskName: call.name,
     taskPosition: call.position,

@@ -7,7 +7,13 @@
  */
 import { dslError, WorkflowFault } from '../../zigflow/dsl/errors';
 import { taskList, type NamedTask } from '../../zigflow/dsl/tasks';
-import { continueAsNewNow, enterResumable, isResumableList, leaveResumable, shouldContinueAsNew } from './continue-as-new';
+import {
+  continueAsNewNow,
+  enterResumable,
+  isResumableList,
+  leaveResumable,
+  shouldContinueAsNew,
+} from './continue-as-new';
 import { isPromise, taskVariables, type ListResult, type MaybePromise, type TaskCall, type TaskResult } from './state';
 
 interface Loop {
@@ -96,5 +102,7 @@ function toItems(collection: unknown, instance: string): unknown[] {
   if (collection === null || collection === undefined) return [];
   if (Array.isArray(collection)) return collection;
   if (typeof collection === 'object') return Object.values(collection as Record<string, unknown>);
-  throw new WorkflowFault(dslError('expression', `'for.in' must produce an array, got ${typeof collection}`, { instance }));
+  throw new WorkflowFault(
+    dslError('expression', `'for.in' must produce an array, got ${typeof collection}`, { instance }),
+  );
 }

@@ -17,7 +17,13 @@ export async function runFork(call: TaskCall): Promise<TaskResult> {
   call.rs.racing += 1;
   const runs = branches.map((branch, index) =>
     scope.run(async () => {
-      const r = await call.runner.runTask(call.rs, branch, taskPointer(listPointer, index, branch.name), call.input, call.scope);
+      const r = await call.runner.runTask(
+        call.rs,
+        branch,
+        taskPointer(listPointer, index, branch.name),
+        call.input,
+        call.scope,
+      );
       return r.output;
     }),
   );

@@ -58,16 +58,23 @@ const RUNTIME_VERSION = '0.1.0';
  * @param input the contract's start argument
  * @param resume internal: set only by continue-as-new (Java/Go callers pass the first argument only)
  */
-export async function serverlessWorkflow(input: WorkflowExecuteInput, resume?: ResumeState): Promise<WorkflowRunResult> {
+export async function serverlessWorkflow(
+  input: WorkflowExecuteInput,
+  resume?: ResumeState,
+): Promise<WorkflowRunResult> {
   const rs = createRunState(input, resume);
   registerHandlers(rs);
   try {
     if (!resume) rs.progress.emit('workflow_started', { message: `execution ${rs.executionId}` });
     rs.status = 'running';
     if (!resume) rs.progress.emit('workflow_validating');
-    const validation = input.document ? { ok: true as const, workflow: input.document } : await validateDocument(input.workflowYaml);
+    const validation = input.document
+      ? { ok: true as const, workflow: input.document }
+      : await validateDocument(input.workflowYaml);
     if (!validation.ok) {
-      const lines = validation.problems.map((p) => `${p.pointer || '/'}${p.line ? ` (${p.line}:${p.column ?? 0})` : ''}: ${p.message}`);
+      const lines = validation.problems.map(
+        (p) => `${p.pointer || '/'}${p.line ? ` (${p.line}:${p.column ?? 0})` : ''}: ${p.message}`,
+      );
       throw new ValidationFailed(dslError('validation', `invalid workflow document:\n${lines.join('\n')}`));
     }
     prepare(rs, validation.workflow);
@@ -125,7 +132,9 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
   // executionId empty: the workflow id is then the execution id (as for every other run).
   const executionId = input.executionId || workflowInfo().workflowId;
   const progress = new ProgressLog(executionId, resume?.lastSequence ?? 0);
-  progress.workflowName = input.document ? String((input.document.document as { name?: unknown } | undefined)?.name ?? '') : guessName(input.workflowYaml);
+  progress.workflowName = input.document
+    ? String((input.document.document as { name?: unknown } | undefined)?.name ?? '')
+    : guessName(input.workflowYaml);
   const threshold = Number(input.metadata?.['runner.continueAsNewAfterEvents']);
   return {
     executionId,
@@ -208,7 +217,13 @@ function workflowOutput(rs: RunState, result: ListResult): unknown {
 
 /** Runtime arguments of the workflow-level `input.from` and `output.as` (no task is running). */
 function workflowVariables(rs: RunState, input: unknown): Record<string, unknown> {
-  return { workflow: rs.workflowDescriptor, runtime: rs.runtimeDescriptor, authorization: null, context: rs.context, input };
+  return {
+    workflow: rs.workflowDescriptor,
+    runtime: rs.runtimeDescriptor,
+    authorization: null,
+    context: rs.context,
+    input,
+  };
 }
 
 function registerHandlers(rs: RunState): void {
@@ -219,7 +234,8 @@ function registerHandlers(rs: RunState): void {
     rs.paused = false;
   });
   setHandler(eventSignal, (event) => {
-    if (event && typeof event === 'object' && rs.pendingEvents.length < MAX_PENDING_EVENTS) rs.pendingEvents.push(event);
+    if (event && typeof event === 'object' && rs.pendingEvents.length < MAX_PENDING_EVENTS)
+      rs.pendingEvents.push(event);
   });
   setHandler(statusQuery, () => {
     const view: ExecutionStatusView = {

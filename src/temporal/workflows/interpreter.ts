@@ -17,7 +17,13 @@ import type { Variables } from '../../zigflow/dsl/expressions';
 import { indexOfTask, taskKind, taskPointer, type NamedTask } from '../../zigflow/dsl/tasks';
 import { DSL_ERROR_FAILURE_TYPE } from '../activities/types';
 import { yieldPoint } from './activities';
-import { continueAsNewNow, enterResumable, isResumableList, leaveResumable, shouldContinueAsNew } from './continue-as-new';
+import {
+  continueAsNewNow,
+  enterResumable,
+  isResumableList,
+  leaveResumable,
+  shouldContinueAsNew,
+} from './continue-as-new';
 import { EXECUTORS } from './executors';
 import {
   isPromise,
@@ -62,7 +68,15 @@ function runList(
   input: unknown,
   scope: Variables,
 ): MaybePromise<ListResult> {
-  const c: ListCursor = { rs, list, listPointer, scope, index: 0, data: input, resumable: isResumableList(listPointer) };
+  const c: ListCursor = {
+    rs,
+    list,
+    listPointer,
+    scope,
+    index: 0,
+    data: input,
+    resumable: isResumableList(listPointer),
+  };
   if (c.resumable) {
     const cursor = enterResumable(rs, listPointer, c);
     if (cursor) {
@@ -113,7 +127,9 @@ function afterTask(c: ListCursor, outcome: TaskOutcome): ListResult | undefined 
   const target = indexOfTask(c.list, outcome.flow);
   if (target < 0) {
     const position = taskPointer(c.listPointer, c.index, c.list[c.index].name);
-    throw new WorkflowFault(dslError('configuration', `'then: ${outcome.flow}' names no task in the same list`, { instance: position }));
+    throw new WorkflowFault(
+      dslError('configuration', `'then: ${outcome.flow}' names no task in the same list`, { instance: position }),
+    );
   }
   c.index = target;
   return undefined;
@@ -189,7 +205,17 @@ export function runTask(
   vars.authorization = null;
   const record = recordTask(rs, { name, position, status: 'running' });
   rs.currentTask = { name, position };
-  const call: TaskCall = { rs, runner, name, task, position, input: rawInput, scope, taskDescriptor, vars: { vars, scopeOf: scope } };
+  const call: TaskCall = {
+    rs,
+    runner,
+    name,
+    task,
+    position,
+    input: rawInput,
+    scope,
+    taskDescriptor,
+    vars: { vars, scopeOf: scope },
+  };
   const run: TaskRun = { rs, call, vars, record };
   try {
     const kind = taskKind(task);
@@ -206,8 +232,14 @@ export function runTask(
     rs.progress.emit('task_started', { taskName: name, taskPosition: position, taskKind: kind });
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
-      ms === undefined ? EXECUTORS[kind](call) : withTimeout(rs, ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
-    if (isPromise(result)) return result.then((r) => finishTask(run, r), (e: unknown) => failTask(run, e));
+      ms === undefined
+        ? EXECUTORS[kind](call)
+        : withTimeout(rs, ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
+    if (isPromise(result))
+      return result.then(
+        (r) => finishTask(run, r),
+        (e: unknown) => failTask(run, e),
+      );
     return finishTask(run, result);
   } catch (e) {
     return failTask(run, e);

@@ -116,5 +116,9 @@ function react(reaction: Reaction, state: Exclude<State, 'pending'>, value: unkn
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as PromiseLike<unknown>).then === 'function';
+  return (
+    (typeof x === 'object' || typeof x === 'function') &&
+    x !== null &&
+    typeof (x as PromiseLike<unknown>).then === 'function'
+  );
 }

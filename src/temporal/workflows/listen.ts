@@ -25,7 +25,9 @@ export async function runListen(taskCall: TaskCall): Promise<TaskResult> {
   const to = (call.task.listen?.to ?? {}) as Strategy;
   const read = (call.task.listen?.read ?? 'data') as string;
   const events = await consumeStrategy(call, to);
-  const output = events.map((e) => (read === 'envelope' ? e : read === 'raw' ? JSON.stringify(e.data ?? null) : (e.data ?? null)));
+  const output = events.map((e) =>
+    read === 'envelope' ? e : read === 'raw' ? JSON.stringify(e.data ?? null) : (e.data ?? null),
+  );
   if (!call.task.foreach) return { output };
   return { output: await runForeach(call, output) };
 }
@@ -72,7 +74,10 @@ async function consumeAll(call: ListenCall, filters: Filter[]): Promise<CloudEve
   const collected: CloudEvent[] = [];
   while (remaining.length > 0) {
     const event = await consume(call, (e) => remaining.some((f) => matches(call, f, e)));
-    remaining.splice(remaining.findIndex((f) => matches(call, f, event)), 1);
+    remaining.splice(
+      remaining.findIndex((f) => matches(call, f, event)),
+      1,
+    );
     collected.push(event);
   }
   return collected;

@@ -8,7 +8,15 @@
  * update never enters history. The map continues-as-new when Temporal suggests it or after
  * UPDATES_PER_RUN changes, carrying every entry in one payload (hence MAX_REGISTRY_BYTES).
  */
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   MAX_REGISTRY_BYTES,
   QUERY_LIST,
@@ -84,7 +92,9 @@ class Registry {
     const previous = this.entries.get(keyOf(request));
     const total = this.bytes - (previous?.bytes ?? 0) + utf8Bytes(request.yaml);
     if (total > MAX_REGISTRY_BYTES) {
-      throw new Error(`yaml: the registry would hold ${total} bytes of definitions; the limit is ${MAX_REGISTRY_BYTES}`);
+      throw new Error(
+        `yaml: the registry would hold ${total} bytes of definitions; the limit is ${MAX_REGISTRY_BYTES}`,
+      );
     }
   }
 
@@ -96,11 +106,22 @@ class Registry {
     if (changed) {
       this.sequence += 1;
       const bytes = utf8Bytes(request.yaml);
-      entry = { namespace: request.namespace, name: request.name, version: request.version, yaml: request.yaml, sequence: this.sequence, bytes };
+      entry = {
+        namespace: request.namespace,
+        name: request.name,
+        version: request.version,
+        yaml: request.yaml,
+        sequence: this.sequence,
+        bytes,
+      };
       this.bytes += bytes - (previous?.bytes ?? 0);
       this.entries.set(key, entry);
     }
-    return { changed, entry: summary(entry as DefinitionEntry), latest: this.resolve({ namespace: request.namespace, name: request.name }) as DefinitionEntry };
+    return {
+      changed,
+      entry: summary(entry as DefinitionEntry),
+      latest: this.resolve({ namespace: request.namespace, name: request.name }) as DefinitionEntry,
+    };
   }
 
   remove(ref: DefinitionRef): RemoveOutcome {
@@ -124,7 +145,9 @@ class Registry {
 
   list(filter: { namespace?: string; name?: string }): DefinitionSummary[] {
     return this.sorted()
-      .filter((e) => (!filter.namespace || e.namespace === filter.namespace) && (!filter.name || e.name === filter.name))
+      .filter(
+        (e) => (!filter.namespace || e.namespace === filter.namespace) && (!filter.name || e.name === filter.name),
+      )
       .map(summary);
   }
 
@@ -140,17 +163,21 @@ class Registry {
   /** Every entry in one deterministic order: namespace, name, then version per compareVersions. */
   private sorted(): DefinitionEntry[] {
     return [...this.entries.values()].sort(
-      (a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name) || compareVersions(a.version, b.version),
+      (a, b) =>
+        compareText(a.namespace, b.namespace) || compareText(a.name, b.name) || compareVersions(a.version, b.version),
     );
   }
 }
 
 function checkRef(ref: DefinitionRef, versionRequired = false): void {
   if (!ref || typeof ref !== 'object') throw new Error('a definition reference {namespace, name, version} is required');
-  if (typeof ref.namespace !== 'string' || !NAME.test(ref.namespace)) throw new Error('namespace: must be a DSL name (letters, digits, -)');
-  if (typeof ref.name !== 'string' || !NAME.test(ref.name)) throw new Error('name: must be a DSL name (letters, digits, -)');
+  if (typeof ref.namespace !== 'string' || !NAME.test(ref.namespace))
+    throw new Error('namespace: must be a DSL name (letters, digits, -)');
+  if (typeof ref.name !== 'string' || !NAME.test(ref.name))
+    throw new Error('name: must be a DSL name (letters, digits, -)');
   if (ref.version === undefined && !versionRequired) return;
-  if (typeof ref.version !== 'string' || !VERSION.test(ref.version)) throw new Error('version: must be a version such as 1.0.0');
+  if (typeof ref.version !== 'string' || !VERSION.test(ref.version))
+    throw new Error('version: must be a version such as 1.0.0');
 }
 
 function keyOf(key: DefinitionKey): string {
@@ -158,7 +185,13 @@ function keyOf(key: DefinitionKey): string {
 }
 
 function summary(entry: DefinitionEntry): DefinitionSummary {
-  return { namespace: entry.namespace, name: entry.name, version: entry.version, sequence: entry.sequence, bytes: entry.bytes };
+  return {
+    namespace: entry.namespace,
+    name: entry.name,
+    version: entry.version,
+    sequence: entry.sequence,
+    bytes: entry.bytes,
+  };
 }
 
 function compareText(a: string, b: string): number {

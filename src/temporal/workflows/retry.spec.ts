@@ -11,7 +11,9 @@ const error = {
 describe('catch filters', () => {
   it('matches every given property, type URIs across legacy and 1.0.0 forms', () => {
     expect(matchesErrorFilter(undefined, error)).toBe(true);
-    expect(matchesErrorFilter({ type: 'https://serverlessworkflow.io/dsl/errors/types/communication', status: 503 }, error)).toBe(true);
+    expect(
+      matchesErrorFilter({ type: 'https://serverlessworkflow.io/dsl/errors/types/communication', status: 503 }, error),
+    ).toBe(true);
     expect(matchesErrorFilter({ status: 404 }, error)).toBe(false);
     expect(matchesErrorFilter({ instance: '/do/0/get', title: 'HTTP 503', details: 'down' }, error)).toBe(true);
     expect(matchesErrorFilter({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout' }, error)).toBe(false);
@@ -22,10 +24,22 @@ describe('retry policies', () => {
   it('resolves inline and referenced policies with their limits', () => {
     const policy = resolveRetryPolicy(
       'p',
-      { p: { delay: 'PT1S', backoff: { linear: {} }, limit: { attempt: { count: 3, duration: { seconds: 5 } }, duration: 'PT1M' } } },
+      {
+        p: {
+          delay: 'PT1S',
+          backoff: { linear: {} },
+          limit: { attempt: { count: 3, duration: { seconds: 5 } }, duration: 'PT1M' },
+        },
+      },
       '/do/0/t',
     );
-    expect(policy).toMatchObject({ delayMs: 1000, backoff: 'linear', maxAttempts: 3, maxAttemptDurationMs: 5000, maxDurationMs: 60_000 });
+    expect(policy).toMatchObject({
+      delayMs: 1000,
+      backoff: 'linear',
+      maxAttempts: 3,
+      maxAttemptDurationMs: 5000,
+      maxDurationMs: 60_000,
+    });
     expect(() => resolveRetryPolicy('missing', {}, '/do/0/t')).toThrow(/unknown retry policy/);
   });
 

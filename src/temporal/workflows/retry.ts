@@ -44,7 +44,8 @@ export function resolveRetryPolicy(
   if (!definition || typeof definition !== 'object') {
     throw new WorkflowFault(dslError('configuration', `unknown retry policy '${String(retry)}'`, { instance }));
   }
-  const backoffKey = definition.backoff && typeof definition.backoff === 'object' ? Object.keys(definition.backoff)[0] : undefined;
+  const backoffKey =
+    definition.backoff && typeof definition.backoff === 'object' ? Object.keys(definition.backoff)[0] : undefined;
   const policy: RetryPolicy = {
     when: definition.when,
     exceptWhen: definition.exceptWhen,
@@ -53,7 +54,8 @@ export function resolveRetryPolicy(
   };
   const limit = definition.limit ?? {};
   if (typeof limit.attempt?.count === 'number') policy.maxAttempts = limit.attempt.count;
-  if (limit.attempt?.duration !== undefined) policy.maxAttemptDurationMs = durationToMs(limit.attempt.duration, instance);
+  if (limit.attempt?.duration !== undefined)
+    policy.maxAttemptDurationMs = durationToMs(limit.attempt.duration, instance);
   if (limit.duration !== undefined) policy.maxDurationMs = durationToMs(limit.duration, instance);
   if (definition.jitter) {
     policy.jitter = {
@@ -89,11 +91,16 @@ export function retryAllowed(
   scope: Record<string, unknown>,
 ): boolean {
   if (policy.maxAttempts !== undefined && attempt > policy.maxAttempts) return false;
-  if (policy.maxDurationMs !== undefined && elapsedMs + retryDelayBound(policy, attempt) > policy.maxDurationMs) return false;
+  if (policy.maxDurationMs !== undefined && elapsedMs + retryDelayBound(policy, attempt) > policy.maxDurationMs)
+    return false;
   const vars = taskVariables({ ...call, scope });
   const { evaluator } = call.rs;
-  if (policy.when !== undefined && !evaluator.evaluateCondition(policy.when, call.input, vars, call.position)) return false;
-  if (policy.exceptWhen !== undefined && evaluator.evaluateCondition(policy.exceptWhen, call.input, vars, call.position)) {
+  if (policy.when !== undefined && !evaluator.evaluateCondition(policy.when, call.input, vars, call.position))
+    return false;
+  if (
+    policy.exceptWhen !== undefined &&
+    evaluator.evaluateCondition(policy.exceptWhen, call.input, vars, call.position)
+  ) {
     return false;
   }
   return true;

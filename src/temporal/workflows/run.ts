@@ -32,14 +32,26 @@ function withSourceAuthentication(call: TaskCall, process: Record<string, unknow
   const source = process.source as { endpoint?: unknown } | undefined;
   const endpoint = source?.endpoint as Record<string, unknown> | undefined;
   if (!endpoint || typeof endpoint !== 'object' || endpoint.authentication === undefined) return process;
-  return { ...process, source: { ...source, endpoint: { ...endpoint, authentication: namedAuthentication(call, endpoint.authentication) } } };
+  return {
+    ...process,
+    source: {
+      ...source,
+      endpoint: { ...endpoint, authentication: namedAuthentication(call, endpoint.authentication) },
+    },
+  };
 }
 
 async function runWorkflow(call: TaskCall, spec: Record<string, unknown>, awaitResult: boolean): Promise<TaskResult> {
   const { rs } = call;
-  const ref = { namespace: String(spec.namespace ?? 'default'), name: String(spec.name ?? ''), version: spec.version as string | undefined };
+  const ref = {
+    namespace: String(spec.namespace ?? 'default'),
+    name: String(spec.name ?? ''),
+    version: spec.version as string | undefined,
+  };
   const workflowYaml = await callActivity(rs, 'resolveWorkflowDefinition', ref, `${call.position} resolve ${ref.name}`);
-  const input = rs.evaluator.evaluateTemplate(spec.input ?? {}, call.input, taskVariables(call), { instance: call.position });
+  const input = rs.evaluator.evaluateTemplate(spec.input ?? {}, call.input, taskVariables(call), {
+    instance: call.position,
+  });
   const childId = `${rs.executionId}-${ref.name}-${uuid4()}`;
   const childInput: WorkflowExecuteInput = {
     executionId: childId,

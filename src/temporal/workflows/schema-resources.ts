@@ -29,10 +29,15 @@ export async function resolveSchemaResources(rs: RunState, input: unknown): Prom
   const resources: SchemaResource[] = distinctResources(sites).map((site) => ({
     uri: site.uri,
     instance: site.pointer,
-    endpoint: rs.evaluator.evaluateTemplate(withNamedAuthentication(rs, site.pointer, site.endpoint), input, variables, {
-      instance: site.pointer,
-      deferSecrets: true,
-    }),
+    endpoint: rs.evaluator.evaluateTemplate(
+      withNamedAuthentication(rs, site.pointer, site.endpoint),
+      input,
+      variables,
+      {
+        instance: site.pointer,
+        deferSecrets: true,
+      },
+    ),
   }));
   const scope = { input, variables, sealedSecrets: rs.sealedSecrets, env: rs.env, mode: rs.evaluator.mode };
   const summary = `schemas ${resources.map((r) => r.instance).join(' ')}`.slice(0, 200);

@@ -11,7 +11,16 @@ import { taskList, type NamedTask } from '../../zigflow/dsl/tasks';
 import { Later } from './later';
 import { matchesErrorFilter, resolveRetryPolicy, retryAllowed, retryDelayMs, type RetryPolicy } from './retry';
 import { withTimeout } from './timeout';
-import { andThen, isPromise, listTaskResult, taskVariables, type ListResult, type MaybePromise, type TaskCall, type TaskResult } from './state';
+import {
+  andThen,
+  isPromise,
+  listTaskResult,
+  taskVariables,
+  type ListResult,
+  type MaybePromise,
+  type TaskCall,
+  type TaskResult,
+} from './state';
 
 interface CatchDefinition {
   errors?: { with?: Record<string, unknown> };
@@ -52,7 +61,12 @@ function attempt(call: TaskCall, p: TryPlan): MaybePromise<ListResult> {
 }
 
 /** What follows a failed attempt: another attempt after `delay` ms, or the `catch.do` handler; rethrows otherwise. */
-function afterFailure(call: TaskCall, p: TryPlan, e: unknown, attemptNo: number): { delay: number } | { scope: Record<string, unknown> } {
+function afterFailure(
+  call: TaskCall,
+  p: TryPlan,
+  e: unknown,
+  attemptNo: number,
+): { delay: number } | { scope: Record<string, unknown> } {
   if (!isWorkflowFault(e)) throw e;
   const errVar = p.handler.as ?? 'error';
   const scope = { ...call.scope, [errVar]: e.error };
@@ -92,7 +106,9 @@ function runTryInline(call: TaskCall): MaybePromise<TaskResult> {
     } catch (e) {
       return recover(e, attemptNo);
     }
-    return isPromise(result) ? result.then(listTaskResult, (e: unknown) => recover(e, attemptNo)) : listTaskResult(result);
+    return isPromise(result)
+      ? result.then(listTaskResult, (e: unknown) => recover(e, attemptNo))
+      : listTaskResult(result);
   };
   return tryFrom(1);
 }
@@ -103,8 +119,12 @@ async function runTryAsync(call: TaskCall): Promise<TaskResult> {
   const p = plan(call);
   for (let attemptNo = 1; ; attemptNo += 1) {
     try {
-      const result = await withTimeout(rs, p.retry?.maxAttemptDurationMs, `attempt of ${call.name}`, position, async () =>
-        runner.runList(rs, p.list, `${position}/try`, call.input, call.scope),
+      const result = await withTimeout(
+        rs,
+        p.retry?.maxAttemptDurationMs,
+        `attempt of ${call.name}`,
+        position,
+        async () => runner.runList(rs, p.list, `${position}/try`, call.input, call.scope),
       );
       return listTaskResult(result);
     } catch (e) {
@@ -116,26 +136,51 @@ async function runTryAsync(call: TaskCall): Promise<TaskResult> {
   }
 }
 
-function caught(call: TaskCall, handler: CatchDefinition, error: WorkflowErrorData, scope: Record<string, unknown>): boolean {
+function caught(
+  call: TaskCall,
+  handler: CatchDefinition,
+  error: WorkflowErrorData,
+  scope: Record<string, unknown>,
+): boolean {
   if (!matchesErrorFilter(handler.errors?.with, error)) return false;
   const vars = taskVariables({ ...call, scope });
   const { evaluator } = call.rs;
   if (handler.when !== undefined && !evaluator.evaluateCondition(handler.when, call.input, vars, call.position)) {
     return false;
   }
-  if (handler.exceptWhen !== undefined && evaluator.evaluateCondition(handler.exceptWhen, call.input, vars, call.position)) {
+  if (
+    handler.exceptWhen !== undefined &&
+    evaluator.evaluateCondition(handler.exceptWhen, call.input, vars, call.position)
+  ) {
     return false;
   }
   return true;
 }
 
-async function runHandler(call: TaskCall, handler: CatchDefinition, scope: Record<string, unknown>): Promise<TaskResult> {
+async function runHandler(
+  call: TaskCall,
+  handler: CatchDefinition,
+  scope: Record<string, unknown>,
+): Promise<TaskResult> {
   if (handler.do === undefined) return { output: call.input };
-  const result = await call.runner.runList(call.rs, taskList(handler.do), `${call.position}/catch/do`, call.input, scope);
+  const result = await call.runner.runList(
+    call.rs,
+    taskList(handler.do),
+    `${call.position}/catch/do`,
+    call.input,
+    scope,
+  );
   return listTaskResult(result);
 }
 
-function runHandlerInline(call: TaskCall, handler: CatchDefinition, scope: Record<string, unknown>): MaybePromise<TaskResult> {
+function runHandlerInline(
+  call: TaskCall,
+  handler: CatchDefinition,
+  scope: Record<string, unknown>,
+): MaybePromise<TaskResult> {
   if (handler.do === undefined) return { output: call.input };
-  return andThen(call.runner.runList(call.rs, taskList(handler.do), `${call.position}/catch/do`, call.input, scope), listTaskResult);
+  return andThen(
+    call.runner.runList(call.rs, taskList(handler.do), `${call.position}/catch/do`, call.input, scope),
+    listTaskResult,
+  );
 }

@@ -29,7 +29,9 @@ describe('data flow', () => {
   it('exports a new context computed from output and $context', () => {
     expect(exportContext(evaluator, { as: '$context + { o: . }' }, 9, { c: 1 }, vars)).toEqual({ c: 1, o: 9 });
     expect(exportContext(evaluator, undefined, 9, { c: 1 }, vars)).toEqual({ c: 1 });
-    expect(() => exportContext(evaluator, { as: '.', schema: { document: { type: 'string' } } }, 9, {}, vars)).toThrow(/schema/);
+    expect(() => exportContext(evaluator, { as: '.', schema: { document: { type: 'string' } } }, 9, {}, vars)).toThrow(
+      /schema/,
+    );
   });
 
   it('passes data through when no definition is given', () => {

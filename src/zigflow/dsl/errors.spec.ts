@@ -1,4 +1,13 @@
-import { asErrorData, dslError, errorTypeUri, normalizeErrorType, sameErrorType, withInstance, WorkflowFault, isWorkflowFault } from './errors';
+import {
+  asErrorData,
+  dslError,
+  errorTypeUri,
+  normalizeErrorType,
+  sameErrorType,
+  withInstance,
+  WorkflowFault,
+  isWorkflowFault,
+} from './errors';
 
 describe('workflow errors', () => {
   it('builds standard errors with the spec type URI and default status', () => {
@@ -13,9 +22,13 @@ describe('workflow errors', () => {
   });
 
   it('matches the legacy .../dsl/errors/types/... URIs to the 1.0.0 ones', () => {
-    expect(normalizeErrorType('https://serverlessworkflow.io/dsl/errors/types/communication')).toBe(errorTypeUri('communication'));
+    expect(normalizeErrorType('https://serverlessworkflow.io/dsl/errors/types/communication')).toBe(
+      errorTypeUri('communication'),
+    );
     expect(sameErrorType('https://serverlessworkflow.io/dsl/errors/types/runtime', errorTypeUri('runtime'))).toBe(true);
-    expect(sameErrorType('https://serverlessworkflow.io/dsl/errors/types/runtime', errorTypeUri('timeout'))).toBe(false);
+    expect(sameErrorType('https://serverlessworkflow.io/dsl/errors/types/runtime', errorTypeUri('timeout'))).toBe(
+      false,
+    );
     expect(sameErrorType('https://example.com/custom', 'https://example.com/custom')).toBe(true);
   });
 
@@ -28,7 +41,11 @@ describe('workflow errors', () => {
   it('recognises faults and problem-details data', () => {
     expect(isWorkflowFault(new WorkflowFault(dslError('runtime', 'x')))).toBe(true);
     expect(isWorkflowFault(new Error('x'))).toBe(false);
-    expect(asErrorData({ type: 't', status: 400, title: 'T', extra: 1 })).toEqual({ type: 't', status: 400, title: 'T' });
+    expect(asErrorData({ type: 't', status: 400, title: 'T', extra: 1 })).toEqual({
+      type: 't',
+      status: 400,
+      title: 'T',
+    });
     expect(asErrorData({ type: 't' })).toBeUndefined();
   });
 });

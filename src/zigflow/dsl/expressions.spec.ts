@@ -27,7 +27,11 @@ describe('ExpressionEvaluator', () => {
   });
 
   it('evaluates templates recursively, leaving literals alone', () => {
-    const out = strict.evaluateTemplate({ a: '${ .x + 1 }', b: ['${ .y }', 'lit', 3], c: { d: '.x' } }, { x: 1, y: 'why' }, vars);
+    const out = strict.evaluateTemplate(
+      { a: '${ .x + 1 }', b: ['${ .y }', 'lit', 3], c: { d: '.x' } },
+      { x: 1, y: 'why' },
+      vars,
+    );
     expect(out).toEqual({ a: 2, b: ['why', 'lit', 3], c: { d: '.x' } });
   });
 
@@ -54,13 +58,20 @@ describe('ExpressionEvaluator', () => {
   });
 
   it('turns jq errors into expression errors with the instance', () => {
-    expect(faultOf(() => strict.evaluateField('.a +', {}, vars, '/do/1/y'))).toMatchObject({ status: 400, instance: '/do/1/y' });
-    expect(faultOf(() => strict.evaluateField('error("x")', {}, vars))).toMatchObject({ type: expect.stringContaining('/expression') });
+    expect(faultOf(() => strict.evaluateField('.a +', {}, vars, '/do/1/y'))).toMatchObject({
+      status: 400,
+      instance: '/do/1/y',
+    });
+    expect(faultOf(() => strict.evaluateField('error("x")', {}, vars))).toMatchObject({
+      type: expect.stringContaining('/expression'),
+    });
   });
 
   it('refuses $secrets unless bound, and defers it on request', () => {
     expect(faultOf(() => strict.evaluateField('$secrets.a', {}, vars)).detail).toContain('$secrets');
-    const deferred = strict.evaluateTemplate({ p: '${ $secrets.a }', q: '${ 1 }' }, {}, vars, { deferSecrets: true }) as Record<string, unknown>;
+    const deferred = strict.evaluateTemplate({ p: '${ $secrets.a }', q: '${ 1 }' }, {}, vars, {
+      deferSecrets: true,
+    }) as Record<string, unknown>;
     expect(isDeferred(deferred.p)).toBe(true);
     expect(deferred.q).toBe(1);
     expect(strict.evaluateField('$secrets.a', {}, { ...vars, secrets: { a: 'x' } })).toBe('x');

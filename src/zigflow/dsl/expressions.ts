@@ -153,8 +153,9 @@ export class ExpressionEvaluator {
       if (e instanceof WorkflowFault) throw e;
       const message = e instanceof Error ? e.message : String(e);
       const code = e instanceof JqError ? e.code : 'runtime';
-      throw new WorkflowFault(dslError('expression', `${code} error in '${text.trim().slice(0, 120)}': ${message}`, { instance }));
+      throw new WorkflowFault(
+        dslError('expression', `${code} error in '${text.trim().slice(0, 120)}': ${message}`, { instance }),
+      );
     }
   }
-
 }

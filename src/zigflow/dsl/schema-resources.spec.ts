@@ -5,9 +5,26 @@ const external = (uri: string) => ({ format: 'json', resource: { endpoint: uri }
 const document = {
   document: { dsl: '1.0.0', namespace: 't', name: 'n', version: '0.1.0' },
   input: { schema: external('https://schemas.example/order.json') },
-  use: { functions: { check: { set: {}, output: { schema: { resource: { endpoint: { uri: 'https://schemas.example/fn.json', authentication: { use: 'auth' } } } } } } } },
+  use: {
+    functions: {
+      check: {
+        set: {},
+        output: {
+          schema: {
+            resource: { endpoint: { uri: 'https://schemas.example/fn.json', authentication: { use: 'auth' } } },
+          },
+        },
+      },
+    },
+  },
   do: [
-    { first: { set: { a: 1 }, input: { schema: { format: 'json', document: { type: 'object' } } }, export: { schema: external('https://schemas.example/order.json') } } },
+    {
+      first: {
+        set: { a: 1 },
+        input: { schema: { format: 'json', document: { type: 'object' } } },
+        export: { schema: external('https://schemas.example/order.json') },
+      },
+    },
     {
       nested: {
         try: [{ inner: { set: {}, output: { schema: external('https://schemas.example/inner.json') } } }],
@@ -44,7 +61,9 @@ describe('schema resources', () => {
 
   it('pre-checks cheaply: true wherever a schema has a resource, false for inline-only documents', () => {
     expect(mayHaveSchemaResources(document)).toBe(true);
-    expect(mayHaveSchemaResources({ do: [{ n: { try: [{ i: { set: {}, output: { schema: external('u') } } }] } }] })).toBe(true);
+    expect(
+      mayHaveSchemaResources({ do: [{ n: { try: [{ i: { set: {}, output: { schema: external('u') } } }] } }] }),
+    ).toBe(true);
     expect(mayHaveSchemaResources({ do: [{ a: { set: {}, input: { schema: { document: {} } } } }] })).toBe(false);
     expect(mayHaveSchemaResources('not a document')).toBe(false);
   });

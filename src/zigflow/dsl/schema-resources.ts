@@ -36,7 +36,8 @@ export function mayHaveSchemaResources(value: unknown): boolean {
   for (const key in record) {
     const child = record[key];
     if (typeof child !== 'object' || child === null) continue;
-    if (key === 'schema' && !Array.isArray(child) && (child as Record<string, unknown>).resource !== undefined) return true;
+    if (key === 'schema' && !Array.isArray(child) && (child as Record<string, unknown>).resource !== undefined)
+      return true;
     if (mayHaveSchemaResources(child)) return true;
   }
   return false;
@@ -53,7 +54,12 @@ export function schemaResourceSites(document: unknown): SchemaResourceSite[] {
   return sites;
 }
 
-function collect(owner: Record<string, unknown>, pointer: string, slots: readonly string[], sites: SchemaResourceSite[]): void {
+function collect(
+  owner: Record<string, unknown>,
+  pointer: string,
+  slots: readonly string[],
+  sites: SchemaResourceSite[],
+): void {
   for (const slot of slots) {
     const definition = owner[slot];
     const schema = isObject(definition) ? definition.schema : undefined;

@@ -21,7 +21,9 @@ export function validateAgainstSchema(
 ): void {
   if (!definition) return;
   if (definition.format && !definition.format.toLowerCase().startsWith('json')) {
-    throw new WorkflowFault(dslError('configuration', `${what} schema format '${definition.format}' is not supported`, { instance }));
+    throw new WorkflowFault(
+      dslError('configuration', `${what} schema format '${definition.format}' is not supported`, { instance }),
+    );
   }
   // Resources were fetched before the first task and substituted as inline documents (schema-resources.ts);
   // one still here was not fetched (a run recorded before external schemas were supported).

@@ -3,18 +3,7 @@
  * loader validated them against the spec's schema), so these helpers read fields defensively.
  */
 export type TaskKind =
-  | 'call'
-  | 'do'
-  | 'emit'
-  | 'for'
-  | 'fork'
-  | 'listen'
-  | 'raise'
-  | 'run'
-  | 'set'
-  | 'switch'
-  | 'try'
-  | 'wait';
+  'call' | 'do' | 'emit' | 'for' | 'fork' | 'listen' | 'raise' | 'run' | 'set' | 'switch' | 'try' | 'wait';
 
 export type Task = Record<string, any>;
 

@@ -28,8 +28,28 @@ describe('compareVersions', () => {
   });
 
   it('sorts a shuffled list into one order whatever the input order', () => {
-    const sorted = ['0.9.0', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-beta', '1.0.0', '1.0.1', '1.2.0', '1.10.0', '2.0.0'];
-    const shuffled = [sorted[4], sorted[8], sorted[0], sorted[6], sorted[2], sorted[7], sorted[1], sorted[5], sorted[3]];
+    const sorted = [
+      '0.9.0',
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-beta',
+      '1.0.0',
+      '1.0.1',
+      '1.2.0',
+      '1.10.0',
+      '2.0.0',
+    ];
+    const shuffled = [
+      sorted[4],
+      sorted[8],
+      sorted[0],
+      sorted[6],
+      sorted[2],
+      sorted[7],
+      sorted[1],
+      sorted[5],
+      sorted[3],
+    ];
     expect([...shuffled].sort(compareVersions)).toEqual(sorted);
     expect([...shuffled].reverse().sort(compareVersions)).toEqual(sorted);
   });
