@@ -1,12 +1,22 @@
 /** The one place where configuration becomes the activities' dependencies. */
-import type { ActivityDeps, ActivityLogger, WorkflowRegistry } from '../temporal/activities/deps';
+import type {
+  ActivityDeps,
+  ActivityLogger,
+  AiSettings,
+  CatalogSettings,
+  WorkflowRegistry,
+} from '../temporal/activities/deps';
 import type { RunnerConfig } from './runner-config';
 
-/** `workflows`: the definition registry `run: workflow` resolves from (the service passes its Temporal one). */
+/**
+ * `workflows`: the definition registry `run: workflow` resolves from (the service passes its Temporal one);
+ * `ai`: the default catalog's resources (AiService), which hold open stores and so are built once.
+ */
 export function activityDepsFromConfig(
   config: RunnerConfig,
   logger?: ActivityLogger,
   workflows?: WorkflowRegistry,
+  ai?: { ai: AiSettings; catalogs: CatalogSettings },
 ): ActivityDeps {
   const { runtime } = config;
   return {
@@ -26,5 +36,6 @@ export function activityDepsFromConfig(
     eventSinkUrl: runtime.eventSinkUrl,
     workflows,
     logger,
+    ...ai,
   };
 }

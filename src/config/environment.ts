@@ -12,7 +12,13 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const CONTAINER_RUNTIMES = ['docker', 'podman', 'none'] as const;
 /** Variables whose values are never printed, not even in validation errors. */
-export const SECRET_VARIABLES = ['STIGMER_SERVICE_API_KEY', 'RUNNER_SECRETS_KEY'] as const;
+export const SECRET_VARIABLES = [
+  'STIGMER_SERVICE_API_KEY',
+  'RUNNER_SECRETS_KEY',
+  'OPENAI_API_KEY',
+  // A connection URL may carry the database password.
+  'VECTOR_STORE_URL',
+] as const;
 
 const PORT = /^\d{1,5}$/;
 const POSITIVE_INT = /^[1-9]\d*$/;
@@ -43,6 +49,14 @@ const IsHostList = () =>
     (v) => parseList(v).every((h) => /^[A-Za-z0-9.:-]+$/.test(h)),
     'must be a comma-separated list of host names or IP addresses',
   );
+const IsPostgresUrl = () =>
+  check(
+    'isPostgresUrl',
+    (v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v),
+    'must be a postgres:// or postgresql:// connection URL',
+  );
+const IsModelName = () =>
+  check('isModelName', (v) => /^[\w.:/@+-]{1,200}$/.test(v), 'must be a model name (letters, digits, . : / @ + - _)');
 const IsReadableFile = () => check('isReadableFile', (v) => existsSync(v), 'must name an existing file');
 const IsDirectory = () =>
   check('isDirectory', (v) => existsSync(v) && statSync(v).isDirectory(), 'must name an existing directory');
@@ -107,4 +121,17 @@ export class RunnerEnvironment {
   @IsOptional() @IsDuration() RUN_TIMEOUT?: string;
   @IsOptional() @IsIn(CONTAINER_RUNTIMES) CONTAINER_RUNTIME?: string;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EVENT_SINK_URL?: string;
+
+  // The `openai` client's own variable names, read here and passed to it explicitly.
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: '$property must be an http(s) URL' })
+  OPENAI_BASE_URL?: string;
+  // Never echoed: a secret.
+  @IsOptional() @IsString({ message: '$property must be text' }) OPENAI_API_KEY?: string;
+  @IsOptional() @IsModelName() LLM_DEFAULT_MODEL?: string;
+  @IsOptional() @IsModelName() LLM_DEFAULT_EMBEDDING_MODEL?: string;
+  @IsOptional() @IsDuration() LLM_REQUEST_TIMEOUT?: string;
+  @IsOptional() @IsString() VECTOR_STORE_DIR?: string;
+  @IsOptional() @IsPostgresUrl() VECTOR_STORE_URL?: string;
+  @IsOptional() @IsDirectory() DEFAULT_CATALOG_DIR?: string;
 }

@@ -65,12 +65,33 @@ export interface RuntimeConfig {
   eventSinkUrl?: string;
 }
 
+/** Model providers, the vector store and catalogs (the `@default` catalog's functions, `use.catalogs`). */
+export interface AiConfig {
+  /** OpenAI-compatible endpoint (OPENAI_BASE_URL); unset: the `openai` client's default (api.openai.com). */
+  baseUrl?: string;
+  /** OPENAI_API_KEY: a secret, never logged. Unset: requests carry no key (Ollama, vLLM without keys). */
+  apiKey?: string;
+  defaultModel: string;
+  defaultEmbeddingModel: string;
+  requestTimeoutMs: number;
+  /** Directory of the embedded vector store (PGlite); relative to the working directory. */
+  vectorStoreDir: string;
+  /** PostgreSQL with pgvector; when set it replaces the embedded store. A secret (may hold a password). */
+  vectorStoreUrl?: string;
+  /** Operator-provided functions of the `default` catalog: `functions/{name}/{version}/function.yaml`. */
+  defaultCatalogDir?: string;
+}
+
 export interface RunnerConfig {
   temporal: TemporalConfig;
   callback: CallbackConfig;
   server: ServerConfig;
   runtime: RuntimeConfig;
+  ai: AiConfig;
 }
+
+export const DEFAULT_LLM_MODEL = 'gpt-4o-mini';
+export const DEFAULT_EMBEDDING_MODEL = 'text-embedding-3-small';
 
 export const DEFAULT_MAX_WORKFLOW_BYTES = 1024 * 1024;
 
@@ -121,6 +142,16 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       runTimeoutMs: duration(env.RUN_TIMEOUT, '5m'),
       containerRuntime: (env.CONTAINER_RUNTIME as ContainerRuntime | undefined) ?? 'none',
       eventSinkUrl: env.EVENT_SINK_URL,
+    },
+    ai: {
+      baseUrl: env.OPENAI_BASE_URL,
+      apiKey: env.OPENAI_API_KEY,
+      defaultModel: env.LLM_DEFAULT_MODEL ?? DEFAULT_LLM_MODEL,
+      defaultEmbeddingModel: env.LLM_DEFAULT_EMBEDDING_MODEL ?? DEFAULT_EMBEDDING_MODEL,
+      requestTimeoutMs: duration(env.LLM_REQUEST_TIMEOUT, '120s'),
+      vectorStoreDir: env.VECTOR_STORE_DIR ?? '.vector-store',
+      vectorStoreUrl: env.VECTOR_STORE_URL,
+      defaultCatalogDir: env.DEFAULT_CATALOG_DIR,
     },
   };
 }

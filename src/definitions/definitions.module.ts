@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AiModule } from '../ai/ai.module';
 import { ExecutorModule } from '../executor/executor.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { DefinitionsController } from './definitions.controller';
@@ -6,7 +7,7 @@ import { DefinitionsService } from './definitions.service';
 
 /** Workflow definitions registered with the runner (gRPC, WORKFLOW_DEFINITIONS_DIR) and their schedules. */
 @Module({
-  imports: [TemporalModule, ExecutorModule],
+  imports: [TemporalModule, ExecutorModule, AiModule],
   controllers: [DefinitionsController],
   providers: [DefinitionsService],
   exports: [DefinitionsService],

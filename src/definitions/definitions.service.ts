@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfigService } from '../config/config.module';
+import { AiService } from '../ai/ai.service';
 import { ExecutorService } from '../executor/executor.service';
 import { definitionLabel } from '../temporal/registry-contract';
 import { TemporalService } from '../temporal/temporal.service';
@@ -32,9 +33,14 @@ export class DefinitionsService implements OnModuleInit, OnApplicationBootstrap 
   private startupDone?: Promise<void>;
   private stopping = false;
 
-  constructor(temporal: TemporalService, executor: ExecutorService, @Inject(ConfigService) config: AppConfigService) {
+  constructor(
+    temporal: TemporalService,
+    executor: ExecutorService,
+    @Inject(ConfigService) config: AppConfigService,
+    ai: AiService,
+  ) {
     const server = config.get('server', { infer: true });
-    this.loadOptions = { maxBytes: server.maxWorkflowBytes };
+    this.loadOptions = { maxBytes: server.maxWorkflowBytes, ...ai.loadOptions };
     this.dir = server.definitionsDir;
     const schedules = new DefinitionSchedules({
       client: temporal.client,

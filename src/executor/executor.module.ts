@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AiModule } from '../ai/ai.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { CommandController } from './command.controller';
 import { ExecutorService } from './executor.service';
@@ -6,7 +7,7 @@ import { QueryController } from './query.controller';
 
 /** The runner's gRPC API (commands and queries) over the Temporal client. */
 @Module({
-  imports: [TemporalModule],
+  imports: [TemporalModule, AiModule],
   controllers: [CommandController, QueryController],
   providers: [ExecutorService],
   exports: [ExecutorService],

@@ -23,6 +23,7 @@ import {
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
+import { AiService } from '../ai/ai.service';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionId } from './execute-request';
 import { failedPrecondition, notFound } from './rpc-errors';
@@ -49,12 +50,14 @@ export class ExecutorService {
   private readonly log = new Logger(ExecutorService.name);
   private readonly limits: ExecuteLimits;
 
-  private readonly validate = startValidator();
+  private readonly validate: ReturnType<typeof startValidator>;
 
   constructor(
     private readonly temporal: TemporalService,
     @Inject(ConfigService) config: AppConfigService,
+    ai: AiService,
   ) {
+    this.validate = startValidator(ai.loadOptions);
     this.limits = {
       maxWorkflowBytes: config.get('server', { infer: true }).maxWorkflowBytes,
       secretsKey: config.get('runtime', { infer: true }).secretsKey,

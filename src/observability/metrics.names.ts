@@ -13,6 +13,8 @@ export const METRIC = {
   executionDuration: 'workflow_runner_execution_duration_seconds',
   tasks: 'workflow_runner_tasks_total',
   workerState: 'workflow_runner_worker_state',
+  modelRequests: 'workflow_runner_model_requests_total',
+  modelTokens: 'workflow_runner_model_tokens_total',
 } as const;
 
 /** Terminal statuses of a run, as the metrics label them. */

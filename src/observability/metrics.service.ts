@@ -47,7 +47,18 @@ export class MetricsService {
     @InjectMetric(METRIC.tasks) private readonly tasks: Counter<'kind' | 'outcome'>,
     @InjectMetric(METRIC.workerState) private readonly workerStateGauge: Gauge<'state'>,
     readonly temporalTelemetry: TemporalTelemetry,
+    @InjectMetric(METRIC.modelRequests) private readonly modelRequests: Counter<'model' | 'operation'>,
+    @InjectMetric(METRIC.modelTokens) private readonly modelTokens: Counter<'model' | 'direction'>,
   ) {}
+
+  /** One model request answered, with the tokens the endpoint reported (never the text). */
+  modelUsage(usage: { model: string; operation: string; inputTokens: number; outputTokens: number }): void {
+    // Label values come from endpoints: bounded so a misbehaving one cannot create huge series names.
+    const model = usage.model.slice(0, 100);
+    this.modelRequests.inc({ model, operation: usage.operation });
+    if (usage.inputTokens > 0) this.modelTokens.inc({ model, direction: 'input' }, usage.inputTokens);
+    if (usage.outputTokens > 0) this.modelTokens.inc({ model, direction: 'output' }, usage.outputTokens);
+  }
 
   /** One report_progress call ended with gRPC status `code` (e.g. `OK`, `UNAVAILABLE`) after `seconds`. */
   callbackCall(code: string, seconds: number): void {

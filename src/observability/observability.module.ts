@@ -70,6 +70,16 @@ const metricProviders = [
     help: 'DSL tasks by task type and outcome',
     labelNames: ['kind', 'outcome'],
   }),
+  makeCounterProvider({
+    name: METRIC.modelRequests,
+    help: 'model requests answered (chat turns, embedding requests), by model and operation',
+    labelNames: ['model', 'operation'],
+  }),
+  makeCounterProvider({
+    name: METRIC.modelTokens,
+    help: 'tokens the model endpoints reported, by model and direction (input, output)',
+    labelNames: ['model', 'direction'],
+  }),
   makeGaugeProvider({
     name: METRIC.workerState,
     help: 'Temporal worker state: 1 for the current state',

@@ -11,6 +11,7 @@
  */
 import type { WorkflowExecuteInput } from './contract';
 import { ValidationCache } from './activities/validate-workflow';
+import type { LoadOptions } from '../zigflow/loader';
 
 /**
  * Temporal refuses start payloads over 2 MB; the document's JSON can be larger than its YAML, so only
@@ -29,7 +30,9 @@ export function withValidatedDocument(
 }
 
 /** A starter's validation cache (verdicts by document text, like the worker's). */
-export function startValidator(): (yamlText: string) => ReturnType<ValidationCache['validate']> {
-  const cache = new ValidationCache();
+export function startValidator(
+  options: LoadOptions = {},
+): (yamlText: string) => ReturnType<ValidationCache['validate']> {
+  const cache = new ValidationCache(64, options);
   return (yamlText) => cache.validate(yamlText);
 }

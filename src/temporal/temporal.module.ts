@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AiModule } from '../ai/ai.module';
 import { CallbackModule } from '../callback/callback.module';
 import { RUNNER_WORKER_FACTORY } from './temporal.tokens';
 import { TemporalService } from './temporal.service';
@@ -9,7 +10,7 @@ import { createRunnerWorker } from './worker-factory';
  * shutdown). Needs the global ConfigModule and ObservabilityModule; progress goes to CallbackService.
  */
 @Module({
-  imports: [CallbackModule],
+  imports: [CallbackModule, AiModule],
   providers: [TemporalService, { provide: RUNNER_WORKER_FACTORY, useValue: createRunnerWorker }],
   exports: [TemporalService],
 })

@@ -8,6 +8,7 @@ import { validateEnvironment } from '../config/validate-environment';
 import type { AppConfigService } from '../config/config.module';
 import type { CallbackService } from '../callback/callback.service';
 import type { MetricsService } from '../observability/metrics.service';
+import type { AiService } from '../ai/ai.service';
 import { TemporalService } from './temporal.service';
 import type { RunnerWorkerFactory } from './temporal.tokens';
 
@@ -27,7 +28,8 @@ function build(address: string, factory: RunnerWorkerFactory) {
   const states: string[] = [];
   const metrics = { workerState: (s: string) => states.push(s) } as unknown as MetricsService;
   const callback = {} as CallbackService;
-  return { service: new TemporalService(config, metrics, callback, factory), states };
+  const ai = { activityDeps: () => ({ ai: {}, catalogs: {} }) } as unknown as AiService;
+  return { service: new TemporalService(config, metrics, callback, factory, ai), states };
 }
 
 describe('TemporalService', () => {

@@ -10,6 +10,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { AiService } from '../ai/ai.service';
 import { CallbackService } from '../callback/callback.service';
 import { activityDepsFromConfig } from '../config/activity-deps';
 import type { AppConfigService } from '../config/config.module';
@@ -66,12 +67,14 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: MetricsService,
     private readonly callback: CallbackService,
     @Inject(RUNNER_WORKER_FACTORY) private readonly createWorker: RunnerWorkerFactory,
+    private readonly ai: AiService,
   ) {
     this.runnerConfig = {
       temporal: config.get('temporal', { infer: true }),
       callback: config.get('callback', { infer: true }),
       server: config.get('server', { infer: true }),
       runtime: config.get('runtime', { infer: true }),
+      ai: config.get('ai', { infer: true }),
     };
     this.settings = this.runnerConfig.temporal;
     this.connection = Connection.lazy({ address: this.settings.address });
@@ -176,7 +179,12 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       connection: this.nativeConnection,
       namespace: this.settings.namespace,
       taskQueue: this.settings.taskQueue,
-      activities: activityDepsFromConfig(this.runnerConfig, this.activityLogger(), this.definitions),
+      activities: activityDepsFromConfig(
+        this.runnerConfig,
+        this.activityLogger(),
+        this.definitions,
+        this.ai.activityDeps(),
+      ),
       onProgress: (event) => this.handleProgress(event),
       // A prebuilt bundle skips webpack at start (container images); see TEMPORAL_WORKFLOW_BUNDLE.
       workflowBundle: this.settings.workflowBundlePath

@@ -6,6 +6,7 @@
  * local activity. Stages: limits → YAML → depth → DSL version → JSON schema → semantic checks; the
  * semantic stage runs on schema-invalid documents too, so an author sees all problems in one pass.
  */
+import type { CatalogCheckOptions } from './catalog-checks';
 import { checkSize, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, findTooDeep, scanDepth } from './limits';
 import { DraftProblem, sortProblems, ValidationProblem } from './problems';
 import { schemaProblems } from './schema-problems';
@@ -23,7 +24,7 @@ export type LoadResult =
   | { ok: true; workflow: WorkflowDocument; warnings: ValidationProblem[] }
   | { ok: false; problems: ValidationProblem[] };
 
-export interface LoadOptions {
+export interface LoadOptions extends CatalogCheckOptions {
   /** Largest accepted document, in UTF-8 bytes (default 1 MiB). */
   maxBytes?: number;
   /** Deepest accepted nesting of maps and lists (default 64). */
@@ -42,14 +43,19 @@ export function loadWorkflow(yamlText: string, options: LoadOptions = {}): LoadR
   if (deepAt !== undefined) return fail([depthProblem('', maxDepth)], undefined, deepAt, yamlText);
   const parsed = parseYamlSource(yamlText);
   if (!parsed.ok) return fail(parsed.problems);
-  return validateDocument(parsed.value, parsed.sourceMap, maxDepth);
+  return validateDocument(parsed.value, parsed.sourceMap, maxDepth, options);
 }
 
 /**
  * Validates an already parsed document (e.g. JSON from the API): depth limit, version, schema and
  * semantic checks. Positions come from `sourceMap` when given.
  */
-export function validateDocument(document: unknown, sourceMap?: SourceMap, maxDepth = DEFAULT_MAX_DEPTH): LoadResult {
+export function validateDocument(
+  document: unknown,
+  sourceMap?: SourceMap,
+  maxDepth = DEFAULT_MAX_DEPTH,
+  catalogs: CatalogCheckOptions = {},
+): LoadResult {
   // Later stages recurse over the document; the depth limit keeps them far from the stack's end.
   const tooDeep = findTooDeep(document, maxDepth);
   if (tooDeep !== undefined) return fail([depthProblem(tooDeep, maxDepth)], sourceMap);
@@ -72,7 +78,7 @@ export function validateDocument(document: unknown, sourceMap?: SourceMap, maxDe
   const schema = schemaProblems(document, schemaValidator(), sites);
   // The version check already explains a bad `document.dsl`; the schema's pattern error would repeat it.
   problems.push(...(versionProblem ? schema.filter((p) => p.pointer !== '/document/dsl') : schema));
-  const semantic = semanticProblems(document, sites);
+  const semantic = semanticProblems(document, sites, catalogs);
   problems.push(...semantic.errors);
   if (problems.length > 0) return fail(problems, sourceMap);
   return { ok: true, workflow: document as WorkflowDocument, warnings: locate(semantic.warnings, sourceMap) };

@@ -3,6 +3,7 @@
  * `use.functions` / `errors` / `retries` / `authentications` / `timeouts`, the `evaluate` block, and
  * (through expression-checks) every runtime expression.
  */
+import { catalogCallProblems, type CatalogCheckOptions } from './catalog-checks';
 import { expressionProblems } from './expression-checks';
 import { unreachableTasks } from './flow-checks';
 import { DraftProblem, joinPointer, listNames, ValidationProblem } from './problems';
@@ -11,8 +12,6 @@ import { isObject, TaskSite } from './task-walker';
 const FLOW_DIRECTIVES = new Set(['continue', 'exit', 'end']);
 /** `call` values the runner implements itself; anything else must be a `use.functions` entry or a catalog function. */
 export const BUILT_IN_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp']);
-/** `name:version@catalog`: a function from a catalog (spec 1.0 "Catalogs"). */
-const CATALOG_FUNCTION = /^[\w.-]+:[\w.+-]+@([\w.-]+)$/;
 const KNOWN_TOP_LEVEL = new Set(['document', 'input', 'use', 'do', 'timeout', 'output', 'schedule', 'evaluate']);
 
 export interface SemanticResult {
@@ -20,12 +19,16 @@ export interface SemanticResult {
   warnings: DraftProblem[];
 }
 
-export function semanticProblems(document: Record<string, unknown>, sites: TaskSite[]): SemanticResult {
+export function semanticProblems(
+  document: Record<string, unknown>,
+  sites: TaskSite[],
+  options: CatalogCheckOptions = {},
+): SemanticResult {
   const use = isObject(document.use) ? document.use : {};
   const errors: ValidationProblem[] = [
     ...duplicateNames(sites),
     ...thenTargets(sites),
-    ...references(document, use, sites),
+    ...references(document, use, sites, options),
     ...evaluateBlock(document.evaluate),
     ...expressionProblems(document, sites),
   ];
@@ -105,6 +108,7 @@ function references(
   document: Record<string, unknown>,
   use: Record<string, unknown>,
   sites: TaskSite[],
+  options: CatalogCheckOptions,
 ): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const functions = names(use, 'functions');
@@ -115,7 +119,8 @@ function references(
     const task = site.task;
     if (!isObject(task)) continue;
     if (site.kind === 'call' && typeof task.call === 'string') {
-      out.push(...callReference(task.call, joinPointer(site.pointer, 'call'), functions, catalogs));
+      const cataloged = catalogCallProblems(task, site.pointer, catalogs, options);
+      out.push(...(cataloged ?? callReference(task.call, joinPointer(site.pointer, 'call'), functions)));
     }
     if (
       site.kind === 'raise' &&
@@ -145,19 +150,8 @@ function references(
   return out;
 }
 
-function callReference(
-  call: string,
-  pointer: string,
-  functions: Set<string>,
-  catalogs: Set<string>,
-): ValidationProblem[] {
+function callReference(call: string, pointer: string, functions: Set<string>): ValidationProblem[] {
   if (BUILT_IN_CALLS.has(call) || functions.has(call)) return [];
-  const catalog = CATALOG_FUNCTION.exec(call);
-  if (catalog) {
-    // The runtime's own catalog is 'default' (spec: Catalogs); any other must be declared.
-    if (catalog[1] === 'default' || catalogs.has(catalog[1])) return [];
-    return [problem(pointer, `call '${call}' names catalog '${catalog[1]}', which is not declared in use.catalogs`)];
-  }
   const builtIns = [...BUILT_IN_CALLS].join(', ');
   const declared =
     functions.size > 0 ? `, or one of use.functions (${listNames(functions)})` : ' (use.functions declares none)';

@@ -45,3 +45,8 @@ export function withHeartbeat<A extends unknown[], R>(
     }
   };
 }
+
+/** Aborts when the activity is cancelled (workflow cancelled, timed out, worker shutting down); none outside one. */
+export function currentCancellationSignal(): AbortSignal | undefined {
+  return currentContext()?.cancellationSignal;
+}

@@ -1,3 +1,8 @@
+import type { ModelSettings } from '../../ai/model-client';
+import type { VectorStoreProvider } from '../../ai/vector-store';
+import type { CatalogCache } from '../../catalogs/catalog-cache';
+import type { DefaultCatalogFunctions } from '../../catalogs/catalog-folder';
+
 /**
  * What the runner's activities depend on. Plain data and functions only (no Nest types): the Nest
  * TemporalModule, the CLI and the test harness each build one and pass it to `createActivities`.
@@ -43,6 +48,29 @@ export interface WorkflowRegistry {
   resolve(namespace: string, name: string, version?: string): string | undefined | Promise<string | undefined>;
 }
 
+/** One model request's token use, reported once per request that succeeded (metrics count tokens by model). */
+export interface ModelUsageRecord {
+  model: string;
+  operation: 'chat' | 'embed';
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface AiSettings {
+  /** The model endpoint and default models (OPENAI_BASE_URL, OPENAI_API_KEY, LLM_DEFAULT_MODEL ...). */
+  models?: ModelSettings;
+  /** The store behind `vector-upsert` / `vector-query`; a configuration error when absent. */
+  vectors?: VectorStoreProvider;
+  onUsage?: (record: ModelUsageRecord) => void;
+}
+
+export interface CatalogSettings {
+  /** Operator-provided functions of the `default` catalog by `name:version` (read from DEFAULT_CATALOG_DIR). */
+  defaultFunctions?: DefaultCatalogFunctions;
+  /** Function definitions fetched before, by catalog endpoint, name and version. */
+  cache?: CatalogCache;
+}
+
 export interface ActivityDeps {
   http?: HttpSettings;
   /** 32-byte key that opens sealed secret environment entries. */
@@ -53,4 +81,7 @@ export interface ActivityDeps {
   /** Definitions that `run: workflow` may start. */
   workflows?: WorkflowRegistry;
   logger?: ActivityLogger;
+  /** `chat`, `agent`, `embed`, `vector-upsert`, `vector-query` of the default catalog. */
+  ai?: AiSettings;
+  catalogs?: CatalogSettings;
 }

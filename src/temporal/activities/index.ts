@@ -7,21 +7,30 @@ import { createCallGrpc } from './call-grpc';
 import { createCallHttp } from './call-http';
 import { createCallOpenApi } from './call-openapi';
 import type { ActivityDeps } from './deps';
+import { createFetchCatalogFunction } from './fetch-catalog-function';
 import { createFetchSchemas } from './fetch-schemas';
+import { createLlmChat, createLlmEmbed } from './llm';
 import { createEmitEvent } from './emit-event';
 import { createResolveWorkflowDefinition } from './resolve-workflow';
 import { createRunProcesses } from './run-process';
 import type { RunnerActivities } from './types';
-import { createValidateWorkflow } from './validate-workflow';
+import { createValidateWorkflow, ValidationCache } from './validate-workflow';
+import { createVectorQuery, createVectorUpsert } from './vectors';
 
 export type { ActivityDeps } from './deps';
 export type { RunnerActivities } from './types';
+
+/** The loader options that make the operator's default-catalog functions known to validation. */
+export function defaultCatalogOptions(deps: ActivityDeps): { defaultCatalog?: ReadonlySet<string> } {
+  const functions = deps.catalogs?.defaultFunctions;
+  return functions && functions.size > 0 ? { defaultCatalog: new Set(functions.keys()) } : {};
+}
 
 /** Every activity that waits on the outside world heartbeats while it waits (see withHeartbeat). */
 export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
   const processes = createRunProcesses(deps);
   return {
-    validateWorkflow: createValidateWorkflow(),
+    validateWorkflow: createValidateWorkflow(new ValidationCache(64, defaultCatalogOptions(deps))),
     yieldPoint: async () => undefined,
     callHttp: withHeartbeat(createCallHttp(deps)),
     callOpenApi: withHeartbeat(createCallOpenApi(deps)),
@@ -32,5 +41,10 @@ export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
     runContainer: withHeartbeat(processes.runContainer),
     resolveWorkflowDefinition: createResolveWorkflowDefinition(deps),
     fetchSchemas: withHeartbeat(createFetchSchemas(deps)),
+    fetchCatalogFunction: withHeartbeat(createFetchCatalogFunction(deps)),
+    llmChat: withHeartbeat(createLlmChat(deps)),
+    llmEmbed: withHeartbeat(createLlmEmbed(deps)),
+    vectorUpsert: withHeartbeat(createVectorUpsert(deps)),
+    vectorQuery: withHeartbeat(createVectorQuery(deps)),
   };
 }

@@ -2,10 +2,18 @@
  * Argument and result shapes of the runner's activities. Pure types: workflow code imports them with
  * `import type` and calls the activities by name through `scheduleActivity`.
  */
+import type { ChatMessage, ChatToolSpec, TokenUsage } from '../../ai/model-types';
 import type { WorkflowErrorData } from '../contract';
+
+export type { ChatMessage, ChatToolCall, ChatToolSpec, TokenUsage } from '../../ai/model-types';
 
 /** ApplicationFailure type an activity uses for a DSL error; `details[0]` is the WorkflowErrorData. */
 export const DSL_ERROR_FAILURE_TYPE = 'DslError';
+/**
+ * A DSL error Temporal may retry (a model endpoint's 429 or 5xx): `details[0]` is the WorkflowErrorData the
+ * task fails with once the activity's retries run out.
+ */
+export const RETRYABLE_DSL_ERROR_FAILURE_TYPE = 'RetryableDslError';
 
 export interface ValidationProblem {
   message: string;
@@ -96,6 +104,124 @@ export interface FetchSchemasRequest {
 
 export type ActivityErrorData = WorkflowErrorData;
 
+/**
+ * `fetchCatalogFunction`: the definition (a task) of `name:version@catalog`, from `functions/{name}/{version}/
+ * function.yaml` under the catalog's endpoint (GitHub/GitLab browsing URIs read raw), or from the operator's
+ * folder for the `default` catalog. Cached per worker by URL; workflow code asks once per run and function.
+ */
+export interface FetchCatalogFunctionRequest {
+  /** JSON pointer of the calling task (error `instance`). */
+  position: string;
+  catalog: string;
+  name: string;
+  version: string;
+  /**
+   * `use.catalogs.<catalog>.endpoint` (a URI or `{ uri, authentication }`, `use.authentications` names
+   * resolved, `$secrets` deferred); absent for the runner's own `default` catalog.
+   */
+  endpoint?: unknown;
+  scope: DeferredScope;
+}
+
+/**
+ * Where a default-catalog function sends its model requests: `model` (else LLM_DEFAULT_MODEL or
+ * LLM_DEFAULT_EMBEDDING_MODEL) and `endpoint` (a base URL or `{ uri, authentication }` with `use.authentications`
+ * names resolved and `$secrets` deferred; else OPENAI_BASE_URL with OPENAI_API_KEY).
+ */
+export interface ModelTarget {
+  /** JSON pointer of the task (error `instance`). */
+  position: string;
+  model?: string;
+  endpoint?: unknown;
+  scope: DeferredScope;
+}
+
+/** `llmChat`: one chat completion. `chat:1.0.0@default` is one; `agent:1.0.0@default` makes one per turn. */
+export interface LlmChatRequest extends ModelTarget {
+  messages: ChatMessage[];
+  tools?: ChatToolSpec[];
+  temperature?: number;
+  maxTokens?: number;
+  /** A JSON schema: the reply is requested as JSON (`response_format: json_schema`), parsed and validated. */
+  responseFormat?: Record<string, unknown>;
+}
+
+export interface LlmChatResult {
+  /** The model that answered, as the endpoint names it. */
+  model: string;
+  /** The assistant's message: text, tool calls or both. */
+  message: ChatMessage;
+  /** `stop`, `length`, `tool_calls`, `content_filter`. */
+  finishReason: string;
+  usage: TokenUsage;
+  /** The parsed reply, when `responseFormat` was given and the model answered (no tool calls). */
+  data?: unknown;
+}
+
+/** `llmEmbed`: `embed:1.0.0@default`. At most {@link MAX_EMBED_INPUTS} texts, so history stays bounded. */
+export interface LlmEmbedRequest extends ModelTarget {
+  input: string[];
+  dimensions?: number;
+}
+
+export interface LlmEmbedResult {
+  model: string;
+  vectors: number[][];
+  usage: TokenUsage;
+}
+
+export const MAX_EMBED_INPUTS = 256;
+
+export interface VectorItem {
+  id: string;
+  /** Given, or embedded from `text` inside the activity (vectors of texts never enter history). */
+  vector?: number[];
+  text?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** `vectorUpsert`: `vector-upsert:1.0.0@default`. The collection is created on first use. */
+export interface VectorUpsertRequest extends ModelTarget {
+  collection: string;
+  items: VectorItem[];
+  dimensions?: number;
+}
+
+export interface VectorUpsertResult {
+  upserted: number;
+  collection: string;
+  /** Set when texts were embedded. */
+  model?: string;
+  usage?: TokenUsage;
+}
+
+/** `vectorQuery`: `vector-query:1.0.0@default`: nearest neighbours by cosine similarity. */
+export interface VectorQueryRequest extends ModelTarget {
+  collection: string;
+  vector?: number[];
+  text?: string;
+  topK: number;
+  /** Metadata every match must contain (JSON containment). */
+  filter?: Record<string, unknown>;
+  dimensions?: number;
+}
+
+export interface VectorMatch {
+  id: string;
+  /** Cosine similarity, 1 = same direction. */
+  score: number;
+  metadata: Record<string, unknown>;
+  /** The text stored with the item, if any. */
+  text?: string;
+}
+
+export interface VectorQueryResult {
+  matches: VectorMatch[];
+  collection: string;
+  model?: string;
+  usage?: TokenUsage;
+}
+
 /** The activity functions (names are what the Temporal UI shows). */
 export interface RunnerActivities {
   validateWorkflow(yamlText: string): Promise<ValidateWorkflowResult>;
@@ -111,4 +237,10 @@ export interface RunnerActivities {
   resolveWorkflowDefinition(request: ResolveWorkflowRequest): Promise<string>;
   /** The external schemas of a document, parsed, keyed by the URI as written. */
   fetchSchemas(request: FetchSchemasRequest): Promise<Record<string, unknown>>;
+  /** A cataloged function's task definition. */
+  fetchCatalogFunction(request: FetchCatalogFunctionRequest): Promise<Record<string, unknown>>;
+  llmChat(request: LlmChatRequest): Promise<LlmChatResult>;
+  llmEmbed(request: LlmEmbedRequest): Promise<LlmEmbedResult>;
+  vectorUpsert(request: VectorUpsertRequest): Promise<VectorUpsertResult>;
+  vectorQuery(request: VectorQueryRequest): Promise<VectorQueryResult>;
 }

@@ -1,0 +1,85 @@
+/**
+ * The two databases the vector store runs on, both reached through `pg`:
+ *   - embedded (default): PostgreSQL compiled to WebAssembly (PGlite) with pgvector, persisted in
+ *     VECTOR_STORE_DIR, run in a worker thread of this process (embedded-postgres.ts). No server to run;
+ *     one process per directory.
+ *   - server: any PostgreSQL with pgvector (VECTOR_STORE_URL), shared by every replica.
+ * Both are opened on first use and closed with the worker.
+ */
+import { Pool, type PoolConfig } from 'pg';
+import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './embedded-postgres';
+import { SqlVectorStore, type SqlDatabase, type VectorStore, type VectorStoreProvider } from './vector-store';
+
+export interface VectorStoreSettings {
+  /** Directory of the embedded store (relative paths are resolved against the working directory). */
+  dir?: string;
+  /** A postgres:// URL; when set, the embedded store is not used. */
+  url?: string;
+}
+
+/** Connections the server backend keeps open at most. */
+const POOL_SIZE = 4;
+
+export function vectorStoreProvider(settings: VectorStoreSettings): VectorStoreProvider {
+  let opening: Promise<VectorStore> | undefined;
+  let closed = false;
+  return {
+    store: () => {
+      if (closed) return Promise.reject(new Error('the vector store is closed'));
+      opening ??= open(settings);
+      // A failed open (server down) is tried again by the next call.
+      opening.catch(() => (opening = undefined));
+      return opening;
+    },
+    close: async () => {
+      closed = true;
+      const store = await opening?.catch(() => undefined);
+      await store?.close();
+    },
+  };
+}
+
+async function open(settings: VectorStoreSettings): Promise<VectorStore> {
+  const db = settings.url ? openServer(settings.url) : await openEmbedded(settings.dir ?? '.vector-store');
+  return new SqlVectorStore(db);
+}
+
+export async function openEmbedded(dir: string): Promise<SqlDatabase> {
+  const embedded = await startEmbeddedPostgres(dir);
+  const db = poolDatabase({ ...embedded.connection, max: EMBEDDED_MAX_CONNECTIONS });
+  return {
+    ...db,
+    close: async () => {
+      await db.close();
+      await embedded.stop();
+    },
+  };
+}
+
+export function openServer(url: string): SqlDatabase {
+  return poolDatabase({ connectionString: url, max: POOL_SIZE });
+}
+
+function poolDatabase(config: PoolConfig): SqlDatabase {
+  const pool = new Pool(config);
+  // An idle connection that breaks (server restart) must not crash the worker.
+  pool.on('error', () => undefined);
+  return {
+    query: (text, params) => pool.query(text, params) as never,
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({ query: (text, params) => client.query(text, params) as never });
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
