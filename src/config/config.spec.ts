@@ -135,6 +135,62 @@ describe('validateEnvironment', () => {
   });
 });
 
+describe('model and vector store settings', () => {
+  it('defaults to the openai client defaults and an embedded store under the working directory', () => {
+    expect(validateEnvironment(minimal).ai).toEqual({
+      baseUrl: undefined,
+      apiKey: undefined,
+      defaultModel: 'gpt-4o-mini',
+      defaultEmbeddingModel: 'text-embedding-3-small',
+      requestTimeoutMs: 120_000,
+      vectorStoreDir: '.vector-store',
+      vectorStoreUrl: undefined,
+      defaultCatalogDir: undefined,
+    });
+  });
+
+  it('reads the openai variables, the models, the store and the catalog folder', () => {
+    const config = validateEnvironment({
+      ...minimal,
+      OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+      OPENAI_API_KEY: 'sk-abc',
+      LLM_DEFAULT_MODEL: 'llama3.1:8b',
+      LLM_DEFAULT_EMBEDDING_MODEL: 'nomic-embed-text',
+      LLM_REQUEST_TIMEOUT: '45s',
+      VECTOR_STORE_URL: 'postgresql://app:pw@db.internal:5432/vectors',
+      DEFAULT_CATALOG_DIR: __dirname,
+    });
+    expect(config.ai).toMatchObject({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      apiKey: 'sk-abc',
+      defaultModel: 'llama3.1:8b',
+      defaultEmbeddingModel: 'nomic-embed-text',
+      requestTimeoutMs: 45_000,
+      vectorStoreUrl: 'postgresql://app:pw@db.internal:5432/vectors',
+      defaultCatalogDir: __dirname,
+    });
+  });
+
+  it('names bad values without printing the key or the database URL', () => {
+    let message = '';
+    try {
+      validateEnvironment({
+        ...minimal,
+        OPENAI_BASE_URL: 'not a url',
+        VECTOR_STORE_URL: 'mysql://root:hunter2@db/x',
+        DEFAULT_CATALOG_DIR: '/no/such/dir',
+        LLM_DEFAULT_MODEL: 'bad model name',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const name of ['OPENAI_BASE_URL', 'VECTOR_STORE_URL', 'DEFAULT_CATALOG_DIR', 'LLM_DEFAULT_MODEL']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('hunter2');
+  });
+});
+
 describe('ConfigModule', () => {
   it('serves the grouped config through ConfigService and ignores unrelated variables', async () => {
     const env = { TEMPORAL_SERVICE_ADDRESS: 'temporal:7233', GRPC_PORT: '7000', PATH: '/bin' };

@@ -69,7 +69,7 @@ describe('loadWorkflow: good documents', () => {
         '        - c: {raise: {error: notFound}}',
         '      catch: {retry: fast, when: ".status == 404"}',
         '  - d: {call: http, with: {method: get, endpoint: {uri: "http://x", authentication: {use: petstore}}}}',
-        "  - e: {call: 'log:1.0.0@default', then: end}",
+        "  - e: {call: 'chat:1.0.0@default', with: {prompt: hi}, then: end}",
         '  - now: {set: {at: "${ now | todate }", note: "${ \\"input and env are just words here\\" }", home: "${ $ENV.HOME // env.USER }"}}',
         '  - f: {call: http, with: {method: get, endpoint: "http://x", headers: {k: "${ $secrets.key }", j: "${ $secrets[\\"token\\"] }"}}, then: exit}',
       ].join('\n') + '\n',
