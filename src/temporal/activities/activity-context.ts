@@ -46,7 +46,11 @@ export function withHeartbeat<A extends unknown[], R>(
   };
 }
 
-/** Aborts when the activity is cancelled (workflow cancelled, timed out, worker shutting down); none outside one. */
-export function currentCancellationSignal(): AbortSignal | undefined {
+/**
+ * Fires when Temporal cancels the current activity (the workflow cancelled it, its timeout passed, the
+ * worker is shutting down); never fires outside an activity. Cancellation reaches an activity through its
+ * heartbeats, which is why every activity that waits on the outside world runs under {@link withHeartbeat}.
+ */
+export function cancellationSignal(): AbortSignal | undefined {
   return currentContext()?.cancellationSignal;
 }

@@ -8,7 +8,7 @@ import { ModelClient, type ModelSettings } from '../../ai/model-client';
 import type { TokenUsage } from '../../ai/model-types';
 import { isWorkflowFault } from '../../zigflow/dsl/errors';
 import { validateAgainstSchema } from '../../zigflow/dsl/schema';
-import { currentCancellationSignal } from './activity-context';
+import { cancellationSignal } from './activity-context';
 import type { ActivityDeps } from './deps';
 import { dslFailure, failure } from './failures';
 import { resolveModelEndpoint } from './model-endpoint';
@@ -49,7 +49,7 @@ export function reportUsage(
 
 export function createLlmChat(deps: ActivityDeps) {
   return async function llmChat(request: LlmChatRequest): Promise<LlmChatResult> {
-    const signal = currentCancellationSignal();
+    const signal = cancellationSignal();
     const client = modelClient(deps);
     const model = request.model ?? client.defaultModel;
     try {
@@ -112,7 +112,7 @@ export async function embedTexts(
   texts: string[],
   dimensions?: number,
 ): Promise<LlmEmbedResult> {
-  const signal = currentCancellationSignal();
+  const signal = cancellationSignal();
   const client = modelClient(deps);
   const model = target.model ?? client.defaultEmbeddingModel;
   try {
