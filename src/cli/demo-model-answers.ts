@@ -5,7 +5,8 @@
  *
  * Chat rules, in order:
  *   1. A last user message starting with "Summarise"/"Summarize" gets a summary: "Summary of N messages:
- *      ..." (the first words of each), ending with "(K tool calls)" when the transcript held tool calls.
+ *      ..." (the first words of each), ending with "(K tool calls)" when the transcript held tool calls
+ *      (as `tool_calls`, as "assistant called NAME with ..." lines, or counted by an earlier summary).
  *   2. With `tools`: every mention of a tool's name in the first user message is one tool call, in order of
  *      mention. Calls already made (assistant `tool_calls` in the transcript, plus the K of a summary) are
  *      skipped; the next one is requested with arguments read from the text after its mention: numbers
@@ -90,7 +91,9 @@ export function answerChat(body: ChatRequestBody): ChatAnswer {
 
 function summarise(messages: WireMessage[]): string {
   const body = messages.filter((m) => m.role !== 'system');
-  const toolCalls = body.reduce((n, m) => n + (m.tool_calls?.length ?? 0), 0) + summarisedCalls(messages);
+  // Calls appear as structured tool_calls, or rendered as text ("assistant called NAME with ...").
+  const rendered = body.reduce((n, m) => n + (textOf(m).match(/^assistant called \S+ with /gm)?.length ?? 0), 0);
+  const toolCalls = body.reduce((n, m) => n + (m.tool_calls?.length ?? 0), 0) + rendered + summarisedCalls(messages);
   const lines = body
     .map((m) => textOf(m).replace(/^\s*summari[sz]e[^\n]*\n?/i, ''))
     .flatMap((t) => t.split('\n'))
