@@ -71,5 +71,14 @@ export function toWireEvent(event: WorkflowProgressEvent): WireProgressEvent {
         }
       : undefined,
     outputSummary: event.outputSummary ?? '',
+    modelUsage: event.modelUsage
+      ? {
+          model: event.modelUsage.model,
+          inputTokens: event.modelUsage.inputTokens,
+          outputTokens: event.modelUsage.outputTokens,
+          turns: event.modelUsage.turns ?? 0,
+          toolCalls: event.modelUsage.toolCalls ?? 0,
+        }
+      : undefined,
   });
 }

@@ -2,14 +2,16 @@
  * `npm run demo` (scripts/demo.sh): the whole system on one machine, bounded in time.
  *   1. an embedded Temporal dev server with its Web UI,
  *   2. a local progress sink (a real gRPC report_progress server) printing every event,
- *   3. the demo inventory HTTP service,
- *   4. the runner service (`workflow-runner serve`) pointed at all three,
- * then examples/order-processing.yaml goes through the runner's execute RPC; the demo prints the
- * events and the final status and shuts everything down (or keeps it running with --keep).
+ *   3. the services the example needs: the demo inventory HTTP service, or the local OpenAI-compatible
+ *      model server (no language model can run here; it answers deterministically, see demo-model-server.ts),
+ *   4. the runner service (`workflow-runner serve`) pointed at them,
+ * then the example (`--example NAME`, default order-processing; see demo-examples.ts) goes through the
+ * runner's execute RPC; the demo prints the events and the final status and shuts everything down (or
+ * keeps it running with --keep).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +19,9 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { WorkflowRunnerCommandControllerClient } from '../generated/ai/stigmer/workflow/runner/v1/command';
 import type { ExecuteResponse } from '../generated/ai/stigmer/workflow/runner/v1/io';
 import { freePort, startDevServer, stopProcess, type DevServer } from '../temporal/dev-server';
+import { DEFAULT_EXAMPLE, DEMO_EXAMPLES, findExample, loadExample, type DemoExample } from './demo-examples';
 import { startInventoryServer, type InventoryServer } from './demo-inventory';
+import { startModelServer, type ModelServer } from './demo-model-server';
 import { type ProgressSink, type SinkEvent, startProgressSink } from './progress-sink';
 
 const root = resolve(__dirname, '..', '..');
@@ -34,7 +38,9 @@ interface Running {
   temporal?: DevServer;
   sink?: ProgressSink;
   inventory?: InventoryServer;
+  model?: ModelServer;
   runner?: ChildProcess;
+  dataDir?: string;
 }
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
@@ -42,8 +48,9 @@ const say = (text: string) => process.stdout.write(`${text}\n`);
 function formatSinkEvent(e: SinkEvent): string {
   const task = e.taskName ? `  ${e.taskName} (${e.taskPosition})` : '';
   const attempt = e.attempt > 1 ? `  attempt ${e.attempt}` : '';
+  const usage = e.modelUsage ? `  ${usageText(e.modelUsage)}` : '';
   const error = e.error ? `  ${e.error.title || e.error.type}: ${e.error.detail}` : '';
-  return `  [${String(e.sequence).padStart(3)}] ${e.eventType.padEnd(19)}${task}${attempt}${error}`;
+  return `  [${String(e.sequence).padStart(3)}] ${e.eventType.padEnd(19)}${task}${attempt}${usage}${error}`;
 }
 
 async function waitUntil(
@@ -88,15 +95,41 @@ function execute(
   });
 }
 
-async function startEverything(running: Running, ports: Ports, logFile: string): Promise<void> {
+function usageText(u: NonNullable<SinkEvent['modelUsage']>): string {
+  const turns = u.turns ? `, ${u.turns} turns` : '';
+  return `[${u.model}: ${u.inputTokens} in / ${u.outputTokens} out tokens${turns}]`;
+}
+
+/** Starts what the example needs; returns the runner's extra environment. */
+async function startServices(running: Running, example: DemoExample): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  if (example.needs.includes('inventory')) {
+    running.inventory = await startInventoryServer();
+    say(`  inventory service  ${running.inventory.url} (answers 503 once, to show a retry)`);
+  }
+  if (example.needs.includes('model')) {
+    running.model = await startModelServer();
+    say(`  model server       ${running.model.baseUrl} (OpenAI-compatible, deterministic answers)`);
+    running.dataDir ??= mkdtempSync(join(tmpdir(), 'workflow-runner-demo-data-'));
+    Object.assign(env, {
+      OPENAI_BASE_URL: running.model.baseUrl,
+      OPENAI_API_KEY: 'demo-model-key',
+      LLM_DEFAULT_MODEL: 'demo-chat',
+      LLM_DEFAULT_EMBEDDING_MODEL: 'demo-embedding',
+      VECTOR_STORE_DIR: join(running.dataDir, 'vectors'),
+    });
+  }
+  return env;
+}
+
+async function startEverything(running: Running, ports: Ports, logFile: string, example: DemoExample): Promise<void> {
   say('starting the embedded Temporal dev server (Web UI on)...');
   running.temporal = await startDevServer({ headless: false });
   say(`  Temporal frontend  ${running.temporal.address}`);
   say(`  Temporal Web UI    ${running.temporal.uiUrl}`);
   running.sink = await startProgressSink({ apiKey: DEMO_API_KEY, onEvent: (e) => say(formatSinkEvent(e)) });
   say(`  progress sink      ${running.sink.address} (gRPC report_progress, Bearer checked)`);
-  running.inventory = await startInventoryServer();
-  say(`  inventory service  ${running.inventory.url} (answers 503 once, to show a retry)`);
+  const serviceEnv = await startServices(running, example);
   say(`starting the runner (workflow-runner serve; log: ${logFile})...`);
   const runner = startRunner(
     {
@@ -109,6 +142,7 @@ async function startEverything(running: Running, ports: Ports, logFile: string):
       HEALTH_PORT: String(ports.health),
       METRICS_PORT: String(ports.metrics),
       LOG_LEVEL: 'info',
+      ...serviceEnv,
     },
     logFile,
   );
@@ -126,15 +160,10 @@ async function startEverything(running: Running, ports: Ports, logFile: string):
   say(`  metrics            http://127.0.0.1:${ports.metrics}/metrics`);
 }
 
-async function runExample(running: Running, ports: Ports, timeoutMs: number): Promise<SinkEvent> {
-  const yaml = readFileSync(join(root, 'examples', 'order-processing.yaml'), 'utf8');
-  const input = JSON.parse(readFileSync(join(root, 'examples', 'order-processing.input.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  input.inventoryUrl = running.inventory!.url;
-  const executionId = `demo-order-${randomUUID().slice(0, 8)}`;
-  say(`\nexecute ${executionId}: examples/order-processing.yaml through the runner's gRPC API`);
+async function runExample(running: Running, ports: Ports, timeoutMs: number, example: DemoExample): Promise<SinkEvent> {
+  const { yaml, input } = loadExample(root, example, { inventory: running.inventory?.url });
+  const executionId = `demo-${example.name}-${randomUUID().slice(0, 8)}`;
+  say(`\nexecute ${executionId}: examples/${example.name}.yaml (${example.description}) through the runner's gRPC API`);
   const response = await execute(`127.0.0.1:${ports.grpc}`, {
     executionId,
     workflowYaml: yaml,
@@ -151,7 +180,11 @@ async function printMetrics(ports: Ports): Promise<void> {
   const text = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
   const lines = text
     .split('\n')
-    .filter((l) => /^workflow_runner_(executions_finished_total|tasks_total|callback_calls_total)/.test(l));
+    .filter((l) =>
+      /^workflow_runner_(executions_finished_total|tasks_total|callback_calls_total|model_requests_total|model_tokens_total)/.test(
+        l,
+      ),
+    );
   const temporalSeries = new Set(
     text
       .split('\n')
@@ -168,14 +201,28 @@ async function shutdown(running: Running): Promise<void> {
   if (running.runner) await stopProcess(running.runner, 40_000);
   await running.sink?.close();
   await running.inventory?.close();
+  await running.model?.close();
+  if (running.dataDir) rmSync(running.dataDir, { recursive: true, force: true });
   await running.temporal?.stop();
 }
 
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { keep: { type: 'boolean' }, timeout: { type: 'string', default: '300' } },
+    options: {
+      keep: { type: 'boolean' },
+      timeout: { type: 'string', default: '300' },
+      example: { type: 'string', default: DEFAULT_EXAMPLE },
+    },
   });
+  let example: DemoExample;
+  try {
+    example = findExample(values.example as string);
+  } catch (err) {
+    process.stderr.write(`demo: ${(err as Error).message}\n`);
+    for (const e of DEMO_EXAMPLES) process.stderr.write(`  ${e.name.padEnd(18)} ${e.description}\n`);
+    return 2;
+  }
   const totalMs = Number(values.timeout) * 1000;
   if (!Number.isFinite(totalMs) || totalMs <= 0) throw new Error('--timeout must be a number of seconds');
   const running: Running = {};
@@ -187,8 +234,8 @@ export async function demo(argv: string[]): Promise<number> {
   }, totalMs);
   let code = 1;
   try {
-    await startEverything(running, ports, logFile);
-    const last = await runExample(running, ports, totalMs);
+    await startEverything(running, ports, logFile, example);
+    const last = await runExample(running, ports, totalMs, example);
     say(
       `\nfinal status: ${last.status} (${last.eventType}, ${running.sink!.events.filter((e) => e.executionId === last.executionId).length} events)`,
     );

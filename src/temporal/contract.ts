@@ -88,6 +88,19 @@ export interface WorkflowProgressEvent {
   error?: WorkflowErrorData;
   /** JSON of the task/workflow output, truncated to a bound. */
   outputSummary?: string;
+  /** Tokens a task's model calls used (task_completed / task_failed of default-catalog AI functions). */
+  modelUsage?: ModelUsageSummary;
+}
+
+/** Summed over a task's model requests; never any prompt or completion text. */
+export interface ModelUsageSummary {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Model turns (chat: 1; agent: one per turn). */
+  turns?: number;
+  /** Tool calls an agent made. */
+  toolCalls?: number;
 }
 
 /** Progress goes out of workflow code through a Temporal sink: not in history, not called on replay. */

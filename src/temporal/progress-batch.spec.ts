@@ -1,3 +1,4 @@
+import { toWireEvent } from '../callback/progress-event';
 import { unpackProgressBatch, type ProgressTuple } from './progress-batch';
 
 describe('progress batches', () => {
@@ -64,5 +65,37 @@ describe('progress batches', () => {
       },
     ]);
     expect(Object.keys(unpackProgressBatch({ executionId: 'e', events: [events[0]] })[0])).not.toContain('message');
+  });
+});
+
+describe('model usage on progress events', () => {
+  it('travels as the thirteenth tuple element and maps onto the wire message', () => {
+    const usage = { model: 'gpt-4o-mini', inputTokens: 120, outputTokens: 30, turns: 3, toolCalls: 2 };
+    const tuple: ProgressTuple = [
+      3,
+      'task_completed',
+      'completed',
+      '2026-01-01T00:00:00.000Z',
+      'flow',
+      'ask',
+      '/do/0/ask',
+      'call',
+      undefined,
+      undefined,
+      undefined,
+      '{}',
+      usage,
+    ];
+    const [event] = unpackProgressBatch({ executionId: 'e', events: [tuple] });
+    expect(event.modelUsage).toEqual(usage);
+    expect(toWireEvent(event).modelUsage).toEqual(usage);
+    expect(toWireEvent({ ...event, modelUsage: { model: 'm', inputTokens: 1, outputTokens: 0 } }).modelUsage).toEqual({
+      model: 'm',
+      inputTokens: 1,
+      outputTokens: 0,
+      turns: 0,
+      toolCalls: 0,
+    });
+    expect(toWireEvent({ ...event, modelUsage: undefined }).modelUsage).toBeUndefined();
   });
 });

@@ -4,11 +4,12 @@
  * copying objects copies their keys too: as tuples, a batch of a hundred task events copies about half as
  * much. The main thread rebuilds the {@link WorkflowProgressEvent}s (`unpackProgressBatch`). Sandbox-safe.
  */
-import type { ProgressEventType, WorkflowErrorData, WorkflowProgressEvent } from './contract';
+import type { ModelUsageSummary, ProgressEventType, WorkflowErrorData, WorkflowProgressEvent } from './contract';
 
 /**
  * [sequence, eventType, status, timestamp, workflowName, taskName, taskPosition, taskKind, message, attempt,
- * error, outputSummary]: absent fields are undefined.
+ * error, outputSummary, modelUsage?]: absent fields are undefined; `modelUsage` is present only on the
+ * task events of model calls (older batches have twelve elements).
  */
 export type ProgressTuple = [
   number,
@@ -23,6 +24,7 @@ export type ProgressTuple = [
   number | undefined,
   WorkflowErrorData | undefined,
   string | undefined,
+  ModelUsageSummary?,
 ];
 
 export interface ProgressBatch {
@@ -48,6 +50,7 @@ export function unpackProgressEvent(executionId: string, t: ProgressTuple): Work
   if (t[9] !== undefined) event.attempt = t[9];
   if (t[10] !== undefined) event.error = t[10];
   if (t[11] !== undefined) event.outputSummary = t[11];
+  if (t[12] !== undefined) event.modelUsage = t[12];
   return event;
 }
 

@@ -94,6 +94,23 @@ export interface WorkflowProgressEvent {
     | undefined;
   /** JSON of the task or workflow output, truncated to a bound. */
   outputSummary: string;
+  /**
+   * Set on task_completed / task_failed of tasks that called a model (the default catalog's chat, agent,
+   * embed, vector-upsert with texts, vector-query with text).
+   */
+  modelUsage?: ModelUsage | undefined;
+}
+
+/** What a task's model calls used: tokens as the endpoint reported them, summed over its requests. */
+export interface ModelUsage {
+  /** The model as the endpoint named it (the last one, if a task used several). */
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Model turns: 1 for chat; one per turn of an agent (summaries of its transcript not included). */
+  turns: number;
+  /** Tool calls an agent made. */
+  toolCalls: number;
 }
 
 export interface ReportProgressResponse {
@@ -882,6 +899,7 @@ function createBaseWorkflowProgressEvent(): WorkflowProgressEvent {
     attempt: 0,
     error: undefined,
     outputSummary: "",
+    modelUsage: undefined,
   };
 }
 
@@ -925,6 +943,9 @@ export const WorkflowProgressEvent: MessageFns<WorkflowProgressEvent> = {
     }
     if (message.outputSummary !== "") {
       writer.uint32(106).string(message.outputSummary);
+    }
+    if (message.modelUsage !== undefined) {
+      ModelUsage.encode(message.modelUsage, writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -1046,6 +1067,14 @@ export const WorkflowProgressEvent: MessageFns<WorkflowProgressEvent> = {
             message.outputSummary = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.modelUsage = ModelUsage.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1101,6 +1130,11 @@ export const WorkflowProgressEvent: MessageFns<WorkflowProgressEvent> = {
         : isSet(object.output_summary)
         ? globalThis.String(object.output_summary)
         : "",
+      modelUsage: isSet(object.modelUsage)
+        ? ModelUsage.fromJSON(object.modelUsage)
+        : isSet(object.model_usage)
+        ? ModelUsage.fromJSON(object.model_usage)
+        : undefined,
     };
   },
 
@@ -1145,6 +1179,9 @@ export const WorkflowProgressEvent: MessageFns<WorkflowProgressEvent> = {
     if (message.outputSummary !== "") {
       obj.outputSummary = message.outputSummary;
     }
+    if (message.modelUsage !== undefined) {
+      obj.modelUsage = ModelUsage.toJSON(message.modelUsage);
+    }
     return obj;
   },
 
@@ -1168,6 +1205,154 @@ export const WorkflowProgressEvent: MessageFns<WorkflowProgressEvent> = {
       ? WorkflowError.fromPartial(object.error)
       : undefined;
     message.outputSummary = object.outputSummary ?? "";
+    message.modelUsage = (object.modelUsage !== undefined && object.modelUsage !== null)
+      ? ModelUsage.fromPartial(object.modelUsage)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseModelUsage(): ModelUsage {
+  return { model: "", inputTokens: 0, outputTokens: 0, turns: 0, toolCalls: 0 };
+}
+
+export const ModelUsage: MessageFns<ModelUsage> = {
+  encode(message: ModelUsage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== "") {
+      writer.uint32(10).string(message.model);
+    }
+    if (message.inputTokens !== 0) {
+      writer.uint32(16).int64(message.inputTokens);
+    }
+    if (message.outputTokens !== 0) {
+      writer.uint32(24).int64(message.outputTokens);
+    }
+    if (message.turns !== 0) {
+      writer.uint32(32).int32(message.turns);
+    }
+    if (message.toolCalls !== 0) {
+      writer.uint32(40).int32(message.toolCalls);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModelUsage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModelUsage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.inputTokens = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.outputTokens = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.turns = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.toolCalls = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModelUsage {
+    return {
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      inputTokens: isSet(object.inputTokens)
+        ? globalThis.Number(object.inputTokens)
+        : isSet(object.input_tokens)
+        ? globalThis.Number(object.input_tokens)
+        : 0,
+      outputTokens: isSet(object.outputTokens)
+        ? globalThis.Number(object.outputTokens)
+        : isSet(object.output_tokens)
+        ? globalThis.Number(object.output_tokens)
+        : 0,
+      turns: isSet(object.turns) ? globalThis.Number(object.turns) : 0,
+      toolCalls: isSet(object.toolCalls)
+        ? globalThis.Number(object.toolCalls)
+        : isSet(object.tool_calls)
+        ? globalThis.Number(object.tool_calls)
+        : 0,
+    };
+  },
+
+  toJSON(message: ModelUsage): unknown {
+    const obj: any = {};
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.inputTokens !== 0) {
+      obj.inputTokens = Math.round(message.inputTokens);
+    }
+    if (message.outputTokens !== 0) {
+      obj.outputTokens = Math.round(message.outputTokens);
+    }
+    if (message.turns !== 0) {
+      obj.turns = Math.round(message.turns);
+    }
+    if (message.toolCalls !== 0) {
+      obj.toolCalls = Math.round(message.toolCalls);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModelUsage>, I>>(base?: I): ModelUsage {
+    return ModelUsage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModelUsage>, I>>(object: I): ModelUsage {
+    const message = createBaseModelUsage();
+    message.model = object.model ?? "";
+    message.inputTokens = object.inputTokens ?? 0;
+    message.outputTokens = object.outputTokens ?? 0;
+    message.turns = object.turns ?? 0;
+    message.toolCalls = object.toolCalls ?? 0;
     return message;
   },
 };
