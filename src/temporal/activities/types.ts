@@ -172,6 +172,37 @@ export interface LlmEmbedResult {
 
 export const MAX_EMBED_INPUTS = 256;
 
+/**
+ * One MCP server of an agent's `tools`: the connection arguments of `call: mcp` (`transport` with `http` or
+ * `stdio`, `protocolVersion`, `client`, `timeout`), `use.authentications` names resolved, `$secrets` deferred.
+ * The stdio opt-in and command allow-list of `call: mcp` apply.
+ */
+export interface AgentToolServerRequest {
+  position: string;
+  server: Record<string, unknown>;
+  scope: DeferredScope;
+}
+
+/** `agentListTools`: the server's tools (`tools/list`), descriptions bounded. */
+export interface AgentListToolsResult {
+  tools: ChatToolSpec[];
+}
+
+/** `agentCallTool`: one `tools/call`; the result's text is cut to `maxResultChars` before it enters history. */
+export interface AgentCallToolRequest extends AgentToolServerRequest {
+  tool: string;
+  arguments: Record<string, unknown>;
+  maxResultChars: number;
+}
+
+export interface AgentCallToolResult {
+  /** The result's text content (structured content as JSON), truncated to `maxResultChars`. */
+  content: string;
+  /** The tool reported an error (`isError`): the model is told, the loop goes on. */
+  isError: boolean;
+  truncated: boolean;
+}
+
 export interface VectorItem {
   id: string;
   /** Given, or embedded from `text` inside the activity (vectors of texts never enter history). */

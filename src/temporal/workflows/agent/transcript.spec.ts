@@ -83,7 +83,11 @@ describe('agent transcript', () => {
     expect(request[1].content).toBe(
       'Summarise the conversation below.\n\n(earlier summary) before\nassistant called lookup with {"n":7}\ntool: result text',
     );
-    expect(summaryRequest(undefined, [user('y'.repeat(5000))], 100)[1].content!.length).toBeLessThan(140);
+    // Each message gets its share of the bound, so every tool call stays on record.
+    const long = summaryRequest(undefined, [...toolTurn(1, 'y'.repeat(5000)), ...toolTurn(2, 'y'.repeat(5000))], 1000);
+    expect(long[1].content!.length).toBeLessThan(1300);
+    expect(long[1].content).toContain('assistant called lookup with {"n":1}');
+    expect(long[1].content).toContain('assistant called lookup with {"n":2}');
   });
 
   it('truncates long tool results and says by how much', () => {

@@ -125,20 +125,24 @@ export const SUMMARY_INSTRUCTION =
   'You condense conversations between a user, an assistant and its tools. Keep every fact, decision and tool result the assistant needs to finish the task; drop pleasantries. Answer with the summary only.';
 
 /**
- * The request that condenses removed turns (and the previous summary) into a new summary. The rendering is
- * bounded to `maxChars`, keeping its newest part.
+ * The request that condenses removed turns (and the previous summary) into a new summary, bounded to about
+ * `maxChars`: each message's text gets an equal share, so one long tool result cannot push the other turns
+ * (and the record of which tools were called) out of the request.
  */
 export function summaryRequest(previous: string | undefined, removed: ChatMessage[], maxChars: number): ChatMessage[] {
+  const parts = removed.length + (previous !== undefined ? 1 : 0);
+  const share = Math.max(200, Math.floor(maxChars / Math.max(1, parts)));
+  const cut = (text: string) => (text.length > share ? `${text.slice(0, share)}…` : text);
   const lines: string[] = [];
-  if (previous !== undefined) lines.push(`(earlier summary) ${previous}`);
+  if (previous !== undefined) lines.push(`(earlier summary) ${cut(previous)}`);
   for (const message of removed) {
-    if (message.content) lines.push(`${message.role}: ${message.content}`);
-    for (const call of message.toolCalls ?? []) lines.push(`assistant called ${call.name} with ${call.arguments}`);
+    if (message.content) lines.push(`${message.role}: ${cut(message.content)}`);
+    for (const call of message.toolCalls ?? []) {
+      lines.push(`assistant called ${call.name} with ${call.arguments.slice(0, 200)}`);
+    }
   }
-  let text = lines.join('\n');
-  if (text.length > maxChars) text = `…${text.slice(text.length - maxChars)}`;
   return [
     { role: 'system', content: SUMMARY_INSTRUCTION },
-    { role: 'user', content: `Summarise the conversation below.\n\n${text}` },
+    { role: 'user', content: `Summarise the conversation below.\n\n${lines.join('\n')}` },
   ];
 }
