@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfigService } from '../config/config.module';
 import { AiService } from '../ai/ai.service';
 import { ExecutorService } from '../executor/executor.service';
-import { definitionLabel } from '../temporal/registry-contract';
+import { definitionLabel } from '../temporal/definition-registry.contract';
 import { TemporalService } from '../temporal/temporal.service';
 import type { LoadOptions } from '../zigflow/loader';
 import { DefinitionCatalog, type ListedDefinition, type RegisterResult, type RemoveResult } from './definition-catalog';

@@ -5,10 +5,10 @@
 import type { ChatMessage, ChatToolSpec, TokenUsage } from '../../ai/model-types';
 import type { WorkflowErrorData } from '../contract';
 
-export type { ChatMessage, ChatToolCall, ChatToolSpec, TokenUsage } from '../../ai/model-types';
+export type { ChatMessage, ChatRole, ChatToolCall, ChatToolSpec, TokenUsage } from '../../ai/model-types';
 
-/** ApplicationFailure type an activity uses for a DSL error; `details[0]` is the WorkflowErrorData. */
-export const DSL_ERROR_FAILURE_TYPE = 'DslError';
+/** Re-exported for activity code: the failure type is part of the Temporal contract (contract.ts). */
+export { DSL_ERROR_FAILURE_TYPE } from '../contract';
 /**
  * A DSL error Temporal may retry (a model endpoint's 429 or 5xx): `details[0]` is the WorkflowErrorData the
  * task fails with once the activity's retries run out.

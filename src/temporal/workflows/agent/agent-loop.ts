@@ -6,8 +6,11 @@
  * code, so the loop resumes at the first turn or tool call that had not completed: nothing already paid
  * for is asked again.
  */
-import type { ChatMessage, ChatToolCall, ChatToolSpec, TokenUsage } from '../../../ai/model-types';
 import type {
+  ChatMessage,
+  ChatToolCall,
+  ChatToolSpec,
+  TokenUsage,
   AgentCallToolRequest,
   AgentCallToolResult,
   AgentListToolsResult,

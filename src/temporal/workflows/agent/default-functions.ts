@@ -4,9 +4,11 @@
  * turned into the task output. Pure and sandbox-safe; the executor supplies the evaluated arguments and
  * the activity calls. Argument mistakes are `configuration` errors naming the argument.
  */
-import type { ChatMessage, ChatRole, TokenUsage } from '../../../ai/model-types';
 import type { ModelUsageSummary } from '../../contract';
 import type {
+  ChatMessage,
+  ChatRole,
+  TokenUsage,
   DeferredScope,
   LlmChatRequest,
   LlmChatResult,

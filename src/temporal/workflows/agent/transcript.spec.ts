@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../ai/model-types';
+import type { ChatMessage } from '../../activities/types';
 import {
   messageTokens,
   planTrim,

@@ -12,7 +12,7 @@
  * Token counts are estimates (about four characters a token, plus a few per message): no tokenizer runs in
  * workflow code, and an estimate that is the same on every replay is what determinism needs.
  */
-import type { ChatMessage, ChatToolSpec } from '../../../ai/model-types';
+import type { ChatMessage, ChatToolSpec } from '../../activities/types';
 
 export interface TranscriptUnit {
   messages: ChatMessage[];
