@@ -7,7 +7,24 @@ import { startModelServer, type ModelServer } from '../../../cli/demo-model-serv
 import { createLlmChat } from '../../activities/llm';
 import type { AgentCallToolResult, DeferredScope } from '../../activities/types';
 import { isWorkflowFault } from '../../../zigflow/dsl/errors';
-import { newMeter, runAgent, type AgentPorts } from './agent-loop';
+import { agentSteps, newMeter, type AgentMeter, type AgentPorts, type AgentSteps } from './agent-loop';
+import type { Args } from './default-functions';
+
+/** Drives the steps as the interpreter does inside a concurrent region: each yield awaited. */
+async function drive<T>(steps: AgentSteps<T>): Promise<T> {
+  let next = steps.next();
+  while (!next.done) {
+    try {
+      next = steps.next(await next.value);
+    } catch (e) {
+      next = steps.throw(e);
+    }
+  }
+  return next.value;
+}
+
+const runAgent = (args: Args, instance: string, scope: DeferredScope, ports: AgentPorts, meter?: AgentMeter) =>
+  drive(agentSteps(args, instance, scope, ports, meter));
 
 const scope: DeferredScope = { input: {}, variables: {}, sealedSecrets: {}, env: {} };
 const TOOLS = [

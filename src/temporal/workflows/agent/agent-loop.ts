@@ -5,6 +5,10 @@
  * through {@link AgentPorts}. After a worker crash Temporal replays the recorded results into this same
  * code, so the loop resumes at the first turn or tool call that had not completed: nothing already paid
  * for is asked again.
+ *
+ * The loop is a generator of steps, the interpreter's form for tasks that wait: it yields what a port
+ * returns (an activity's result to come) and receives the result; the interpreter drives it
+ * (interpreter/steps.ts). A port's failure arrives as a thrown WorkflowFault.
  */
 import type {
   ChatMessage,
@@ -35,11 +39,18 @@ const MAX_TOOL_CALLS_PER_TURN = 16;
 /** Tool names the model may use (OpenAI's rule). */
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Each returns something to `yield` (a value, a promise or a Later) that gives the named result. */
 export interface AgentPorts {
-  chat(request: LlmChatRequest, purpose: 'turn' | 'summary'): Promise<LlmChatResult>;
-  listTools(server: Record<string, unknown>, index: number): Promise<AgentListToolsResult>;
-  callTool(request: Omit<AgentCallToolRequest, 'position' | 'scope'>): Promise<AgentCallToolResult>;
+  chat(request: LlmChatRequest, purpose: 'turn' | 'summary'): Yieldable<LlmChatResult>;
+  listTools(server: Record<string, unknown>, index: number): Yieldable<AgentListToolsResult>;
+  callTool(request: Omit<AgentCallToolRequest, 'position' | 'scope'>): Yieldable<AgentCallToolResult>;
 }
+
+/** What a port returns for the loop to yield; the driver sends back a `T`. */
+export type Yieldable<T> = T | PromiseLike<T>;
+
+/** A generator of steps that ends with a `T` (the interpreter's `Steps` without its import). */
+export type AgentSteps<T> = Generator<unknown, T, any>;
 
 /** What the agent spent so far; the executor reads it for progress events even when the agent fails. */
 export interface AgentMeter {
@@ -73,16 +84,16 @@ export function newMeter(): AgentMeter {
   return { usage: { inputTokens: 0, outputTokens: 0 }, turns: 0, toolCalls: 0 };
 }
 
-export async function runAgent(
+export function* agentSteps(
   args: Args,
   instance: string,
   scope: DeferredScope,
   ports: AgentPorts,
   meter: AgentMeter = newMeter(),
-): Promise<Record<string, unknown>> {
+): AgentSteps<Record<string, unknown>> {
   const settings = agentSettings(args, instance);
   const base = chatRequest(args, instance, scope);
-  const { specs, routes } = await toolCatalog(args.tools, instance, ports);
+  const { specs, routes } = yield* toolCatalog(args.tools, instance, ports);
   let transcript = startTranscript(base.messages);
   const records: ToolCallRecord[] = [];
   const charge = (result: LlmChatResult) => {
@@ -99,8 +110,11 @@ export async function runAgent(
         ),
       );
     }
-    transcript = await fitContext(transcript, specs, settings, base, ports, charge, instance);
-    const result = await ports.chat({ ...base, messages: promptMessages(transcript), tools: specs }, 'turn');
+    transcript = yield* fitContext(transcript, specs, settings, base, ports, charge, instance);
+    const result: LlmChatResult = yield ports.chat(
+      { ...base, messages: promptMessages(transcript), tools: specs },
+      'turn',
+    );
     meter.turns += 1;
     charge(result);
     const calls = result.message.toolCalls ?? [];
@@ -110,7 +124,7 @@ export async function runAgent(
     for (let i = 0; i < calls.length; i++) {
       const outcome =
         i < MAX_TOOL_CALLS_PER_TURN
-          ? await runTool(calls[i], routes, settings, ports, instance)
+          ? yield* runTool(calls[i], routes, settings, ports, instance)
           : { text: `not run: more than ${MAX_TOOL_CALLS_PER_TURN} tool calls in one turn`, isError: true, args: null };
       if (i < MAX_TOOL_CALLS_PER_TURN) meter.toolCalls += 1;
       unit.messages.push({ role: 'tool', toolCallId: calls[i].id, content: outcome.text });
@@ -141,11 +155,11 @@ function agentSettings(args: Args, instance: string): Settings {
 }
 
 /** Lists every server's tools (one activity each) and names them for the model. */
-async function toolCatalog(
+function* toolCatalog(
   tools: unknown,
   instance: string,
   ports: AgentPorts,
-): Promise<{ specs: ChatToolSpec[]; routes: Map<string, ToolRoute> }> {
+): AgentSteps<{ specs: ChatToolSpec[]; routes: Map<string, ToolRoute> }> {
   const routes = new Map<string, ToolRoute>();
   const specs: ChatToolSpec[] = [];
   if (tools === undefined || tools === null) return { specs, routes };
@@ -162,7 +176,7 @@ async function toolCatalog(
     if (allowed !== undefined && (!Array.isArray(allowed) || allowed.some((t) => typeof t !== 'string'))) {
       throw configurationError(instance, `'tools[${index}].tools' must be a list of tool names`);
     }
-    const listed = await ports.listTools(server, index);
+    const listed: AgentListToolsResult = yield ports.listTools(server, index);
     for (const tool of listed.tools) {
       if (allowed && !(allowed as string[]).includes(tool.name)) continue;
       const exposed = prefix ? `${prefix}_${tool.name}` : tool.name;
@@ -180,13 +194,13 @@ async function toolCatalog(
   return { specs, routes };
 }
 
-async function runTool(
+function* runTool(
   call: ChatToolCall,
   routes: Map<string, ToolRoute>,
   settings: Settings,
   ports: AgentPorts,
   instance: string,
-): Promise<{ text: string; isError: boolean; args: unknown }> {
+): AgentSteps<{ text: string; isError: boolean; args: unknown }> {
   const route = routes.get(call.name);
   if (!route) return { text: `error: there is no tool named '${call.name}'`, isError: true, args: call.arguments };
   let args: unknown;
@@ -199,7 +213,7 @@ async function runTool(
     return { text: 'error: the arguments must be a JSON object', isError: true, args };
   }
   try {
-    const result = await ports.callTool({
+    const result: AgentCallToolResult = yield ports.callTool({
       server: route.server,
       tool: route.tool,
       arguments: args as Record<string, unknown>,
@@ -219,7 +233,7 @@ async function runTool(
 }
 
 /** Keeps the prompt within `contextTokens`: the oldest turns are dropped, or condensed by a model call. */
-async function fitContext(
+function* fitContext(
   transcript: Transcript,
   specs: ChatToolSpec[],
   settings: Settings,
@@ -227,7 +241,7 @@ async function fitContext(
   ports: AgentPorts,
   charge: (result: LlmChatResult) => void,
   instance: string,
-): Promise<Transcript> {
+): AgentSteps<Transcript> {
   const reserve = settings.overflow === 'summarize' ? Math.min(1024, Math.floor(settings.contextTokens / 8)) : 0;
   const plan = planTrim(transcript, specs, settings.contextTokens, reserve);
   if (!plan) {
@@ -238,7 +252,7 @@ async function fitContext(
   }
   if (plan.removed.length === 0 || settings.overflow === 'drop') return plan.kept;
   const { responseFormat: _r, temperature: _t, ...target } = base;
-  const result = await ports.chat(
+  const result: LlmChatResult = yield ports.chat(
     {
       ...target,
       messages: summaryRequest(plan.kept.summary, plan.removed, settings.contextTokens * 2),
