@@ -14,6 +14,10 @@ const SECRET_KEYS = [
   'api_key',
   'stigmerServiceApiKey',
   'STIGMER_SERVICE_API_KEY',
+  'OPENAI_API_KEY',
+  // May hold the database password.
+  'vectorStoreUrl',
+  'VECTOR_STORE_URL',
   'secret',
   'secrets',
   'password',
