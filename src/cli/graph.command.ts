@@ -4,7 +4,7 @@ import { EXIT, type ExitCode } from './exit-codes';
 import { formatProblem, loadWorkflowFile } from './validate.command';
 
 export async function graphCommand(io: CliIo, file: string): Promise<ExitCode> {
-  const result = await loadWorkflowFile(file);
+  const result = await loadWorkflowFile(file, io);
   if (!result.ok) {
     for (const p of result.problems) io.err(`${formatProblem(file, p)}\n`);
     io.err(`${file}: cannot draw an invalid workflow\n`);

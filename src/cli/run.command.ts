@@ -9,6 +9,7 @@ import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
 import { loadWorkflow } from '../zigflow/loader';
 import { parseInputJson } from './args';
+import { cliAi, type CliAi } from './cli-ai';
 import { type CliIo, readTextFile } from './cli-io';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { formatEvent, TaskTracker } from './progress-printer';
@@ -33,14 +34,18 @@ const BUNDLE_PATH = resolve(
   'workflow-bundle.js',
 );
 
-/** Activity settings for a local run: the service's secure defaults; shell/script only when the env enables them. */
-export function cliActivityDeps(io: CliIo): ActivityDeps {
+/**
+ * Activity settings for a local run: the service's secure defaults; shell/script only when the env enables
+ * them; the default catalog's model, vector and catalog settings when given.
+ */
+export function cliActivityDeps(io: CliIo, ai?: CliAi): ActivityDeps {
   const flag = (name: string) => parseBoolean(io.env[name] ?? '') === true;
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     io.err(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return {
     process: { shellEnabled: flag('RUN_SHELL_ENABLED'), scriptEnabled: flag('RUN_SCRIPT_ENABLED') },
     logger: { debug: () => undefined, info: () => undefined, warn: write('warn'), error: write('error') },
+    ...ai?.deps,
   };
 }
 
@@ -67,7 +72,8 @@ function printReport(io: CliIo, report: RunReport, json: boolean): ExitCode {
 export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCode> {
   const yaml = await readTextFile(options.file, 'workflow file');
   const input = await readInput(options);
-  const loaded = loadWorkflow(yaml);
+  const ai = cliAi(io);
+  const loaded = loadWorkflow(yaml, ai.loadOptions);
   if (!loaded.ok) {
     for (const p of loaded.problems) io.err(`${formatProblem(options.file, p)}\n`);
     const detail = loaded.problems.map((p) => formatProblem(options.file, p)).join('\n');
@@ -84,9 +90,10 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
       // Validated above: the run need not validate it again.
       document: loaded.workflow as unknown as Record<string, unknown>,
     };
-    return printReport(io, await execute(io, target, executeInput), options.json);
+    return printReport(io, await execute(io, target, executeInput, ai), options.json);
   } finally {
     await target.close();
+    await ai.close();
   }
 }
 
@@ -121,7 +128,7 @@ async function connect(
   }
 }
 
-async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecuteInput): Promise<RunReport> {
+async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecuteInput, ai: CliAi): Promise<RunReport> {
   const { native, client, connection } = await connect(target);
   const tracker = new TaskTracker();
   const taskQueue = `workflow-runner-cli-${randomUUID()}`;
@@ -130,7 +137,7 @@ async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecute
       connection: native,
       namespace: target.namespace,
       taskQueue,
-      activities: cliActivityDeps(io),
+      activities: cliActivityDeps(io, ai),
       onProgress: (event) => {
         tracker.observe(event);
         io.err(`${formatEvent(event)}\n`);

@@ -1,4 +1,5 @@
 import { loadWorkflow, type LoadResult, type ValidationProblem } from '../zigflow/loader';
+import { cliLoadOptions } from './cli-ai';
 import { type CliIo, readTextFile } from './cli-io';
 import { EXIT, type ExitCode } from './exit-codes';
 
@@ -8,12 +9,13 @@ export function formatProblem(file: string, p: ValidationProblem): string {
   return `${where} ${p.pointer === '' ? '/' : p.pointer} ${p.message}`;
 }
 
-export async function loadWorkflowFile(file: string): Promise<LoadResult> {
-  return loadWorkflow(await readTextFile(file, 'workflow file'));
+/** Loads a file as the runner would, the operator's default-catalog functions (DEFAULT_CATALOG_DIR) included. */
+export async function loadWorkflowFile(file: string, io?: CliIo): Promise<LoadResult> {
+  return loadWorkflow(await readTextFile(file, 'workflow file'), io ? cliLoadOptions(io) : {});
 }
 
 export async function validateCommand(io: CliIo, file: string, json: boolean): Promise<ExitCode> {
-  const result = await loadWorkflowFile(file);
+  const result = await loadWorkflowFile(file, io);
   const problems = result.ok ? [] : result.problems;
   const warnings = result.ok ? result.warnings : [];
   if (json) {

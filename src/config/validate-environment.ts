@@ -5,7 +5,7 @@
  */
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 import { RunnerEnvironment } from './environment';
-import { buildRunnerConfig, type RunnerConfig } from './runner-config';
+import { buildRunnerConfig, type AiConfig, type RunnerConfig } from './runner-config';
 
 export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
@@ -53,4 +53,27 @@ export function validateEnvironment(raw: Record<string, unknown>): RunnerConfig 
   const errors = validateSync(env, { validationError: { target: false, value: false } });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors));
   return buildRunnerConfig(env);
+}
+
+/** The variables of the default catalog's model functions, the vector store and the operator's catalog folder. */
+export const AI_VARIABLES = [
+  'OPENAI_BASE_URL',
+  'OPENAI_API_KEY',
+  'LLM_DEFAULT_MODEL',
+  'LLM_DEFAULT_EMBEDDING_MODEL',
+  'LLM_REQUEST_TIMEOUT',
+  'VECTOR_STORE_DIR',
+  'VECTOR_STORE_URL',
+  'DEFAULT_CATALOG_DIR',
+] as const;
+
+/**
+ * Only the AI settings, validated like the service's (the command line runs workflows without the
+ * service's other variables): a bad value throws {@link ConfigValidationError} naming it.
+ */
+export function validateAiEnvironment(raw: Record<string, unknown>): AiConfig {
+  const picked: Record<string, unknown> = {};
+  for (const name of AI_VARIABLES) if (raw[name] !== undefined) picked[name] = raw[name];
+  // The service's one required variable, which these settings do not depend on.
+  return validateEnvironment({ ...picked, TEMPORAL_SERVICE_ADDRESS: 'localhost:7233' }).ai;
 }
