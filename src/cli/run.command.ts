@@ -11,8 +11,8 @@ import { loadWorkflow } from '../zigflow/loader';
 import { parseInputJson } from './args';
 import { type CliIo, readTextFile } from './cli-io';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
-import { formatEvent, TaskTracker } from './progress-printer';
-import { invalidReport, reportOf, reportOfFailure, type RunReport } from './run-outcome';
+import { formatEvent } from './progress-printer';
+import { invalidReport, reportOf, reportOfFailure, TaskTracker, type RunReport } from '../temporal/run-outcome';
 import { formatProblem } from './validate.command';
 import { resolveTemporal, type TemporalTarget } from './temporal-target';
 
