@@ -39,7 +39,11 @@ export function createRunProcesses(deps: ActivityDeps) {
         env: stringMap(a.environment),
         stdin: a.stdin,
       };
-      return processOutput(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
+      return processOutput(
+        await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        a.return,
+        request.position,
+      );
     },
     async runScript(request: RunProcessRequest): Promise<unknown> {
       if (!settings.scriptEnabled)
@@ -61,7 +65,11 @@ export function createRunProcesses(deps: ActivityDeps) {
         env: stringMap(a.environment),
         stdin: a.stdin,
       };
-      return processOutput(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
+      return processOutput(
+        await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        a.return,
+        request.position,
+      );
     },
     async runContainer(request: RunProcessRequest): Promise<unknown> {
       if (!settings.containerRuntime) {
@@ -79,7 +87,11 @@ export function createRunProcesses(deps: ActivityDeps) {
         env: {},
         stdin: a.stdin,
       };
-      return processOutput(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
+      return processOutput(
+        await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        a.return,
+        request.position,
+      );
     },
   };
 }
