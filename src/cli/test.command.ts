@@ -113,25 +113,34 @@ export async function testCommand(
 ): Promise<ExitCode> {
   const session = new LazySession(io);
   try {
-    let code = await runOnce(io, command, session, cwd);
-    if (!command.watch) return code;
+    if (!command.watch) return await runOnce(io, command, session, cwd);
+    // Watching starts before the first run, so a change made while it runs is not missed.
     const dirs = (command.paths.length > 0 ? command.paths : ['.']).map((p) => resolve(cwd, p));
     const watched = dirs.map((d) => (existsSync(d) && !/\.ya?ml$/.test(d) ? d : dirname(d)));
-    io.err('watching for changes (Ctrl-C to stop)\n');
+    let code: ExitCode = EXIT.FAILED;
+    // The first run may fail for good (no test server: exit 4); later ones report and keep watching.
+    const runAndKeepCode = async (first = false) => {
+      code = await runOnce(io, command, session, cwd).catch((err: unknown) => {
+        if (first && err instanceof CliError && err.exitCode === EXIT.ENVIRONMENT) throw err;
+        io.err(`workflow-runner: ${err instanceof Error ? err.message : String(err)}\n`);
+        return EXIT.FAILED;
+      });
+    };
     let queue = Promise.resolve();
     const stop = watchDirectories(watched, (file) => {
       // One run at a time: a change during a run queues the next one.
-      queue = queue.then(async () => {
+      queue = queue.then(() => {
         io.err(`\n${file} changed: running again\n`);
-        code = await runOnce(io, command, session, cwd).catch((err: unknown) => {
-          io.err(`workflow-runner: ${err instanceof Error ? err.message : String(err)}\n`);
-          return EXIT.FAILED;
-        });
+        return runAndKeepCode();
       });
     });
-    await stopWatching;
-    stop();
-    await queue;
+    try {
+      queue = queue.then(() => runAndKeepCode(true)).then(() => io.err('watching for changes (Ctrl-C to stop)\n'));
+      await Promise.race([stopWatching, queue.then(() => stopWatching)]);
+    } finally {
+      stop();
+    }
+    await queue.catch(() => undefined);
     return code;
   } finally {
     await session.close();
