@@ -4,7 +4,7 @@
  * (through expression-checks) every runtime expression.
  */
 import { expressionProblems } from './expression-checks';
-import { unreachableTasks } from './flow-checks';
+import { endlessCycles, unreachableTasks } from './flow-checks';
 import { DraftProblem, joinPointer, listNames, ValidationProblem } from './problems';
 import { isObject, TaskSite } from './task-walker';
 
@@ -27,6 +27,8 @@ export function semanticProblems(document: Record<string, unknown>, sites: TaskS
     ...thenTargets(sites),
     ...references(document, use, sites),
     ...evaluateBlock(document.evaluate),
+    ...endlessCycles(sites),
+    ...endpointSchemes(document, sites),
     ...expressionProblems(document, sites),
   ];
   const warnings: DraftProblem[] = Object.keys(document)
@@ -216,6 +218,49 @@ function evaluateBlock(evaluate: unknown): ValidationProblem[] {
         `evaluate.language ${JSON.stringify(evaluate.language)} is not supported: this runner evaluates jq`,
       ),
     );
+  }
+  return out;
+}
+
+/** Schemes an endpoint may use: the runner's calls and resources speak HTTP only. */
+const ENDPOINT_SCHEMES = new Set(['http', 'https']);
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+
+/**
+ * Literal endpoint URIs (`endpoint: <uri>` or `endpoint: { uri }`, anywhere but inside inline JSON schemas and
+ * the `with` arguments of a `use.functions` call, which are the function's own data) must be http or https:
+ * `file:`, `ftp:`, `gopher:` and the like are refused here rather than failing at run time as a network error.
+ * Runtime expressions are checked when the activity resolves them.
+ */
+function endpointSchemes(document: Record<string, unknown>, sites: TaskSite[]): ValidationProblem[] {
+  const functionArguments = new Set(
+    sites
+      .filter((s) => s.kind === 'call' && isObject(s.task) && !BUILT_IN_CALLS.has(String(s.task.call)))
+      .map((s) => joinPointer(s.pointer, 'with')),
+  );
+  const out: ValidationProblem[] = [];
+  const check = (uri: unknown, pointer: string) => {
+    if (typeof uri !== 'string' || uri.trimStart().startsWith('${')) return;
+    const scheme = SCHEME.exec(uri.trim())?.[1].toLowerCase();
+    if (scheme !== undefined && !ENDPOINT_SCHEMES.has(scheme))
+      out.push(
+        problem(pointer, `endpoint scheme '${scheme}:' is not allowed: the runner calls http and https URIs only`),
+      );
+  };
+  const stack: { value: unknown; pointer: string }[] = [{ value: document, pointer: '' }];
+  while (stack.length > 0) {
+    const { value, pointer } = stack.pop()!;
+    if (pointer.endsWith('/schema/document') || functionArguments.has(pointer)) continue;
+    if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, pointer: joinPointer(pointer, i) }));
+    if (!isObject(value)) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const at = joinPointer(pointer, key);
+      if (key === 'endpoint') {
+        if (isObject(child)) check(child.uri, joinPointer(at, 'uri'));
+        else check(child, at);
+      }
+      stack.push({ value: child, pointer: at });
+    }
   }
   return out;
 }
