@@ -74,8 +74,21 @@ async function runStatuses(io: CliIo, executionId: string, workflowName: string)
  */
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
+const EDGE = / -(->|\.->)/;
+
 async function renderSvg(mermaid: string): Promise<string> {
   const { renderMermaidSVG } = (await importModule('beautiful-mermaid')) as typeof import('beautiful-mermaid');
-  const svg = renderMermaidSVG(mermaid, { font: 'sans-serif' });
+  // beautiful-mermaid labels a node by the first line that mentions it: an edge written before the node's
+  // own line would leave its id as the label. Edges go after every node and subgraph, styles last.
+  const lines = mermaid.split('\n');
+  const style = (l: string) => /^\s*class(Def)? /.test(l);
+  const ordered = [
+    ...lines.filter((l) => !EDGE.test(l) && !style(l)),
+    ...lines.filter((l) => EDGE.test(l)),
+    ...lines.filter(style),
+  ];
+  // The renderer's stylesheet imports its fonts from a web font service; a run's graph must not make the
+  // viewer fetch anything, so the system's sans-serif font is used instead.
+  const svg = renderMermaidSVG(ordered.join('\n'), { font: 'sans-serif' }).replace(/^\s*@import url\([^)]*\);\n/gm, '');
   return svg.endsWith('\n') ? svg : `${svg}\n`;
 }

@@ -104,6 +104,10 @@ describe('workflow-runner graph --execution (real Temporal, real runner)', () =>
     // The status styles reach the drawing: completed green, failed red.
     expect(svg.stdout).toContain('#d3f9d8');
     expect(svg.stdout).toContain('#ffe3e3');
+    // Task labels, not node ids, even for nodes an edge mentions before their own line.
+    expect(svg.stdout).toContain('data-label="boom');
+    // Nothing for the viewer to fetch.
+    expect(svg.stdout).not.toMatch(/@import|https:\/\/fonts/);
   });
 
   it('shows the task a running run waits in', async () => {
