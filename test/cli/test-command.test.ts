@@ -7,6 +7,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -127,6 +129,56 @@ describe('workflow-runner test', () => {
     expect(r.stdout).toContain(`${file}:7:30 /tests/0/mocks/http/0/respond/status must be <= 599`);
     expect(r.stdout).toContain(`${file}:9:7 /tests/0/expect/outptu unknown property 'outptu'`);
     expect(r.stdout).toMatch(/0 tests: 0 passed, 0 failed; 1 file could not run/);
+  });
+
+  it('with allowRealCalls, a call no mock matches reaches the real service (a local HTTP server)', async () => {
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ stock: 12 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const dir = mkdtempSync(join(tmpdir(), 'wr-real-'));
+      writeFileSync(
+        join(dir, 'stock.sw.yaml'),
+        `document: { dsl: '1.0.0', namespace: fixtures, name: stock, version: '1.0.0' }
+do:
+  - price:
+      call: http
+      with: { method: get, endpoint: 'https://prices.test/items/1' }
+  - stock:
+      call: http
+      with: { method: get, endpoint: '${url}/stock/1' }
+`,
+      );
+      writeFileSync(
+        join(dir, 'stock.test.yaml'),
+        `workflow: stock.sw.yaml
+tests:
+  - name: mocked price, real stock
+    allowRealCalls: true
+    mocks:
+      http:
+        - url: https://prices.test/items/1
+          respond: { body: { price: 3 } }
+    expect:
+      output: { stock: 12 }
+`,
+      );
+      const r = await cli(['test', dir, '--json']);
+      const report = JSON.parse(r.stdout) as JsonReport;
+      expect(report).toMatchObject({ passed: 1, failed: 0 });
+      expect(requests).toEqual(['GET /stock/1']);
+      expect(testNamed(report, 'mocked price, real stock').calls).toEqual([
+        { summary: 'http GET https://prices.test/items/1', position: '/do/0/price', mock: '/tests/0/mocks/http/0' },
+        { summary: `http GET ${url}/stock/1`, position: '/do/1/stock', real: true },
+      ]);
+    } finally {
+      server.close();
+    }
   });
 
   it('--watch runs again when a file changes, until interrupted', async () => {
