@@ -4,7 +4,8 @@
  */
 import { MOCK_KINDS } from './mock-kinds';
 
-export const TEST_FILE_SCHEMA_ID = 'https://stigmer.ai/schemas/workflow-runner/workflow-test.json';
+/** An identifier, not a location: the schema is printed by `workflow-runner schema --test`, not hosted. */
+export const TEST_FILE_SCHEMA_ID = 'urn:workflow-runner:schema:workflow-test';
 
 const DURATION = {
   type: 'string',
