@@ -1,4 +1,4 @@
-import workflowSchema from '../zigflow/schema/workflow-1.0.3.schema.json';
+import workflowSchema from '../zigflow/validation/schema/workflow-1.0.3.schema.json';
 import { testFileSchema } from '../test-runner/test-file-schema';
 import type { CliIo } from './cli-io';
 import { EXIT, type ExitCode } from './exit-codes';

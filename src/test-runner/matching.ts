@@ -3,7 +3,7 @@
  * patterns), values as JSON subsets (mock bodies, `outputIncludes`, `error`), and a first difference
  * described by JSON pointer so a failing test says where it differs.
  */
-import { joinPointer } from '../zigflow/problems';
+import { joinPointer } from '../zigflow/dsl/pointers';
 
 /** `*` matches any run of characters (`/` included); everything else is literal. */
 export function globMatches(pattern: string, text: string): boolean {

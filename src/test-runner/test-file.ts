@@ -4,15 +4,15 @@
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { parseIsoDuration } from '../zigflow/dsl/durations';
-import { sortProblems, type ValidationProblem } from '../zigflow/problems';
-import { describeCollapsed } from '../zigflow/schema-problems';
-import type { SourceMap } from '../zigflow/source-map';
-import { parseYamlSource } from '../zigflow/yaml-source';
+import { sortProblems, type ValidationProblem } from '../zigflow/validation/problems';
+import { describeCollapsed } from '../zigflow/validation/schema-problems';
+import type { SourceMap } from '../zigflow/validation/source-map';
+import { parseYamlSource } from '../zigflow/validation/yaml-source';
 import { isPlainObject } from './matching';
 import { MOCK_KINDS } from './mock-kinds';
 import { testFileSchema } from './test-file-schema';
 
-export type { ValidationProblem } from '../zigflow/problems';
+export type { ValidationProblem } from '../zigflow/validation/problems';
 
 /** One mock: what it matches, its answers in order, and where the test wrote it (for messages). */
 export interface MockEntry {

@@ -2,7 +2,7 @@
  * Bad workflow documents, each with the problem the loader must report: kind, JSON pointer and a
  * fragment of the message. Shared by the loader spec and the hostile-input corpus.
  */
-import type { ProblemKind } from './problems';
+import type { ProblemKind } from './validation/problems';
 
 export interface BadDocument {
   name: string;

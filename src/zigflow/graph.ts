@@ -7,8 +7,8 @@
  * subgraph that follows a switch once per case and uses JSON pointers (with '/') as node ids.
  */
 import { taskPointer } from './dsl/tasks';
-import { kindsOf, isObject } from './task-walker';
-import type { WorkflowDocument } from './workflow-document';
+import { kindsOf, isObject } from './dsl/task-walker';
+import type { WorkflowDocument } from './dsl/workflow-document';
 
 /** A task's status in a run; tasks the run never reached have none. */
 export type TaskRunStatus = 'completed' | 'failed' | 'skipped' | 'running' | 'cancelled';

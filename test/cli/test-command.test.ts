@@ -225,7 +225,9 @@ tests:
 
 describe('workflow-runner schema', () => {
   it('prints the JSON schema validate uses, and with --test the test file schema', async () => {
-    const spec = JSON.parse(readFileSync(join(root, 'src', 'zigflow', 'schema', 'workflow-1.0.3.schema.json'), 'utf8'));
+    const spec = JSON.parse(
+      readFileSync(join(root, 'src', 'zigflow', 'validation', 'schema', 'workflow-1.0.3.schema.json'), 'utf8'),
+    );
     const r = await cli(['schema']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(spec);
