@@ -112,6 +112,35 @@ do:
 `,
       ),
   },
+  // Recorded before catalog functions ran: `@default` and declared catalogs failed with 'unknown function'
+  // (here caught). The 'catalog-functions' patch keeps such runs replaying.
+  'catalog-calls-before-catalogs': {
+    yaml: () =>
+      workflow(
+        'replay-catalogs',
+        `
+use:
+  catalogs:
+    shared:
+      endpoint: http://127.0.0.1:9/catalog
+do:
+  - ask:
+      try:
+        - chat: { call: chat:1.0.0@default, with: { prompt: hi } }
+      catch:
+        as: e
+        do:
+          - note: { set: { chat: '\${ $e.detail }' } }
+  - log:
+      try:
+        - shared: { call: log:1.0.0@shared, with: { message: hi } }
+      catch:
+        as: e
+        do:
+          - note: { set: { log: '\${ $e.detail }' } }
+`,
+      ),
+  },
 };
 
 let runner: TestRunner | undefined;
