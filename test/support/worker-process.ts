@@ -10,6 +10,8 @@
  *                            hand-written workflows next to the runner's)
  *   WORKER_GRACE_MS          shutdown grace time for running activities
  *   WORKER_SECRETS_KEY       hex key that opens sealed secrets
+ *   WORKER_OPENAI_BASE_URL   model endpoint of the default catalog's AI functions (the local model server)
+ *   WORKER_LLM_MODEL         default chat model (with a base URL)
  *
  * It prints one JSON object per line on stdout: `{"type":"ready"}`, `{"type":"progress","event":...}`,
  * `{"type":"stopped"}`. With an IPC channel it answers `{type:"usage", reset?}` with CPU and memory.
@@ -19,6 +21,7 @@ import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { ProgressDelivery } from '../../src/callback/progress-delivery';
 import { StigmerClient } from '../../src/callback/stigmer-client';
 import type { WorkflowProgressEvent } from '../../src/temporal/contract';
+import type { ActivityDeps } from '../../src/temporal/activities/deps';
 import { createRunnerWorker, workflowBundleOptions } from '../../src/temporal/worker-factory';
 
 type Line = Record<string, unknown> & { type: string };
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
     connection,
     namespace: process.env.WORKER_NAMESPACE ?? 'default',
     taskQueue,
-    activities: { secretsKey: keyHex ? Buffer.from(keyHex, 'hex') : undefined },
+    activities: { secretsKey: keyHex ? Buffer.from(keyHex, 'hex') : undefined, ...aiDeps() },
     onProgress: progressSink(),
     workflowBundle,
     shutdownGraceTime: Number(process.env.WORKER_GRACE_MS ?? 10_000),
@@ -107,6 +110,13 @@ async function main(): Promise<void> {
   await running;
   await connection.close();
   emit({ type: 'stopped' });
+}
+
+function aiDeps(): Pick<ActivityDeps, 'ai'> {
+  const baseUrl = process.env.WORKER_OPENAI_BASE_URL;
+  if (!baseUrl) return {};
+  const defaultModel = process.env.WORKER_LLM_MODEL || 'test-model';
+  return { ai: { models: { baseUrl, defaultModel, defaultEmbeddingModel: 'test-embedding' } } };
 }
 
 const silentLogger = {
@@ -137,6 +147,9 @@ export interface WorkerProcessOptions {
   workflowsPath?: string;
   graceMs?: number;
   secretsKeyHex?: string;
+  /** The model endpoint (and default model) of the default catalog's AI functions. */
+  openAiBaseUrl?: string;
+  llmModel?: string;
   /** Called for every progress event printed on stdout. */
   onProgress?: (event: WorkflowProgressEvent) => void;
   /** Extra node flags (e.g. `--expose-gc`). */
@@ -175,6 +188,8 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     WORKER_WORKFLOWS_PATH: options.workflowsPath ?? '',
     WORKER_GRACE_MS: String(options.graceMs ?? 10_000),
     WORKER_SECRETS_KEY: options.secretsKeyHex ?? '',
+    WORKER_OPENAI_BASE_URL: options.openAiBaseUrl ?? '',
+    WORKER_LLM_MODEL: options.llmModel ?? '',
   };
   const child = fork(__filename, [], {
     env,
