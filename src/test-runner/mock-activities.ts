@@ -8,7 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { currentWorkflowId } from '../temporal/activities/activity-context';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { dslFailure, failure } from '../temporal/activities/failures';
-import type { FetchSchemasRequest, RunnerActivities } from '../temporal/activities/types';
+import type { FetchCatalogFunctionRequest, FetchSchemasRequest, RunnerActivities } from '../temporal/activities/types';
+import { functionDefinitionUrl } from '../catalogs/catalog-uri';
+import { checkFunctionDefinition } from '../catalogs/function-definition';
 import type { WorkflowErrorData } from '../temporal/contract';
 import { dslError, ERROR_KINDS, type ErrorKind } from '../zigflow/dsl/errors';
 import { firstDifference, globMatches, isPlainObject } from './matching';
@@ -150,6 +152,9 @@ export function mockActivities(real: RunnerActivities, router: MockRouter, deps:
       const calls = router.lookup(currentWorkflowId());
       if (!calls) throw failure('configuration', `activity ${name} called outside a test run`);
       if (name === 'fetchSchemas') return fetchSchemas(calls, request as FetchSchemasRequest, realCall, deps);
+      if (name === 'fetchCatalogFunction') {
+        return catalogFunction(calls, request as FetchCatalogFunctionRequest, realCall);
+      }
       const position = positionOf(request);
       const kind = kindOfActivity(name);
       const ctx = kindContext(calls, deps, position);
@@ -218,4 +223,38 @@ async function fetchSchemas(
   }
   void deps;
   return out;
+}
+
+/**
+ * A cataloged function: the runner's own default-catalog folder is local (read as it is); a declared
+ * catalog's `function.yaml` is one GET, answered by `mocks.http` at the raw URL the runner would fetch.
+ */
+async function catalogFunction(
+  calls: TestCalls,
+  request: FetchCatalogFunctionRequest,
+  realCall: (request: unknown) => Promise<unknown>,
+): Promise<unknown> {
+  if (request.endpoint === undefined) return realCall(request);
+  const endpoint = request.endpoint as string | { uri?: unknown };
+  const uri = typeof endpoint === 'string' ? endpoint : String(endpoint?.uri ?? '');
+  const url = functionDefinitionUrl(uri, request.name, request.version);
+  const summary = `http GET ${url}`;
+  const answer = calls.take('http', { summary, fields: { method: 'GET', url } }, request.position);
+  if (!answer) {
+    if (!calls.allowRealCalls) throw noMock(calls, summary, request.position);
+    calls.record({ summary, position: request.position, real: true });
+    return realCall(request);
+  }
+  if (isPlainObject(answer.error)) throw dslFailure(answerError(answer.error, request.position));
+  const status = typeof answer.status === 'number' ? answer.status : 200;
+  if (status < 200 || status >= 300) {
+    throw failure('communication', `HTTP ${status} from GET ${url}`, { instance: request.position, status });
+  }
+  const checked = checkFunctionDefinition(typeof answer.body === 'string' ? parseYaml(answer.body) : answer.body);
+  if (!checked.ok) {
+    throw failure('configuration', `${url} is not a valid function definition: ${checked.problems.join('; ')}`, {
+      instance: request.position,
+    });
+  }
+  return checked.definition;
 }

@@ -12,6 +12,7 @@ import { processOutput } from '../temporal/activities/run-process';
 import type { HttpCallRequest, ResolveWorkflowRequest, RunnerActivities } from '../temporal/activities/types';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { isPlainObject, preview } from './matching';
+import { model, vectors } from './mock-kinds-ai';
 
 export type ActivityName = keyof RunnerActivities;
 
@@ -283,7 +284,7 @@ const workflow: MockKind = {
   },
 };
 
-export const MOCK_KINDS: readonly MockKind[] = [http, grpc, openapi, run, workflow];
+export const MOCK_KINDS: readonly MockKind[] = [http, grpc, openapi, run, workflow, model, vectors];
 
 /** Activities that make no call a test must answer: run as they are, never mocked. */
 export const LOCAL_ACTIVITIES: readonly ActivityName[] = ['validateWorkflow', 'yieldPoint', 'emitEvent'];
