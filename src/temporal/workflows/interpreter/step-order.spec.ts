@@ -1,7 +1,7 @@
 /**
  * Microtask steps are part of the replay contract. Inside `fork` branches and timeout races, the order in
  * which concurrent chains issue commands after completions that arrive in one activation is decided by how
- * many microtask steps each chain takes (RunState.racing). This spec pins those steps for the shapes a
+ * many microtask steps each chain takes (see steps.ts). This spec pins those steps for the shapes a
  * concurrent region can hold: it runs `serverlessWorkflow` against a stand-in for `@temporalio/workflow`
  * that records every command with the microtask step at which it was issued, completes everything pending
  * at once (as one activation does), and compares the log with the one the interpreter produced when the
