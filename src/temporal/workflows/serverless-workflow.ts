@@ -33,15 +33,9 @@ import { taskList } from '../../zigflow/dsl/tasks';
 import { validateDocument } from './interpreter/activity-calls';
 import { runner, toErrorData } from './interpreter/interpreter';
 import { ProgressLog, summarize } from './interpreter/progress';
-import {
-  andThen,
-  isPromise,
-  type ListResult,
-  type MaybePromise,
-  type ResumeState,
-  type RunState,
-} from './interpreter/run-state';
-import { timeoutMs, withTimeout } from './interpreter/timeout';
+import type { ListResult, ResumeState, RunState } from './interpreter/run-state';
+import { isPromise, race, runSteps, type Steps } from './interpreter/steps';
+import { timeoutMs } from './interpreter/timeout';
 import { resumeCursors } from './interpreter/continue-as-new';
 import { resolveSchemaResources } from './interpreter/schema-resources';
 import { mayHaveSchemaResources } from '../../zigflow/dsl/schema-resources';
@@ -84,13 +78,11 @@ export async function serverlessWorkflow(
     prepare(rs, validation.workflow);
     if (!resume) rs.progress.emit('workflow_validated');
     const ms = timeoutMs(rs.document.timeout, rs.document.use?.timeouts, '');
-    let output: unknown;
-    if (ms === undefined) {
-      const result = executeInline(rs, input, resume);
-      output = isPromise(result) ? await result : result;
-    } else {
-      output = await withTimeout(rs, ms, 'workflow', '', () => execute(rs, input, resume));
-    }
+    const result =
+      ms === undefined
+        ? runSteps(rs, documentSteps(rs, input, resume))
+        : race(rs, ms, 'workflow', '', () => runSteps(rs, documentSteps(rs, input, resume)));
+    const output = isPromise(result) ? await result : result;
     rs.status = 'completed';
     rs.currentTask = undefined;
     rs.progress.emit('workflow_completed', { outputSummary: summarize(output) });
@@ -188,21 +180,21 @@ function prepare(rs: RunState, document: Record<string, any>): void {
 }
 
 /**
- * The document's tasks and output, inside the workflow timeout's race (real promises throughout, see
- * interpreter/later.ts). External schemas are fetched by every run (a continued one too); the common document without
- * any is checked synchronously (no promise, no walk with pointers).
+ * The document's tasks and output, driven by steps.ts: inside the workflow timeout's race (a concurrent
+ * region) with its recorded promise steps, otherwise synchronous while the tasks are, a Later when they wait.
+ * External schemas are fetched by every run (a continued one too); the common document without any is
+ * checked synchronously (no promise, no walk with pointers).
  */
-async function execute(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): Promise<unknown> {
-  if (mayHaveSchemaResources(rs.document)) await resolveSchemaResources(rs, input.input ?? {});
-  const result = await runner.runList(rs, taskList(rs.document.do), '/do', workflowInput(rs, input, resume), {});
+function* documentSteps(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): Steps<unknown> {
+  if (mayHaveSchemaResources(rs.document)) yield resolveSchemaResources(rs, input.input ?? {});
+  const result: ListResult = yield runner.runList(
+    rs,
+    taskList(rs.document.do),
+    '/do',
+    workflowInput(rs, input, resume),
+    {},
+  );
   return workflowOutput(rs, result);
-}
-
-/** {@link execute} without a workflow timeout: synchronous while the tasks are, a Later when they wait. */
-function executeInline(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): MaybePromise<unknown> {
-  if (mayHaveSchemaResources(rs.document)) return execute(rs, input, resume);
-  const result = runner.runList(rs, taskList(rs.document.do), '/do', workflowInput(rs, input, resume), {});
-  return andThen(result, (r) => workflowOutput(rs, r));
 }
 
 /** The transformed workflow input; a continued run's top-level list starts from its cursor (data included). */

@@ -25,7 +25,6 @@ import {
 } from './continue-as-new';
 import { EXECUTORS } from '../tasks/index';
 import {
-  isPromise,
   recordTask,
   type ListResult,
   type MaybePromise,
@@ -35,7 +34,8 @@ import {
   type TaskOutcome,
   type TaskResult,
 } from './run-state';
-import { timeoutMs, withTimeout } from './timeout';
+import { isPromise, race } from './steps';
+import { timeoutMs } from './timeout';
 
 /**
  * Pure-data tasks never leave the workflow activation; after this many task boundaries the interpreter
@@ -233,7 +233,7 @@ export function runTask(
     const result =
       ms === undefined
         ? EXECUTORS[kind](call)
-        : withTimeout(rs, ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
+        : race(rs, ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
     if (isPromise(result))
       return result.then(
         (r) => finishTask(run, r),

@@ -68,9 +68,9 @@ export interface RunState {
   /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
   stepsSinceYield: number;
   /**
-   * Concurrent regions open now (`fork` branches, timeout races). Inside one, the interpreter keeps real
-   * promises at every step, so concurrent branches issue their commands in the order recorded histories
-   * hold; outside, where one chain runs, waits are composed as Laters (later.ts).
+   * Concurrent regions open now (`fork` branches, timeout races). Read and changed only by steps.ts, which
+   * waits with real promise steps inside a region (the command order recorded histories hold) and with
+   * Laters outside (later.ts).
    */
   racing: number;
   /** `$task.startedAt` of the tasks started at this workflow time (interpreter.ts). */
@@ -118,19 +118,9 @@ export interface TaskResult {
  */
 export type MaybePromise<T> = T | PromiseLike<T>;
 
-/** Whether a step waits: a promise, or a Later (later.ts). */
-export function isPromise<T>(value: MaybePromise<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
-
 /** A composite task's result from its list's: a nested `then: end` ends the workflow. */
 export function listTaskResult(result: ListResult): TaskResult {
   return { output: result.output, flow: result.ended ? 'end' : undefined };
-}
-
-/** `f` applied to a value now, or when it arrives. */
-export function andThen<T, R>(value: MaybePromise<T>, f: (v: T) => R | PromiseLike<R>): MaybePromise<R> {
-  return isPromise(value) ? value.then(f) : f(value);
 }
 
 export interface TaskOutcome {

@@ -6,9 +6,9 @@
 import { patched } from '@temporalio/workflow';
 import { distinctResources, schemaResourceSites, withFetchedSchemas } from '../../../zigflow/dsl/schema-resources';
 import type { SchemaResource } from '../../activities/types';
-import { callActivity } from './activity-calls';
 import { namedAuthentication } from '../tasks/call';
 import type { RunState } from './run-state';
+import { activity } from './steps';
 
 /**
  * Runs recorded before external schemas were supported faulted at their first external schema without
@@ -41,7 +41,7 @@ export async function resolveSchemaResources(rs: RunState, input: unknown): Prom
   }));
   const scope = { input, variables, sealedSecrets: rs.sealedSecrets, env: rs.env, mode: rs.evaluator.mode };
   const summary = `schemas ${resources.map((r) => r.instance).join(' ')}`.slice(0, 200);
-  const schemas = await callActivity(rs, 'fetchSchemas', { resources, scope }, summary);
+  const schemas = await activity(rs, 'fetchSchemas', { resources, scope }, summary);
   rs.document = withFetchedSchemas(rs.document, sites, schemas);
 }
 

@@ -6,9 +6,9 @@
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
 import type { AuthorizedResult, HttpCallRequest } from '../../activities/types';
-import { activityLater, callActivity, deferredScope } from '../interpreter/activity-calls';
+import { deferredScope } from '../interpreter/activity-calls';
+import { activity, runSteps, type Steps } from '../interpreter/steps';
 import {
-  andThen,
   taskVariables,
   type MaybePromise,
   type TaskCall,
@@ -30,28 +30,16 @@ type CallPlan =
   | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string };
 
 export function runCall(call: TaskCall): MaybePromise<TaskResult> {
-  if (call.rs.racing > 0) return runCallAsync(call);
-  const plan = planCall(call);
-  if (plan.kind === 'function') return runFunctionInline(call, plan.name);
-  const pending = activityLater(call.rs, plan.name, plan.request, plan.summary);
-  if (plan.request.describeAuthorization) {
-    return pending.then((result) => ({
-      output: (result as AuthorizedResult).output,
-      authorization: (result as AuthorizedResult).authorization,
-    }));
-  }
-  return pending.then((output) => ({ output }));
+  return runSteps(call.rs, callSteps(call));
 }
 
-/** Inside a concurrent region: the promise steps recorded histories were made with (see interpreter/later.ts). */
-async function runCallAsync(call: TaskCall): Promise<TaskResult> {
+function* callSteps(call: TaskCall): Steps<TaskResult> {
   const plan = planCall(call);
-  if (plan.kind === 'function') return runFunction(call, plan.name);
-  if (plan.request.describeAuthorization) {
-    const result = (await callActivity(call.rs, plan.name, plan.request, plan.summary)) as AuthorizedResult;
-    return { output: result.output, authorization: result.authorization };
-  }
-  return { output: await callActivity(call.rs, plan.name, plan.request, plan.summary) };
+  if (plan.kind === 'function') return runSteps(call.rs, functionSteps(call, plan.name));
+  const result: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
+  if (!plan.request.describeAuthorization) return { output: result };
+  const { output, authorization } = result as AuthorizedResult;
+  return { output, authorization };
 }
 
 function planCall(call: TaskCall): CallPlan {
@@ -110,13 +98,9 @@ function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): R
   return out;
 }
 
-async function runFunction(call: TaskCall, name: string): Promise<TaskResult> {
-  const result = await startFunction(call, name);
+function* functionSteps(call: TaskCall, name: string): Steps<TaskResult> {
+  const result: TaskOutcome = yield startFunction(call, name);
   return { output: result.output };
-}
-
-function runFunctionInline(call: TaskCall, name: string): MaybePromise<TaskResult> {
-  return andThen(startFunction(call, name), (r) => ({ output: r.output }));
 }
 
 /** A `use.functions` entry run as a task with the evaluated `with` as its input. */

@@ -1,6 +1,7 @@
 /** `do`: runs its subtasks in sequence (flow directives apply within the list); output of the last one. */
 import { taskList } from '../../../zigflow/dsl/tasks';
-import { andThen, listTaskResult, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
+import { andThen } from '../interpreter/steps';
+import { listTaskResult, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
 export function runDo(call: TaskCall): MaybePromise<TaskResult> {
   return andThen(

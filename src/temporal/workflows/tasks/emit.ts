@@ -5,11 +5,15 @@
  */
 import { uuid4 } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
-import { callActivity } from '../interpreter/activity-calls';
 import { summarize } from '../interpreter/progress';
-import { taskVariables, type TaskCall, type TaskResult } from '../interpreter/run-state';
+import { activity, runSteps, type Steps } from '../interpreter/steps';
+import { taskVariables, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
-export async function runEmit(call: TaskCall): Promise<TaskResult> {
+export function runEmit(call: TaskCall): MaybePromise<TaskResult> {
+  return runSteps(call.rs, emitSteps(call));
+}
+
+function* emitSteps(call: TaskCall): Steps<TaskResult> {
   const template = call.task.emit?.event?.with ?? {};
   const attributes = call.rs.evaluator.evaluateTemplate(template, call.input, taskVariables(call), {
     instance: call.position,
@@ -26,12 +30,7 @@ export async function runEmit(call: TaskCall): Promise<TaskResult> {
     ...attributes,
   };
   if (event.data !== undefined && event.datacontenttype === undefined) event.datacontenttype = 'application/json';
-  await callActivity(
-    call.rs,
-    'emitEvent',
-    { position: call.position, event },
-    `${call.position} emit ${attributes.type}`,
-  );
+  yield activity(call.rs, 'emitEvent', { position: call.position, event }, `${call.position} emit ${attributes.type}`);
   call.rs.progress.emit('event_emitted', {
     taskName: call.name,
     taskPosition: call.position,

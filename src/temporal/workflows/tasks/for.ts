@@ -15,13 +15,13 @@ import {
   shouldContinueAsNew,
 } from '../interpreter/continue-as-new';
 import {
-  isPromise,
   taskVariables,
   type ListResult,
   type MaybePromise,
   type TaskCall,
   type TaskResult,
 } from '../interpreter/run-state';
+import { isPromise } from '../interpreter/steps';
 
 interface Loop {
   call: TaskCall;

@@ -5,14 +5,21 @@
 import { executeChild, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../../contract';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
-import { callActivity, deferredScope } from '../interpreter/activity-calls';
+import { deferredScope } from '../interpreter/activity-calls';
+import { activity, runSteps, type Steps } from '../interpreter/steps';
 import { namedAuthentication } from './call';
-import { taskVariables, type TaskCall, type TaskResult } from '../interpreter/run-state';
+import { taskVariables, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
-export async function runRun(call: TaskCall): Promise<TaskResult> {
+export function runRun(call: TaskCall): MaybePromise<TaskResult> {
+  return runSteps(call.rs, runTaskSteps(call));
+}
+
+function* runTaskSteps(call: TaskCall): Steps<TaskResult> {
   const run = (call.task.run ?? {}) as Record<string, unknown>;
   const awaitResult = run.await !== false;
-  if (run.workflow) return runWorkflow(call, run.workflow as Record<string, unknown>, awaitResult);
+  if (run.workflow) {
+    return runSteps(call.rs, childWorkflowSteps(call, run.workflow as Record<string, unknown>, awaitResult));
+  }
   const kind = (['shell', 'script', 'container'] as const).find((k) => run[k] !== undefined);
   if (!kind) throw new WorkflowFault(dslError('configuration', "'run' needs workflow, shell, script or container"));
   const args = call.rs.evaluator.evaluateTemplate(
@@ -23,7 +30,7 @@ export async function runRun(call: TaskCall): Promise<TaskResult> {
   ) as Record<string, unknown>;
   const request = { position: call.position, args, scope: deferredScope(call, args) };
   const name = kind === 'shell' ? 'runShell' : kind === 'script' ? 'runScript' : 'runContainer';
-  const output = await callActivity(call.rs, name, request, `${call.position} ${kind}`);
+  const output: unknown = yield activity(call.rs, name, request, `${call.position} ${kind}`);
   return { output: awaitResult ? output : call.input };
 }
 
@@ -41,14 +48,19 @@ function withSourceAuthentication(call: TaskCall, process: Record<string, unknow
   };
 }
 
-async function runWorkflow(call: TaskCall, spec: Record<string, unknown>, awaitResult: boolean): Promise<TaskResult> {
+function* childWorkflowSteps(call: TaskCall, spec: Record<string, unknown>, awaitResult: boolean): Steps<TaskResult> {
   const { rs } = call;
   const ref = {
     namespace: String(spec.namespace ?? 'default'),
     name: String(spec.name ?? ''),
     version: spec.version as string | undefined,
   };
-  const workflowYaml = await callActivity(rs, 'resolveWorkflowDefinition', ref, `${call.position} resolve ${ref.name}`);
+  const workflowYaml: string = yield activity(
+    rs,
+    'resolveWorkflowDefinition',
+    ref,
+    `${call.position} resolve ${ref.name}`,
+  );
   const input = rs.evaluator.evaluateTemplate(spec.input ?? {}, call.input, taskVariables(call), {
     instance: call.position,
   });
@@ -62,9 +74,9 @@ async function runWorkflow(call: TaskCall, spec: Record<string, unknown>, awaitR
   };
   const options = { workflowId: childId, args: [childInput] as [WorkflowExecuteInput] };
   if (!awaitResult) {
-    await startChild(WORKFLOW_TYPE, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
+    yield startChild(WORKFLOW_TYPE, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
     return { output: call.input };
   }
-  const result = (await executeChild(WORKFLOW_TYPE, options)) as WorkflowRunResult;
+  const result: WorkflowRunResult = yield executeChild(WORKFLOW_TYPE, options);
   return { output: result.output ?? null };
 }
