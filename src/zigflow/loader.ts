@@ -6,6 +6,7 @@
  * local activity. Stages: limits → YAML → depth → DSL version → JSON schema → semantic checks; the
  * semantic stage runs on schema-invalid documents too, so an author sees all problems in one pass.
  */
+import { canonicalErrorConditions } from './error-conditions';
 import { checkSize, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, findTooDeep, scanDepth } from './limits';
 import { DraftProblem, sortProblems, ValidationProblem } from './problems';
 import { schemaProblems } from './schema-problems';
@@ -75,7 +76,8 @@ export function validateDocument(document: unknown, sourceMap?: SourceMap, maxDe
   const semantic = semanticProblems(document, sites);
   problems.push(...semantic.errors);
   if (problems.length > 0) return fail(problems, sourceMap);
-  return { ok: true, workflow: document as WorkflowDocument, warnings: locate(semantic.warnings, sourceMap) };
+  const workflow = canonicalErrorConditions(document, sites) as unknown as WorkflowDocument;
+  return { ok: true, workflow, warnings: locate(semantic.warnings, sourceMap) };
 }
 
 function checkVersion(document: Record<string, unknown>): ValidationProblem | undefined {
