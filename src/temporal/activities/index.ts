@@ -5,6 +5,7 @@
 import { withHeartbeat } from './activity-context';
 import { createCallGrpc } from './call-grpc';
 import { createCallHttp } from './call-http';
+import { createCallMcp } from './call-mcp';
 import { createCallOpenApi } from './call-openapi';
 import type { ActivityDeps } from './deps';
 import { createFetchSchemas } from './fetch-schemas';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
     callHttp: withHeartbeat(createCallHttp(deps)),
     callOpenApi: withHeartbeat(createCallOpenApi(deps)),
     callGrpc: withHeartbeat(createCallGrpc(deps)),
+    callMcp: withHeartbeat(createCallMcp(deps)),
     emitEvent: withHeartbeat(createEmitEvent(deps)),
     runShell: withHeartbeat(processes.runShell),
     runScript: withHeartbeat(processes.runScript),
