@@ -3,6 +3,7 @@
  * services and the CLI reach activities without Nest entering the workflow sandbox.
  */
 import { withHeartbeat } from './activity-context';
+import { createCallA2a } from './call-a2a';
 import { createCallGrpc } from './call-grpc';
 import { createCallHttp } from './call-http';
 import { createCallMcp } from './call-mcp';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
     callOpenApi: withHeartbeat(createCallOpenApi(deps)),
     callGrpc: withHeartbeat(createCallGrpc(deps)),
     callMcp: withHeartbeat(createCallMcp(deps)),
+    callA2a: withHeartbeat(createCallA2a(deps)),
     emitEvent: withHeartbeat(createEmitEvent(deps)),
     runShell: withHeartbeat(processes.runShell),
     runScript: withHeartbeat(processes.runScript),

@@ -144,6 +144,7 @@ export interface RunnerActivities {
   callOpenApi(request: OpenApiCallRequest): Promise<unknown>;
   callGrpc(request: GrpcCallRequest): Promise<unknown>;
   callMcp(request: McpCallRequest): Promise<unknown>;
+  callA2a(request: A2aCallRequest): Promise<unknown>;
   emitEvent(request: EmitEventRequest): Promise<void>;
   runShell(request: RunProcessRequest): Promise<unknown>;
   runScript(request: RunProcessRequest): Promise<unknown>;
