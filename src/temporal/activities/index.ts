@@ -4,6 +4,7 @@
  */
 import { withHeartbeat } from './activity-context';
 import { createCallA2a } from './call-a2a';
+import { createCallAsyncApi } from './call-asyncapi';
 import { createCallGrpc } from './call-grpc';
 import { createCallHttp } from './call-http';
 import { createCallMcp } from './call-mcp';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
     callGrpc: withHeartbeat(createCallGrpc(deps)),
     callMcp: withHeartbeat(createCallMcp(deps)),
     callA2a: withHeartbeat(createCallA2a(deps)),
+    callAsyncApi: withHeartbeat(createCallAsyncApi(deps)),
     emitEvent: withHeartbeat(createEmitEvent(deps)),
     runShell: withHeartbeat(processes.runShell),
     runScript: withHeartbeat(processes.runScript),

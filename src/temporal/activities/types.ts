@@ -79,6 +79,8 @@ export interface A2aCallRequest {
  * authentication? }`. `filter`, `consume.while` and `consume.until` arrive unevaluated (they are evaluated per
  * message, in the activity, with `scope`). Result: `null` after a publish; after a subscription the ordered
  * array of consumed messages `{ payload, headers?, correlationId?, topic }` (`foreach` runs in workflow code).
+ * A subscription ends at the first bound reached: `amount` messages, `for` (else the runner's longest
+ * consumption), `while` false after a message, `until` true before one.
  */
 export interface AsyncApiCallRequest {
   position: string;
@@ -145,6 +147,7 @@ export interface RunnerActivities {
   callGrpc(request: GrpcCallRequest): Promise<unknown>;
   callMcp(request: McpCallRequest): Promise<unknown>;
   callA2a(request: A2aCallRequest): Promise<unknown>;
+  callAsyncApi(request: AsyncApiCallRequest): Promise<unknown>;
   emitEvent(request: EmitEventRequest): Promise<void>;
   runShell(request: RunProcessRequest): Promise<unknown>;
   runScript(request: RunProcessRequest): Promise<unknown>;
