@@ -49,16 +49,21 @@ export class ExecutorService {
   private readonly log = new Logger(ExecutorService.name);
   private readonly limits: ExecuteLimits;
 
-  private readonly validate = startValidator();
+  private readonly validate: ReturnType<typeof startValidator>;
 
   constructor(
     private readonly temporal: TemporalService,
     @Inject(ConfigService) config: AppConfigService,
   ) {
+    const runtime = config.get('runtime', { infer: true });
     this.limits = {
       maxWorkflowBytes: config.get('server', { infer: true }).maxWorkflowBytes,
-      secretsKey: config.get('runtime', { infer: true }).secretsKey,
+      secretsKey: runtime.secretsKey,
     };
+    // Documents that the worker's validation would refuse are left for it to report as the run's failure.
+    this.validate = startValidator({
+      mcpStdio: { enabled: runtime.mcpStdioEnabled, commands: runtime.mcpStdioCommands },
+    });
   }
 
   /** Starts a run, or returns the run that already holds this execution id (running or closed). */

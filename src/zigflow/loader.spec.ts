@@ -78,6 +78,35 @@ describe('loadWorkflow: good documents', () => {
     expect(doc.do[1].other.set.text).toBe(newDomain);
   });
 
+  it('refuses MCP over stdio when the runner has it disabled, or the command outside its allow-list', () => {
+    const doc = (command: string, args: string[]) =>
+      wf(
+        `do:\n  - a:\n      call: mcp\n      with:\n        method: tools/list\n        transport:\n          stdio: {command: ${command}, arguments: ${JSON.stringify(args)}}\n`,
+      );
+    const server = doc('npx', ['@modelcontextprotocol/server-everything']);
+    // Without a policy (e.g. `workflow-runner validate`), stdio is left for the call to check.
+    expect(loadWorkflow(server).ok).toBe(true);
+    const disabled = loadWorkflow(server, { mcpStdio: { enabled: false, commands: [] } });
+    expect(disabled.ok ? [] : disabled.problems).toEqual([
+      expect.objectContaining({
+        kind: 'semantic',
+        pointer: '/do/0/a/with/transport/stdio',
+        message: expect.stringContaining('call: mcp over stdio is disabled on this runner'),
+        line: 12,
+      }),
+    ]);
+    const policy = { enabled: true, commands: [['npx', '@modelcontextprotocol/server-everything']] };
+    expect(loadWorkflow(server, { mcpStdio: policy }).ok).toBe(true);
+    const other = loadWorkflow(doc('npx', ['some-other-server']), { mcpStdio: policy });
+    expect(other.ok ? [] : other.problems).toEqual([
+      expect.objectContaining({
+        pointer: '/do/0/a/with/transport/stdio/command',
+        message:
+          "call: mcp command 'npx' with these arguments is not in the runner's allow-list of MCP servers (CALL_MCP_STDIO_COMMANDS)",
+      }),
+    ]);
+  });
+
   it('warns about unknown top-level properties without failing', () => {
     const result = loadWorkflow(wf('extra: 1\ndo: []\n'));
     expect(result).toMatchObject({ ok: true, warnings: [{ kind: 'semantic', pointer: '/extra', line: 6, column: 1 }] });

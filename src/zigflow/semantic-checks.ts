@@ -3,6 +3,8 @@
  * `use.functions` / `errors` / `retries` / `authentications` / `timeouts`, the `evaluate` block, and
  * (through expression-checks) every runtime expression.
  */
+import { callProblems } from './call-checks';
+import type { McpStdioPolicy } from './dsl/calls';
 import { expressionProblems } from './expression-checks';
 import { unreachableTasks } from './flow-checks';
 import { DraftProblem, joinPointer, listNames, ValidationProblem } from './problems';
@@ -20,7 +22,12 @@ export interface SemanticResult {
   warnings: DraftProblem[];
 }
 
-export function semanticProblems(document: Record<string, unknown>, sites: TaskSite[]): SemanticResult {
+/** `mcpStdio`: the runner's stdio policy, when the validating party knows it (the worker, the executor). */
+export function semanticProblems(
+  document: Record<string, unknown>,
+  sites: TaskSite[],
+  mcpStdio?: McpStdioPolicy,
+): SemanticResult {
   const use = isObject(document.use) ? document.use : {};
   const errors: ValidationProblem[] = [
     ...duplicateNames(sites),
@@ -28,6 +35,7 @@ export function semanticProblems(document: Record<string, unknown>, sites: TaskS
     ...references(document, use, sites),
     ...evaluateBlock(document.evaluate),
     ...expressionProblems(document, sites),
+    ...callProblems(sites, mcpStdio),
   ];
   const warnings: DraftProblem[] = Object.keys(document)
     .filter((k) => !KNOWN_TOP_LEVEL.has(k))

@@ -6,9 +6,7 @@
  */
 import { Parser, type AsyncAPIDocumentInterface, type ChannelInterface, type ServerInterface } from '@asyncapi/parser';
 import { failure } from './failures';
-
-/** Protocols this runner speaks (everything else is a configuration error naming it). */
-export const SUPPORTED_ASYNCAPI_PROTOCOLS = ['mqtt', 'secure-mqtt', 'mqtt5'] as const;
+import { ASYNCAPI_PROTOCOLS as SUPPORTED_ASYNCAPI_PROTOCOLS } from '../../zigflow/dsl/calls';
 
 export interface AsyncApiTarget {
   version: string;

@@ -23,20 +23,8 @@ import { redact, resolveDeferred } from './deferred';
 import { authorizationHeader, endpointTarget } from './endpoint-auth';
 import { failure } from './failures';
 import type { A2aCallRequest } from './types';
+import { A2A_METHODS } from '../../zigflow/dsl/calls';
 
-export const A2A_METHODS = [
-  'message/send',
-  'message/stream',
-  'tasks/get',
-  'tasks/list',
-  'tasks/cancel',
-  'tasks/resubscribe',
-  'tasks/pushNotificationConfig/set',
-  'tasks/pushNotificationConfig/get',
-  'tasks/pushNotificationConfig/list',
-  'tasks/pushNotificationConfig/delete',
-  'agent/getAuthenticatedExtendedCard',
-] as const;
 type A2aMethod = (typeof A2A_METHODS)[number];
 
 interface A2aArgs {

@@ -24,6 +24,7 @@ import {
   type McpMethod,
 } from './mcp-client';
 import type { McpCallRequest } from './types';
+import { stdioCommandAllowed } from '../../zigflow/dsl/calls';
 import { durationToMs } from '../../zigflow/dsl/durations';
 import { isWorkflowFault } from '../../zigflow/dsl/errors';
 
@@ -171,7 +172,7 @@ function stdioTarget(
   const args = Array.isArray(stdio?.arguments)
     ? stdio.arguments.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))
     : [];
-  if (!allowed(settings.stdioCommands ?? [], [command, ...args])) {
+  if (!stdioCommandAllowed(settings.stdioCommands ?? [], [command, ...args])) {
     // The command only: arguments may carry values from $secrets.
     throw failure(
       'configuration',
@@ -182,13 +183,6 @@ function stdioTarget(
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(stdio?.environment ?? {})) env[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return { command, args, env };
-}
-
-/** The command line starts with one allow-list entry (a command and the leading arguments it requires). */
-export function allowed(entries: readonly string[][], commandLine: readonly string[]): boolean {
-  return entries.some(
-    (entry) => entry.length > 0 && entry.length <= commandLine.length && entry.every((t, i) => commandLine[i] === t),
-  );
 }
 
 function asFailure(e: unknown, instance: string, opened: readonly string[]) {

@@ -15,16 +15,22 @@ import { createEmitEvent } from './emit-event';
 import { createResolveWorkflowDefinition } from './resolve-workflow';
 import { createRunProcesses } from './run-process';
 import type { RunnerActivities } from './types';
-import { createValidateWorkflow } from './validate-workflow';
+import type { McpStdioPolicy } from '../../zigflow/dsl/calls';
+import { createValidateWorkflow, ValidationCache } from './validate-workflow';
 
 export type { ActivityDeps } from './deps';
 export type { RunnerActivities } from './types';
+
+/** The worker's `call: mcp` stdio settings as the loader's policy, so validation refuses what the call would. */
+export function mcpStdioPolicy(deps: ActivityDeps): McpStdioPolicy {
+  return { enabled: deps.mcp?.stdioEnabled === true, commands: deps.mcp?.stdioCommands ?? [] };
+}
 
 /** Every activity that waits on the outside world heartbeats while it waits (see withHeartbeat). */
 export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
   const processes = createRunProcesses(deps);
   return {
-    validateWorkflow: createValidateWorkflow(),
+    validateWorkflow: createValidateWorkflow(new ValidationCache(64, { mcpStdio: mcpStdioPolicy(deps) })),
     yieldPoint: async () => undefined,
     callHttp: withHeartbeat(createCallHttp(deps)),
     callOpenApi: withHeartbeat(createCallOpenApi(deps)),

@@ -17,17 +17,9 @@ import {
   type JSONRPCMessage,
   type ListToolsResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import { MCP_METHODS } from '../../zigflow/dsl/calls';
 
-/** The methods of the DSL's `call: mcp` (DSL 1.0.2 "MCP Call"). */
-export const MCP_METHODS = [
-  'tools/list',
-  'tools/call',
-  'prompts/list',
-  'prompts/get',
-  'resources/list',
-  'resources/read',
-  'resources/templates/list',
-] as const;
+export { MCP_METHODS };
 export type McpMethod = (typeof MCP_METHODS)[number];
 
 export const DEFAULT_MCP_PROTOCOL_VERSION = '2025-06-18';
