@@ -23,7 +23,7 @@ import type { ActivityDeps } from './deps';
 import { openSecrets, resolveDeferred } from './deferred';
 import { dslFailure, failure } from './failures';
 import type { Authentication } from './http-auth';
-import { assertCallable } from './network-guard';
+import { assertHostCallable } from './network-guard';
 import type { AsyncApiCallRequest, DeferredScope } from './types';
 import { durationToMs } from '../../zigflow/dsl/durations';
 import { isWorkflowFault } from '../../zigflow/dsl/errors';
@@ -57,7 +57,7 @@ export function createCallAsyncApi(deps: ActivityDeps) {
     const raw = await performHttp(deps, { method: 'get', endpoint, output: 'raw' }, request.scope.input, instance);
     const document = await parseAsyncApi(Buffer.from(raw as string, 'base64').toString('utf8'), uri, instance);
     const target = resolveTarget(document, args, instance);
-    await assertCallable(target.server.url, deps.http ?? {}, instance);
+    await assertHostCallable(target.server.url.hostname, deps.http ?? {}, instance);
     const settings = {
       connectTimeoutMs: deps.asyncApi?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       credentials: credentialsOf(args.authentication, instance),
