@@ -57,6 +57,16 @@ const IsPostgresUrl = () =>
   );
 const IsModelName = () =>
   check('isModelName', (v) => /^[\w.:/@+-]{1,200}$/.test(v), 'must be a model name (letters, digits, . : / @ + - _)');
+/**
+ * `CALL_MCP_STDIO_COMMANDS`: comma-separated entries, each a command optionally followed by the leading
+ * arguments it must be called with (`node`, `npx @modelcontextprotocol/server-everything`).
+ */
+const IsCommandList = () =>
+  check(
+    'isCommandList',
+    (v) => parseList(v).every((entry) => /^[^\s'"`$;|&<>]+(?: [^\s'"`$;|&<>]+)*$/.test(entry)),
+    'must be a comma-separated list of commands, each optionally followed by its leading arguments (no quotes or shell characters)',
+  );
 const IsReadableFile = () => check('isReadableFile', (v) => existsSync(v), 'must name an existing file');
 const IsDirectory = () =>
   check('isDirectory', (v) => existsSync(v) && statSync(v).isDirectory(), 'must name an existing directory');
@@ -134,4 +144,14 @@ export class RunnerEnvironment {
   @IsOptional() @IsString() VECTOR_STORE_DIR?: string;
   @IsOptional() @IsPostgresUrl() VECTOR_STORE_URL?: string;
   @IsOptional() @IsDirectory() DEFAULT_CATALOG_DIR?: string;
+  @IsOptional() @IsBool() CALL_MCP_STDIO_ENABLED?: string;
+  // Required once stdio is enabled: without it any document could start any program on the worker.
+  @ValidateIf(
+    (env: RunnerEnvironment) =>
+      parseBoolean(env.CALL_MCP_STDIO_ENABLED ?? 'false') === true || env.CALL_MCP_STDIO_COMMANDS !== undefined,
+  )
+  @IsCommandList()
+  CALL_MCP_STDIO_COMMANDS?: string;
+  @IsOptional() @IsDuration() CALL_MCP_TIMEOUT?: string;
+  @IsOptional() @IsDuration() CALL_ASYNCAPI_MAX_CONSUME?: string;
 }

@@ -55,11 +55,16 @@ export class ExecutorService {
     @Inject(ConfigService) config: AppConfigService,
     ai: AiService,
   ) {
-    this.validate = startValidator(ai.loadOptions);
+    const runtime = config.get('runtime', { infer: true });
     this.limits = {
       maxWorkflowBytes: config.get('server', { infer: true }).maxWorkflowBytes,
-      secretsKey: config.get('runtime', { infer: true }).secretsKey,
+      secretsKey: runtime.secretsKey,
     };
+    // Documents that the worker's validation would refuse are left for it to report as the run's failure.
+    this.validate = startValidator({
+      mcpStdio: { enabled: runtime.mcpStdioEnabled, commands: runtime.mcpStdioCommands },
+      ...ai.loadOptions,
+    });
   }
 
   /** Starts a run, or returns the run that already holds this execution id (running or closed). */

@@ -29,7 +29,7 @@ export function withValidatedDocument(
   return verdict.ok ? { ...input, workflowYaml: '', document: verdict.workflow } : input;
 }
 
-/** A starter's validation cache (verdicts by document text, like the worker's). */
+/** A starter's validation cache (verdicts by document text, like the worker's), with the runner's load options. */
 export function startValidator(
   options: LoadOptions = {},
 ): (yamlText: string) => ReturnType<ValidationCache['validate']> {

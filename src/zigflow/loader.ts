@@ -8,6 +8,8 @@
  * This file is the loader's public entry; the stages live in validation/.
  */
 import type { CatalogCheckOptions } from './validation/catalog-checks';
+import { canonicalErrorConditions } from './validation/error-conditions';
+import type { McpStdioPolicy } from './dsl/calls';
 import { checkSize, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, findTooDeep, scanDepth } from './validation/limits';
 import { DraftProblem, sortProblems, ValidationProblem } from './validation/problems';
 import { schemaProblems } from './validation/schema-problems';
@@ -30,6 +32,11 @@ export interface LoadOptions extends CatalogCheckOptions {
   maxBytes?: number;
   /** Deepest accepted nesting of maps and lists (default 64). */
   maxDepth?: number;
+  /**
+   * The runner's `call: mcp` stdio policy. Given, a stdio transport while disabled (or a literal command
+   * outside the allow-list) is a problem; left out, stdio is checked when the call runs.
+   */
+  mcpStdio?: McpStdioPolicy;
 }
 
 export function loadWorkflow(yamlText: string, options: LoadOptions = {}): LoadResult {
@@ -55,7 +62,7 @@ export function validateDocument(
   document: unknown,
   sourceMap?: SourceMap,
   maxDepth = DEFAULT_MAX_DEPTH,
-  catalogs: CatalogCheckOptions = {},
+  options: Pick<LoadOptions, 'mcpStdio' | 'defaultCatalog'> = {},
 ): LoadResult {
   // Later stages recurse over the document; the depth limit keeps them far from the stack's end.
   const tooDeep = findTooDeep(document, maxDepth);
@@ -79,10 +86,11 @@ export function validateDocument(
   const schema = schemaProblems(document, schemaValidator(), sites);
   // The version check already explains a bad `document.dsl`; the schema's pattern error would repeat it.
   problems.push(...(versionProblem ? schema.filter((p) => p.pointer !== '/document/dsl') : schema));
-  const semantic = semanticProblems(document, sites, catalogs);
+  const semantic = semanticProblems(document, sites, options);
   problems.push(...semantic.errors);
   if (problems.length > 0) return fail(problems, sourceMap);
-  return { ok: true, workflow: document as WorkflowDocument, warnings: locate(semantic.warnings, sourceMap) };
+  const workflow = canonicalErrorConditions(document, sites) as unknown as WorkflowDocument;
+  return { ok: true, workflow, warnings: locate(semantic.warnings, sourceMap) };
 }
 
 function checkVersion(document: Record<string, unknown>): ValidationProblem | undefined {

@@ -96,6 +96,31 @@ do:
 `,
       ),
   },
+  // Recorded before call: mcp existed, when it failed in planning with a configuration error (caught here):
+  // the `protocol-calls` patch keeps such runs replaying without scheduling an activity. Re-recording it
+  // with today's code would record the new behaviour instead (it would need a live MCP server).
+  'unsupported-protocol-call': {
+    yaml: () =>
+      workflow(
+        'replay-unsupported-call',
+        `
+do:
+  - guarded:
+      try:
+        - tools:
+            call: mcp
+            with:
+              method: tools/list
+              transport: { http: { endpoint: 'http://127.0.0.1:9/mcp' } }
+      catch:
+        errors:
+          with: { type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration }
+        as: problem
+        do:
+          - note: { set: { unsupported: '\${ $problem.detail }' } }
+`,
+      ),
+  },
   'http-retry': {
     yaml: (http) =>
       workflow(

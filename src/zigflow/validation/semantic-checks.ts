@@ -4,6 +4,8 @@
  * (through expression-checks) every runtime expression.
  */
 import { catalogCallProblems, type CatalogCheckOptions } from './catalog-checks';
+import { callProblems } from './call-checks';
+import type { McpStdioPolicy } from '../dsl/calls';
 import { expressionProblems } from './expression-checks';
 import { endlessCycles, unreachableTasks } from './flow-checks';
 import { DraftProblem, listNames, ValidationProblem } from './problems';
@@ -23,7 +25,7 @@ export interface SemanticResult {
 export function semanticProblems(
   document: Record<string, unknown>,
   sites: TaskSite[],
-  options: CatalogCheckOptions = {},
+  options: CatalogCheckOptions & { mcpStdio?: McpStdioPolicy } = {},
 ): SemanticResult {
   const use = isObject(document.use) ? document.use : {};
   const errors: ValidationProblem[] = [
@@ -34,6 +36,7 @@ export function semanticProblems(
     ...endlessCycles(sites),
     ...endpointSchemes(document, sites),
     ...expressionProblems(document, sites),
+    ...callProblems(sites, options.mcpStdio),
   ];
   const warnings: DraftProblem[] = Object.keys(document)
     .filter((k) => !KNOWN_TOP_LEVEL.has(k))

@@ -1,11 +1,13 @@
 /**
- * `call`: `http`, `openapi` and `grpc` run in activities (arguments evaluated here, except expressions that
- * read `$secrets`, which the activity evaluates); a name from `use.functions` runs that function's task
- * definition with the evaluated `with` as its input.
+ * `call`: `http`, `openapi`, `grpc`, `mcp`, `a2a` and `asyncapi` run in activities (arguments evaluated
+ * here, except expressions that read `$secrets`, which the activity evaluates); a name from
+ * `use.functions` runs that function's task definition with the evaluated `with` as its input.
+ * protocol-calls.ts shapes the `mcp`, `a2a` and `asyncapi` requests and runs a subscription's `foreach`.
  */
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
 import type { AuthorizedResult, HttpCallRequest } from '../../activities/types';
+import { PROTOCOL_CALLS, protocolCallPlan, runSubscriptionForeach, type ProtocolCallPlan } from './protocol-calls';
 import { deferredScope } from '../interpreter/activity-calls';
 import { activity, runSteps, type Steps } from '../interpreter/steps';
 import {
@@ -27,7 +29,8 @@ const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
 
 type CallPlan =
   | { kind: 'function'; name: string }
-  | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string };
+  | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string }
+  | ProtocolCallPlan;
 
 export function runCall(call: TaskCall): MaybePromise<TaskResult> {
   return runSteps(call.rs, callSteps(call));
@@ -36,6 +39,10 @@ export function runCall(call: TaskCall): MaybePromise<TaskResult> {
 function* callSteps(call: TaskCall): Steps<TaskResult> {
   const plan = planCall(call);
   if (plan.kind === 'function') return runSteps(call.rs, functionSteps(call, plan.name));
+  if (plan.kind === 'protocol') {
+    const output: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
+    return plan.foreach === undefined ? { output } : runSubscriptionForeach(call, plan.foreach, output);
+  }
   const result: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
   if (!plan.request.describeAuthorization) return { output: result };
   const { output, authorization } = result as AuthorizedResult;
@@ -46,6 +53,7 @@ function planCall(call: TaskCall): CallPlan {
   const target = call.task.call;
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
   if (!BUILT_IN.includes(target)) return { kind: 'function', name: target };
+  if (PROTOCOL_CALLS.includes(target)) return protocolCallPlan(call, target, resolveAuthentication);
   const args = evaluateArgs(call);
   const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
   const name =
@@ -83,7 +91,7 @@ export function namedAuthentication(call: Pick<TaskCall, 'rs' | 'position'>, aut
 }
 
 /** Replaces `authentication: { use: name }` (on the endpoint or the call) with the `use.authentications` entry. */
-function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): Record<string, unknown> {
+export function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): Record<string, unknown> {
   const resolve = (auth: unknown): unknown => namedAuthentication(call, auth);
   const out: Record<string, unknown> = { ...args };
   if (out.authentication !== undefined) out.authentication = resolve(out.authentication);
