@@ -153,7 +153,7 @@ export default tseslint.config(
       ],
     },
   },
-  // ... and the interpreter and task executors one level down.
+  // ... and the interpreter, the task executors and the agent loop one level down.
   {
     files: ['src/temporal/workflows/*/**/*.ts'],
     ignores: ['**/*.spec.ts'],
@@ -162,7 +162,7 @@ export default tseslint.config(
         'error',
         {
           patterns: workflowZone({
-            own: '\\./|\\.\\./(interpreter|tasks)(/|$)',
+            own: '\\./|\\.\\./(interpreter|tasks|agent)(/|$)',
             dsl: '\\.\\./\\.\\./\\.\\./zigflow/dsl/',
             contract: '\\.\\./\\.\\./(contract|progress-batch|definition-registry\\.contract)$',
             activityTypes: '\\.\\./\\.\\./activities/types$',

@@ -151,3 +151,8 @@ export const FAULT_FAILURE_TYPE = 'WorkflowFaulted';
 
 /** ApplicationFailure type an activity uses for a DSL error; `details[0]` is the WorkflowErrorData. */
 export const DSL_ERROR_FAILURE_TYPE = 'DslError';
+/**
+ * A DSL error Temporal may retry (a model endpoint's 429 or 5xx): `details[0]` is the WorkflowErrorData the
+ * task fails with once the activity's retries run out.
+ */
+export const RETRYABLE_DSL_ERROR_FAILURE_TYPE = 'RetryableDslError';

@@ -22,6 +22,7 @@ import {
   McpCallError,
   type McpConnectOptions,
   type McpMethod,
+  type McpSession,
 } from './mcp-client';
 import type { McpCallRequest } from './types';
 import { stdioCommandAllowed } from '../../zigflow/dsl/calls';
@@ -44,40 +45,57 @@ interface McpArgs {
 
 export function createCallMcp(deps: ActivityDeps) {
   return async function callMcp(request: McpCallRequest): Promise<unknown> {
-    const instance = request.position;
-    const opened: string[] = [];
-    const args = resolveDeferred(request.args, request.scope, deps.secretsKey, instance, opened) as McpArgs;
-    const method = methodOf(args.method, instance);
-    const params = parametersOf(args.parameters, instance);
-    const timeoutMs = timeoutOf(args.timeout, deps.mcp, instance);
-    const bound = callBound(timeoutMs);
-    const signal = bound.signal;
-    const options = await connectOptions(deps, args, instance, timeoutMs, signal);
-    deps.logger?.debug('mcp call', {
-      instance,
-      method,
-      transport: options.http ? 'http' : 'stdio',
-      command: options.stdio?.command,
-    });
-    let session: Awaited<ReturnType<typeof connectMcp>> | undefined;
-    try {
-      session = await connectMcp(options);
-      return await session.request(method, params, { timeoutMs, signal });
-    } catch (e) {
-      // Cancelled by Temporal: the activity ends as cancelled, not as a DSL error.
-      if (bound.cancelled?.aborted) throw bound.cancelled.reason;
-      if (bound.timedOut.aborted) {
-        throw failure('runtime', `call: mcp ${method} got no answer within ${timeoutMs} ms`, {
-          instance,
-          status: 408,
-          title: 'MCP call failed',
-        });
-      }
-      throw asFailure(e, instance, opened);
-    } finally {
-      await session?.close();
-    }
+    const args = request.args as McpArgs;
+    const method = methodOf(args.method, request.position);
+    const params = parametersOf(args.parameters, request.position);
+    return withMcpSession(deps, request, method, (session, timeoutMs, signal) =>
+      session.request(method, params, { timeoutMs, signal }),
+    );
   };
+}
+
+/**
+ * One MCP session for `request.args` (transport, protocolVersion, client, timeout; `$secrets` opened here):
+ * connect, `work`, close. The timeout bounds all of it; Temporal's cancellation ends it as cancelled.
+ * `what` names the work in errors. The agent's tool activities share it (agent-tools.ts).
+ */
+export async function withMcpSession<T>(
+  deps: ActivityDeps,
+  request: McpCallRequest,
+  what: string,
+  work: (session: McpSession, timeoutMs: number, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const instance = request.position;
+  const opened: string[] = [];
+  const args = resolveDeferred(request.args, request.scope, deps.secretsKey, instance, opened) as McpArgs;
+  const timeoutMs = timeoutOf(args.timeout, deps.mcp, instance);
+  const bound = callBound(timeoutMs);
+  const signal = bound.signal;
+  const options = await connectOptions(deps, args, instance, timeoutMs, signal);
+  deps.logger?.debug('mcp call', {
+    instance,
+    method: what,
+    transport: options.http ? 'http' : 'stdio',
+    command: options.stdio?.command,
+  });
+  let session: McpSession | undefined;
+  try {
+    session = await connectMcp(options);
+    return await work(session, timeoutMs, signal);
+  } catch (e) {
+    // Cancelled by Temporal: the activity ends as cancelled, not as a DSL error.
+    if (bound.cancelled?.aborted) throw bound.cancelled.reason;
+    if (bound.timedOut.aborted) {
+      throw failure('runtime', `call: mcp ${what} got no answer within ${timeoutMs} ms`, {
+        instance,
+        status: 408,
+        title: 'MCP call failed',
+      });
+    }
+    throw asFailure(e, instance, opened);
+  } finally {
+    await session?.close();
+  }
 }
 
 function methodOf(method: unknown, instance: string): McpMethod {

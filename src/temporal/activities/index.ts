@@ -3,6 +3,7 @@
  * services and the CLI reach activities without Nest entering the workflow sandbox.
  */
 import { withHeartbeat } from './activity-context';
+import { createAgentCallTool, createAgentListTools } from './agent-tools';
 import { createCallA2a } from './call-a2a';
 import { createCallAsyncApi } from './call-asyncapi';
 import { createCallGrpc } from './call-grpc';
@@ -60,5 +61,7 @@ export function createActivities(deps: ActivityDeps = {}): RunnerActivities {
     llmEmbed: withHeartbeat(createLlmEmbed(deps)),
     vectorUpsert: withHeartbeat(createVectorUpsert(deps)),
     vectorQuery: withHeartbeat(createVectorQuery(deps)),
+    agentListTools: withHeartbeat(createAgentListTools(deps)),
+    agentCallTool: withHeartbeat(createAgentCallTool(deps)),
   };
 }

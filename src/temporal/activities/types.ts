@@ -8,12 +8,7 @@ import type { WorkflowErrorData } from '../contract';
 export type { ChatMessage, ChatRole, ChatToolCall, ChatToolSpec, TokenUsage } from '../../ai/model-types';
 
 /** Re-exported for activity code: the failure type is part of the Temporal contract (contract.ts). */
-export { DSL_ERROR_FAILURE_TYPE } from '../contract';
-/**
- * A DSL error Temporal may retry (a model endpoint's 429 or 5xx): `details[0]` is the WorkflowErrorData the
- * task fails with once the activity's retries run out.
- */
-export const RETRYABLE_DSL_ERROR_FAILURE_TYPE = 'RetryableDslError';
+export { DSL_ERROR_FAILURE_TYPE, RETRYABLE_DSL_ERROR_FAILURE_TYPE } from '../contract';
 
 export interface ValidationProblem {
   message: string;
@@ -318,4 +313,6 @@ export interface RunnerActivities {
   llmEmbed(request: LlmEmbedRequest): Promise<LlmEmbedResult>;
   vectorUpsert(request: VectorUpsertRequest): Promise<VectorUpsertResult>;
   vectorQuery(request: VectorQueryRequest): Promise<VectorQueryResult>;
+  agentListTools(request: AgentToolServerRequest): Promise<AgentListToolsResult>;
+  agentCallTool(request: AgentCallToolRequest): Promise<AgentCallToolResult>;
 }

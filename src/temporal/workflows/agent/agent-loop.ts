@@ -8,7 +8,7 @@
  *
  * The loop is a generator of steps, the interpreter's form for tasks that wait: it yields what a port
  * returns (an activity's result to come) and receives the result; the interpreter drives it
- * (interpreter/steps.ts). A port's failure arrives as a thrown WorkflowFault.
+ * (interpreter/steps.ts). A port's failure arrives thrown at the `yield` (an activity's ActivityFailure).
  */
 import type {
   ChatMessage,
@@ -22,7 +22,8 @@ import type {
   LlmChatRequest,
   LlmChatResult,
 } from '../../activities/types';
-import { dslError, isWorkflowFault, WorkflowFault } from '../../../zigflow/dsl/errors';
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { asErrorData, dslError, isWorkflowFault, WorkflowFault } from '../../../zigflow/dsl/errors';
 import { addUsage, chatRequest, configurationError, positiveInteger, type Args } from './default-functions';
 import {
   planTrim,
@@ -226,10 +227,21 @@ function* runTool(
     }
     return { text: result.content, isError: result.isError, args };
   } catch (e) {
-    // A tool that cannot be reached is the model's problem to work around, unless `toolErrors: raise`.
-    if (!isWorkflowFault(e) || settings.raiseToolErrors) throw e;
-    return { text: `error: ${e.error.detail ?? e.error.title ?? 'the tool failed'}`, isError: true, args };
+    // A tool that cannot be reached is the model's problem to work around, unless `toolErrors: raise`;
+    // cancellation (the workflow, a timeout) always goes on.
+    if (isCancellation(e) || settings.raiseToolErrors) throw e;
+    return { text: `error: ${failureText(e)}`, isError: true, args };
   }
+}
+
+/** What went wrong, as the DSL error the activity raised (its detail), never a stack. */
+function failureText(e: unknown): string {
+  if (isWorkflowFault(e)) return e.error.detail ?? e.error.title ?? 'the tool failed';
+  if (e instanceof ActivityFailure && e.cause instanceof ApplicationFailure) {
+    const data = asErrorData(e.cause.details?.[0]);
+    return data?.detail ?? e.cause.message;
+  }
+  return e instanceof Error ? e.message : 'the tool failed';
 }
 
 /** Keeps the prompt within `contextTokens`: the oldest turns are dropped, or condensed by a model call. */

@@ -3,7 +3,7 @@
  * reads like the workflow (`callHttp /do/1/getPet`). DSL errors from activities are non-retryable at the
  * Temporal level; the DSL's own `retry` policies decide whether to try again.
  */
-import { scheduleActivity, scheduleLocalActivity } from '@temporalio/workflow';
+import { scheduleActivity, scheduleLocalActivity, type RetryPolicy } from '@temporalio/workflow';
 import type { RunnerActivities, DeferredScope, ValidateWorkflowResult } from '../../activities/types';
 import { DSL_ERROR_FAILURE_TYPE } from '../../contract';
 import { taskVariables, type TaskCall } from './run-state';
@@ -29,8 +29,33 @@ const HEARTBEATING: ReadonlySet<ActivityName> = new Set<ActivityName>([
   'runScript',
   'runContainer',
   'fetchSchemas',
+  'fetchCatalogFunction',
+  'llmChat',
+  'llmEmbed',
+  'vectorUpsert',
+  'vectorQuery',
+  'agentListTools',
+  'agentCallTool',
 ]);
 export const ACTIVITY_HEARTBEAT_TIMEOUT = '30 seconds';
+
+/**
+ * Model requests meet rate limits (429) and overloaded servers (5xx): more attempts, spaced wider. A
+ * provider's `retry-after` overrides the interval (the activity's failure carries it as `nextRetryDelay`).
+ */
+const MODEL_RETRY: RetryPolicy = {
+  maximumAttempts: 6,
+  initialInterval: '2s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
+};
+const RETRY: Partial<Record<ActivityName, RetryPolicy>> = {
+  llmChat: MODEL_RETRY,
+  llmEmbed: MODEL_RETRY,
+  vectorUpsert: MODEL_RETRY,
+  vectorQuery: MODEL_RETRY,
+};
 
 /**
  * A subscription consumes for as long as its `consume` bounds say (CALL_ASYNCAPI_MAX_CONSUME without
@@ -49,7 +74,11 @@ export function scheduleRunnerActivity<K extends ActivityName>(
   return scheduleActivity<ActivityResult<K>>(name, [request], {
     startToCloseTimeout: START_TO_CLOSE[name] ?? '10 minutes',
     heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
-    retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
+    retry: RETRY[name] ?? {
+      maximumAttempts: 3,
+      initialInterval: '1s',
+      nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
+    },
     summary,
   });
 }

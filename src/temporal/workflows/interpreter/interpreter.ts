@@ -10,7 +10,13 @@ import {
   ContinueAsNew,
   isCancellation,
 } from '@temporalio/workflow';
-import { DSL_ERROR_FAILURE_TYPE, FAULT_FAILURE_TYPE, type TaskRecord, type WorkflowErrorData } from '../../contract';
+import {
+  DSL_ERROR_FAILURE_TYPE,
+  FAULT_FAILURE_TYPE,
+  RETRYABLE_DSL_ERROR_FAILURE_TYPE,
+  type TaskRecord,
+  type WorkflowErrorData,
+} from '../../contract';
 import { exportContext, transformInput, transformOutput } from '../../../zigflow/dsl/data-flow';
 import { asErrorData, dslError, isWorkflowFault, WorkflowFault, withInstance } from '../../../zigflow/dsl/errors';
 import type { Variables } from '../../../zigflow/dsl/expressions';
@@ -262,6 +268,7 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
       taskPosition: call.position,
       taskKind: taskKind(call.task),
       outputSummary: rs.progress.summaryOf(output),
+      modelUsage: call.modelUsage,
     });
     // A nested `then: end` or a switch case's directive takes precedence over the task's own `then`.
     return { output, flow: result.flow ?? call.task.then ?? 'continue' };
@@ -283,6 +290,7 @@ function failTask(run: TaskRun, e: unknown): never {
     taskPosition: call.position,
     taskKind: taskKind(call.task),
     error: fault.error,
+    modelUsage: call.modelUsage,
   });
   throw fault;
 }
@@ -294,7 +302,8 @@ export function toErrorData(e: unknown, position: string): WorkflowErrorData {
     const cause = e.cause;
     if (cause instanceof ApplicationFailure) {
       const details = cause.details?.[0];
-      if (cause.type === DSL_ERROR_FAILURE_TYPE) {
+      // A retryable one (a model endpoint's 429 or 5xx) arrives here once Temporal's attempts ran out.
+      if (cause.type === DSL_ERROR_FAILURE_TYPE || cause.type === RETRYABLE_DSL_ERROR_FAILURE_TYPE) {
         const data = asErrorData(details);
         if (data) return withInstance(data, position);
       }

@@ -17,7 +17,7 @@ const MAX_PAGE = 1000;
 export type ProgressFields = Partial<
   Pick<
     WorkflowProgressEvent,
-    'taskName' | 'taskPosition' | 'taskKind' | 'message' | 'attempt' | 'error' | 'outputSummary'
+    'taskName' | 'taskPosition' | 'taskKind' | 'message' | 'attempt' | 'error' | 'outputSummary' | 'modelUsage'
   >
 > & { status?: WorkflowProgressEvent['status'] };
 
@@ -89,6 +89,8 @@ export class ProgressLog {
       fields.error,
       fields.outputSummary,
     ];
+    // Only task events of model calls carry usage: other tuples keep their twelve elements.
+    if (fields.modelUsage) tuple.push(fields.modelUsage);
     this.kept.push(tuple);
     if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
     this.unsent.push(tuple);

@@ -2,7 +2,13 @@
  * The interpreter's run state: everything a task needs (document, evaluator, context, progress log) and
  * everything that survives continue-as-new (see {@link ResumeState}).
  */
-import type { ExecutionStatus, TaskRecord, WorkflowErrorData, WorkflowExecuteInput } from '../../contract';
+import type {
+  ExecutionStatus,
+  ModelUsageSummary,
+  TaskRecord,
+  WorkflowErrorData,
+  WorkflowExecuteInput,
+} from '../../contract';
 import type { ExpressionEvaluator, Variables } from '../../../zigflow/dsl/expressions';
 import type { FlowDirective, NamedTask, Task } from '../../../zigflow/dsl/tasks';
 import type { ProgressLog } from './progress';
@@ -85,6 +91,11 @@ export interface RunState {
   startedAt: string;
   /** The run's start argument, passed again on continue-as-new. */
   originalInput: WorkflowExecuteInput;
+  /**
+   * Cataloged functions' definitions fetched by this run, by `name:version@catalog`: fetched once per run
+   * (the activity result is in history), again after continue-as-new.
+   */
+  catalogFunctions?: Map<string, Record<string, unknown>>;
 }
 
 /** One task being executed by its kind's executor. */
@@ -102,6 +113,8 @@ export interface TaskCall {
   taskDescriptor: Record<string, unknown>;
   /** The task's runtime arguments as the interpreter built them, and the scope they were built from. */
   vars?: { vars: Variables; scopeOf: Variables };
+  /** What the task's model calls used (default-catalog functions); reported on its completion or failure. */
+  modelUsage?: ModelUsageSummary;
 }
 
 export interface TaskResult {

@@ -2,12 +2,15 @@
  * `call`: `http`, `openapi`, `grpc`, `mcp`, `a2a` and `asyncapi` run in activities (arguments evaluated
  * here, except expressions that read `$secrets`, which the activity evaluates); a name from
  * `use.functions` runs that function's task definition with the evaluated `with` as its input.
- * protocol-calls.ts shapes the `mcp`, `a2a` and `asyncapi` requests and runs a subscription's `foreach`.
+ * protocol-calls.ts shapes the `mcp`, `a2a` and `asyncapi` requests and runs a subscription's `foreach`;
+ * catalog-call.ts runs `{name}:{version}@{catalog}` functions (the default catalog's AI functions included).
  */
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
 import type { AuthorizedResult, HttpCallRequest } from '../../activities/types';
 import { PROTOCOL_CALLS, protocolCallPlan, runSubscriptionForeach, type ProtocolCallPlan } from './protocol-calls';
+import { catalogSteps } from './catalog-call';
+import { parseCatalogReference, type CatalogReference } from '../../../zigflow/dsl/default-catalog';
 import { deferredScope } from '../interpreter/activity-calls';
 import { activity, runSteps, type Steps } from '../interpreter/steps';
 import {
@@ -27,8 +30,15 @@ const READS_AUTHORIZATION = /\$authorization\b/;
 
 const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
 
+/**
+ * Runs recorded before cataloged functions ran failed on them with 'unknown function' (caught or not); the
+ * patch keeps those histories replaying while new runs fetch or call the function.
+ */
+const CATALOG_PATCH = 'catalog-functions';
+
 type CallPlan =
   | { kind: 'function'; name: string }
+  | { kind: 'catalog'; ref: CatalogReference }
   | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string }
   | ProtocolCallPlan;
 
@@ -39,6 +49,7 @@ export function runCall(call: TaskCall): MaybePromise<TaskResult> {
 function* callSteps(call: TaskCall): Steps<TaskResult> {
   const plan = planCall(call);
   if (plan.kind === 'function') return runSteps(call.rs, functionSteps(call, plan.name));
+  if (plan.kind === 'catalog') return yield* catalogSteps(call, plan.ref, namedAuthentication);
   if (plan.kind === 'protocol') {
     const output: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
     return plan.foreach === undefined ? { output } : runSubscriptionForeach(call, plan.foreach, output);
@@ -52,7 +63,11 @@ function* callSteps(call: TaskCall): Steps<TaskResult> {
 function planCall(call: TaskCall): CallPlan {
   const target = call.task.call;
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
-  if (!BUILT_IN.includes(target)) return { kind: 'function', name: target };
+  if (!BUILT_IN.includes(target)) {
+    const ref = call.rs.document.use?.functions?.[target] ? undefined : parseCatalogReference(target);
+    if (ref && patched(CATALOG_PATCH)) return { kind: 'catalog', ref };
+    return { kind: 'function', name: target };
+  }
   if (PROTOCOL_CALLS.includes(target)) return protocolCallPlan(call, target, resolveAuthentication);
   const args = evaluateArgs(call);
   const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
