@@ -79,6 +79,17 @@ describe('validation of catalog calls', () => {
     expect(loadWorkflow(doc, { defaultCatalog: new Set(['log:1.0.0']) })).toMatchObject({ ok: true });
   });
 
+  it('allows $secrets in the authentication of a catalog endpoint (opened by the fetching activity)', () => {
+    const doc = wf(
+      "use:\n  catalogs:\n    shared:\n      endpoint:\n        uri: https://c.test\n        authentication: { bearer: { token: '${ $secrets.t }' } }\ndo:\n  - a:\n      call: f:1.0.0@shared\n",
+    );
+    expect(loadWorkflow(doc)).toMatchObject({ ok: true });
+    const elsewhere = wf(
+      "use:\n  catalogs:\n    shared:\n      endpoint: '${ $secrets.url }'\ndo:\n  - a:\n      call: f:1.0.0@shared\n",
+    );
+    expect(loadWorkflow(elsewhere)).toMatchObject({ ok: false });
+  });
+
   it("leaves a document's own 'default' catalog to that catalog", () => {
     const doc = wf(
       'use:\n  catalogs:\n    default:\n      endpoint: https://github.com/acme/catalog\ndo:\n  - a:\n      call: anything:9.9.9@default\n',

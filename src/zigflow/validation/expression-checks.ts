@@ -15,6 +15,8 @@ import { isObject, TaskSite } from '../dsl/task-walker';
 const STRICT = /^\s*\$\{([\s\S]*)\}\s*$/;
 const SECRETS = /\$secrets\b/;
 const SCHEMA_RESOURCE_AUTH = /\/schema\/resource\/endpoint\/authentication(\/|$)/;
+/** `use.catalogs.<name>.endpoint.authentication`: opened by the activity that fetches a function's definition. */
+const CATALOG_AUTH = /^\/use\/catalogs\/[^/]+\/endpoint\/authentication(\/|$)/;
 
 /**
  * Host-dependent builtins the runner provides deterministically: `now` reads workflow time, `env`/`$ENV`
@@ -95,7 +97,7 @@ function checkField(field: Field): DraftProblem[] {
       kind: 'semantic',
       pointer: field.pointer,
       message:
-        '$secrets may only be read in call or run task arguments (`with`, `run`), use.authentications and the authentication of a schema resource endpoint, where the runner resolves secrets inside the activity; here the secret would be copied into workflow history',
+        '$secrets may only be read in call or run task arguments (`with`, `run`), use.authentications and the authentication of a schema resource or catalog endpoint, where the runner resolves secrets inside the activity; here the secret would be copied into workflow history',
     });
   }
   const constant = constantNonBoolean(field, jq);
@@ -159,11 +161,13 @@ function parseMessage(jq: string, error: unknown): string {
 }
 
 /**
- * call `with` (and its endpoint/authentication), run `run`, authentication definitions, and the
- * authentication of schema resources (fetched by an activity before the first task).
+ * call `with` (and its endpoint/authentication), run `run`, authentication definitions, the
+ * authentication of schema resources (fetched by an activity before the first task) and of catalog
+ * endpoints (a cataloged function's definition is fetched by an activity).
  */
 function secretsAllowed(field: Field): boolean {
   if (field.pointer.startsWith('/use/authentications/')) return true;
+  if (CATALOG_AUTH.test(field.pointer)) return true;
   if (SCHEMA_RESOURCE_AUTH.test(field.pointer)) return true;
   const site = field.site;
   if (!site) return false;
