@@ -123,11 +123,12 @@ export function* agentSteps(
     transcript.units.push(unit);
     if (calls.length === 0) return agentOutput(result, transcript, records, meter, args.system !== undefined);
     for (let i = 0; i < calls.length; i++) {
+      // Counted when made: a call that fails the task (`toolErrors: raise`) was made all the same.
+      if (i < MAX_TOOL_CALLS_PER_TURN) meter.toolCalls += 1;
       const outcome =
         i < MAX_TOOL_CALLS_PER_TURN
           ? yield* runTool(calls[i], routes, settings, ports, instance)
           : { text: `not run: more than ${MAX_TOOL_CALLS_PER_TURN} tool calls in one turn`, isError: true, args: null };
-      if (i < MAX_TOOL_CALLS_PER_TURN) meter.toolCalls += 1;
       unit.messages.push({ role: 'tool', toolCallId: calls[i].id, content: outcome.text });
       const record: ToolCallRecord = { tool: calls[i].name, arguments: outcome.args, result: outcome.text };
       if (outcome.isError) record.isError = true;
