@@ -20,15 +20,20 @@ export interface McpHttpFixture {
   slowRunning: () => number;
   /** Sessions the server still holds (closed ones are removed). */
   openSessions: () => number;
+  /** Every `add` the server computed, in order (`a+b`): counts tool calls where they are executed. */
+  additions: string[];
   stop(): Promise<void>;
 }
 
-function mcpServer(state: { slow: number }): McpServer {
+function mcpServer(state: { slow: number; additions: string[] }): McpServer {
   const server = new McpServer({ name: 'test-http-server', version: '1.2.3' });
   server.registerTool(
     'add',
     { description: 'Adds two numbers', inputSchema: { a: z.number(), b: z.number() } },
-    async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }),
+    async ({ a, b }) => {
+      state.additions.push(`${a}+${b}`);
+      return { content: [{ type: 'text', text: String(a + b) }] };
+    },
   );
   server.registerTool('slow', { description: 'Waits until the request is cancelled' }, async (extra) => {
     state.slow += 1;
@@ -68,7 +73,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 export async function startMcpHttpServer(options: { token?: string } = {}): Promise<McpHttpFixture> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const state = { slow: 0 };
+  const state = { slow: 0, additions: [] as string[] };
   const initializations: McpHttpFixture['initializations'] = [];
   const authorizations: Array<string | undefined> = [];
   const http: Server = createServer((req, res) => {
@@ -110,6 +115,7 @@ export async function startMcpHttpServer(options: { token?: string } = {}): Prom
     authorizations,
     slowRunning: () => state.slow,
     openSessions: () => sessions.size,
+    additions: state.additions,
     async stop() {
       for (const t of sessions.values()) await t.close().catch(() => undefined);
       http.closeAllConnections();
