@@ -31,7 +31,17 @@ export const DEMO_EXAMPLES: readonly DemoExample[] = [
     description: 'vector-upsert, vector-query (embedded PGlite + pgvector), then chat',
     needs: ['model'],
   },
+  {
+    name: 'research-agent',
+    description: 'agent:1.0.0@default with MCP tools (server-everything over stdio), then a follow-up chat',
+    needs: ['model', 'mcp'],
+  },
 ];
+
+/** server-everything (a devDependency): the MCP server the research agent's tools come from. */
+export function everythingServer(root: string): string {
+  return join(root, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+}
 
 export const DEFAULT_EXAMPLE = 'order-processing';
 
@@ -43,11 +53,11 @@ export function findExample(name: string): DemoExample {
   return example;
 }
 
-/** The example's YAML and input (`examples/NAME.yaml`, `examples/NAME.input.json`), with service URLs filled in. */
+/** The example's YAML and input (`examples/NAME.yaml`, `examples/NAME.input.json`), with local services filled in. */
 export function loadExample(
   root: string,
   example: DemoExample,
-  urls: Partial<Record<DemoService, string>>,
+  urls: Partial<Record<'inventory', string>>,
 ): { yaml: string; input: Record<string, unknown> } {
   const yaml = readFileSync(join(root, 'examples', `${example.name}.yaml`), 'utf8');
   const input = JSON.parse(readFileSync(join(root, 'examples', `${example.name}.input.json`), 'utf8')) as Record<
@@ -55,6 +65,8 @@ export function loadExample(
     unknown
   >;
   if (example.needs.includes('inventory')) input.inventoryUrl = urls.inventory;
-  if (example.needs.includes('mcp')) input.mcpUrl = urls.mcp;
+  // The demo runs server-everything with this Node, as the runner's allow-list (CALL_MCP_STDIO_COMMANDS) says.
+  if (example.needs.includes('mcp'))
+    input.mcp = { command: process.execPath, arguments: [everythingServer(root), 'stdio'] };
   return { yaml, input };
 }

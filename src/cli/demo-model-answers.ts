@@ -13,7 +13,8 @@
  *      fill numeric parameters in order, quoted text ('...' or "...") or else that text fills strings.
  *   3. With `response_format` of type `json_schema`: JSON built from the schema (enums pick the value the
  *      prompt names, else the first; strings quote the prompt; numbers count its words).
- *   4. Otherwise: "Answer: " and the first sentence of the last user message (or of its `Context:` part).
+ *   4. Otherwise: "Answer: " and the first sentence of the last user message (or of its `Context:` part); a
+ *      conversation that holds tool results (carried over from an agent) is answered from those results.
  */
 
 export interface WireToolCall {
@@ -173,6 +174,7 @@ function argumentsFor(schema: JsonSchema, segment: string): Record<string, unkno
 function finalText(messages: WireMessage[], last: string, agent: boolean): string {
   const results = messages.filter((m) => m.role === 'tool').map((m) => textOf(m).replace(/\s+/g, ' ').slice(0, 120));
   if (agent && results.length > 0) return `Done after ${results.length} tool calls: ${results.join('; ')}`;
+  if (results.length > 0) return `Answer: from ${results.length} tool results: ${results.join('; ')}`;
   const context = /Context:\s*([\s\S]*)/i.exec(last);
   const source = (context ? context[1] : last).trim();
   const sentence = (/^[^.!?\n]*[.!?]?/.exec(source)?.[0] ?? '').trim();

@@ -19,7 +19,14 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { WorkflowRunnerCommandControllerClient } from '../generated/ai/stigmer/workflow/runner/v1/command';
 import type { ExecuteResponse } from '../generated/ai/stigmer/workflow/runner/v1/io';
 import { freePort, startDevServer, stopProcess, type DevServer } from '../temporal/dev-server';
-import { DEFAULT_EXAMPLE, DEMO_EXAMPLES, findExample, loadExample, type DemoExample } from './demo-examples';
+import {
+  DEFAULT_EXAMPLE,
+  DEMO_EXAMPLES,
+  everythingServer,
+  findExample,
+  loadExample,
+  type DemoExample,
+} from './demo-examples';
 import { startInventoryServer, type InventoryServer } from './demo-inventory';
 import { startModelServer, type ModelServer } from './demo-model-server';
 import { type ProgressSink, type SinkEvent, startProgressSink } from './progress-sink';
@@ -96,8 +103,9 @@ function execute(
 }
 
 function usageText(u: NonNullable<SinkEvent['modelUsage']>): string {
-  const turns = u.turns ? `, ${u.turns} turns` : '';
-  return `[${u.model}: ${u.inputTokens} in / ${u.outputTokens} out tokens${turns}]`;
+  const turns = u.turns ? `, ${u.turns} turn${u.turns === 1 ? '' : 's'}` : '';
+  const tools = u.toolCalls ? `, ${u.toolCalls} tool call${u.toolCalls === 1 ? '' : 's'}` : '';
+  return `[${u.model}: ${u.inputTokens} in / ${u.outputTokens} out tokens${turns}${tools}]`;
 }
 
 /** Starts what the example needs; returns the runner's extra environment. */
@@ -118,6 +126,14 @@ async function startServices(running: Running, example: DemoExample): Promise<Re
       LLM_DEFAULT_EMBEDDING_MODEL: 'demo-embedding',
       VECTOR_STORE_DIR: join(running.dataDir, 'vectors'),
     });
+  }
+  if (example.needs.includes('mcp')) {
+    // The agent's tools: server-everything over stdio, the only program the runner may start for it.
+    Object.assign(env, {
+      CALL_MCP_STDIO_ENABLED: 'true',
+      CALL_MCP_STDIO_COMMANDS: `${process.execPath} ${everythingServer(root)}`,
+    });
+    say(`  MCP tools          @modelcontextprotocol/server-everything over stdio (allow-listed)`);
   }
   return env;
 }
