@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { parseBoolean } from '../config/parse';
+import { parseBoolean, parseList } from '../config/parse';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
@@ -33,13 +33,20 @@ const BUNDLE_PATH = resolve(
   'workflow-bundle.js',
 );
 
-/** Activity settings for a local run: the service's secure defaults; shell/script only when the env enables them. */
+/**
+ * Activity settings for a local run: the service's secure defaults; shell/script and MCP over stdio only
+ * when the env enables them (the same variables as the service).
+ */
 export function cliActivityDeps(io: CliIo): ActivityDeps {
   const flag = (name: string) => parseBoolean(io.env[name] ?? '') === true;
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     io.err(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return {
     process: { shellEnabled: flag('RUN_SHELL_ENABLED'), scriptEnabled: flag('RUN_SCRIPT_ENABLED') },
+    mcp: {
+      stdioEnabled: flag('CALL_MCP_STDIO_ENABLED'),
+      stdioCommands: parseList(io.env.CALL_MCP_STDIO_COMMANDS).map((entry) => entry.split(' ')),
+    },
     logger: { debug: () => undefined, info: () => undefined, warn: write('warn'), error: write('error') },
   };
 }
