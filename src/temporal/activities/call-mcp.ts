@@ -57,7 +57,8 @@ export function createCallMcp(deps: ActivityDeps) {
       instance,
       method,
       transport: options.http ? 'http' : 'stdio',
-      command: options.stdio?.command,
+      // The command alone, and redacted: it could have been built from a secret.
+      command: options.stdio ? redact(options.stdio.command, opened) : undefined,
     });
     let session: Awaited<ReturnType<typeof connectMcp>> | undefined;
     try {
