@@ -13,7 +13,6 @@ import type {
   WorkflowExecuteInput as WireExecuteInput,
 } from '../generated/ai/stigmer/workflow/runner/v1/io';
 import {
-  QUERY_EVENTS,
   QUERY_STATUS,
   SIGNAL_EVENT,
   SIGNAL_PAUSE,
@@ -30,15 +29,7 @@ import { isClosed, statusFromDescription } from './wire-mapping';
 import { startValidator } from '../temporal/start-input';
 import { runStartOf, scheduledRunStart, type RunStart, type RunStartDeps } from './run-start';
 
-interface EventsQuery {
-  fromSequence: number;
-  limit: number;
-}
-
 export type { RunStart } from './run-start';
-
-/** How far get_events walks back through continue-as-new runs. */
-const MAX_RUNS_WALKED = 50;
 
 /**
  * The runner's commands and queries over Temporal. Every read goes to Temporal (the workflow's
@@ -147,27 +138,10 @@ export class ExecutorService {
     }
   }
 
-  /**
-   * One page of events from `fromSequence`. After continue-as-new the latest run holds only later events,
-   * so earlier ones are read from the previous runs, newest first, until one holds `fromSequence`.
-   */
+  /** One page of events from `fromSequence` (earlier runs are read after continue-as-new). */
   async events(executionId: string, fromSequence: number, limit: number): Promise<EventsPage> {
-    const id = parseExecutionId(executionId);
     // No describe first: a query of an unknown id fails with WorkflowNotFoundError (→ NOT_FOUND).
-    const latest = await this.handle(id).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
-    if (fromSequence >= latest.firstSequence || latest.firstSequence <= 1) return latest;
-    for (const runId of await this.earlierRuns(id)) {
-      const page = await this.handle(id, runId).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
-      if (fromSequence >= page.firstSequence || page.firstSequence <= 1) {
-        // Later runs still hold events past this page.
-        return {
-          ...page,
-          lastSequence: latest.lastSequence,
-          hasMore: page.hasMore || page.lastSequence < latest.lastSequence,
-        };
-      }
-    }
-    return latest;
+    return this.temporal.eventReader.events(parseExecutionId(executionId), fromSequence, limit);
   }
 
   /** Whether the run is closed (after which no event can follow). */
@@ -208,19 +182,5 @@ export class ExecutorService {
       );
     }
     return this.handle(executionId, description.runId);
-  }
-
-  /** Run ids of this execution other than the latest, newest first (visibility API). */
-  private async earlierRuns(executionId: string): Promise<string[]> {
-    const runs: Array<{ runId: string; start: number }> = [];
-    // The id pattern (parseExecutionId) excludes quotes, so it is safe inside the visibility query.
-    for await (const info of this.temporal.client.workflow.list({ query: `WorkflowId = '${executionId}'` })) {
-      runs.push({ runId: info.runId, start: info.startTime.getTime() });
-      if (runs.length > MAX_RUNS_WALKED) break;
-    }
-    return runs
-      .sort((a, b) => b.start - a.start)
-      .slice(1)
-      .map((r) => r.runId);
   }
 }

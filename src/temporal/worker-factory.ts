@@ -10,12 +10,23 @@ import { createActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
 import type { ActivityDeps } from './activities/deps';
 
+/** Where a progress event came from (Temporal reads of its run need the workflow id). */
+export interface ProgressOrigin {
+  workflowId: string;
+  runId: string;
+}
+
 export interface RunnerWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: ActivityDeps;
-  onProgress: (event: WorkflowProgressEvent) => void;
+  onProgress: (event: WorkflowProgressEvent, origin: ProgressOrigin) => void;
+  /**
+   * The worker's identity, recorded by Temporal on every workflow task it completes; unique per process so
+   * that the delivery recovery can find the runs a dead replica touched. Default: the SDK's `pid@host`.
+   */
+  identity?: string;
   /** A bundle made by `bundleWorkflowCode` (production images prebuild it); otherwise bundled from source. */
   workflowBundle?: WorkflowBundle;
   shutdownGraceTime?: Duration;
@@ -65,13 +76,15 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    identity: options.identity,
     ...workflowSource,
     activities: createActivities(options.activities),
     sinks: {
       progress: {
         emitBatch: {
-          fn: (_info, batch: ProgressBatch) => {
-            for (const event of unpackProgressBatch(batch)) options.onProgress(event);
+          fn: (info, batch: ProgressBatch) => {
+            const origin = { workflowId: info.workflowId, runId: info.runId };
+            for (const event of unpackProgressBatch(batch)) options.onProgress(event, origin);
           },
           callDuringReplay: false,
         },

@@ -41,6 +41,7 @@ import { mayHaveSchemaResources } from '../../zigflow/dsl/schema-resources';
 
 export { definitionRegistry } from './registry';
 export { definitionAfterLoop } from './after-loop';
+export { deliveryLedger } from './delivery-ledger';
 
 export const pauseSignal = defineSignal(SIGNAL_PAUSE);
 export const resumeSignal = defineSignal(SIGNAL_RESUME);
