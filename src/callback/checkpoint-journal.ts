@@ -148,20 +148,22 @@ export class CheckpointJournal {
    * older is listed or delivered), or earlier for pending executions that are still unlisted.
    */
   private window(entries: MarkEntry[]): { windowStart?: number; unlisted: number } {
+    // Written now is not listed yet: the ledger may refuse it, so the window still covers it.
     const written = new Set(entries.filter((e) => e[2] === 1).map((e) => e[0]));
     let start = this.lastAnswerAt;
     let unlisted = 0;
+    let unanswered = false;
     for (const [id, since] of this.unlistedSince) {
-      if (written.has(id)) continue;
       if (!this.source.view(id)?.pending) {
         if (!this.dirty.has(id)) this.unlistedSince.delete(id);
         continue;
       }
-      unlisted += 1;
-      if (since === undefined) return { windowStart: undefined, unlisted };
-      if (start === undefined || since < start) start = since;
+      if (!written.has(id)) unlisted += 1;
+      // Waiting since before the ledger's first answer: no ledger time covers it (the uptime will).
+      if (since === undefined) unanswered = true;
+      else if (start === undefined || since < start) start = since;
     }
-    return { windowStart: start, unlisted };
+    return { windowStart: unanswered ? undefined : start, unlisted };
   }
 
   private list(id: string, acked: number): void {

@@ -21,7 +21,11 @@ export interface HeldEvent {
   since: number;
 }
 
-const TERMINAL: ReadonlySet<ProgressEventType> = new Set(['workflow_completed', 'workflow_failed', 'workflow_cancelled']);
+const TERMINAL: ReadonlySet<ProgressEventType> = new Set([
+  'workflow_completed',
+  'workflow_failed',
+  'workflow_cancelled',
+]);
 
 export function isTerminal(event: WorkflowProgressEvent): boolean {
   return TERMINAL.has(event.eventType);

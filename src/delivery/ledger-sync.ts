@@ -149,7 +149,10 @@ export class LedgerSync {
         this.recovering.delete(claim.replica);
         this.released.push(claim.replica);
         this.onRecovered(claim.replica, executions);
-        this.log.info({ replica: claim.replica, executions }, 'dead replica recovered: its progress events are delivered');
+        this.log.info(
+          { replica: claim.replica, executions },
+          'dead replica recovered: its progress events are delivered',
+        );
       },
       async (err: unknown) => {
         this.log.error({ replica: claim.replica, err: String(err) }, 'recovering a dead replica failed; retrying');

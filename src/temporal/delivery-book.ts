@@ -120,7 +120,9 @@ export class DeliveryBook {
 
   private canHold(replica: string, id: string): boolean {
     const mine = this.heldByReplica.get(replica) ?? 0;
-    return mine + cost(id) <= LEDGER_MAX_PENDING_CHARS_PER_REPLICA && this.heldChars + cost(id) <= LEDGER_MAX_MARK_CHARS;
+    return (
+      mine + cost(id) <= LEDGER_MAX_PENDING_CHARS_PER_REPLICA && this.heldChars + cost(id) <= LEDGER_MAX_MARK_CHARS
+    );
   }
 
   private addHeld(replica: string, id: string): void {

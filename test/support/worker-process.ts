@@ -35,7 +35,10 @@ function required(name: string): string {
   return value;
 }
 
-function progressSink(address: string, namespace: string): (event: WorkflowProgressEvent, origin: ProgressOrigin) => void {
+function progressSink(
+  address: string,
+  namespace: string,
+): (event: WorkflowProgressEvent, origin: ProgressOrigin) => void {
   const endpoint = process.env.WORKER_STIGMER_ENDPOINT;
   if (endpoint) {
     const client = new StigmerClient({ endpoint, useTls: false, callTimeoutMs: 2000 });
@@ -54,7 +57,9 @@ function progressSink(address: string, namespace: string): (event: WorkflowProgr
       { call: () => undefined, retry: () => undefined, resent: () => undefined, givenUp: () => undefined },
     );
     // Events missing from memory are read back through get_events' reader (no delivery ledger here).
-    const reader = Connection.connect({ address }).then((c) => new EventReader(new Client({ connection: c, namespace })));
+    const reader = Connection.connect({ address }).then(
+      (c) => new EventReader(new Client({ connection: c, namespace })),
+    );
     delivery.attach({ events: { events: async (id, from, limit) => (await reader).events(id, from, limit) } });
     return (event, origin) => delivery.enqueue(event, origin);
   }
