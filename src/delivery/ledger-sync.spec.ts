@@ -20,6 +20,11 @@ function memoryLedger(book: DeliveryBook, clock: { now: number }) {
       return book.checkpoint(JSON.parse(JSON.stringify(request)), clock.now);
     },
     marks: async (ids) => new Map(book.marksOf(ids)),
+    leave: async (request) => {
+      if (down) throw new Error('14 UNAVAILABLE: ledger unreachable');
+      requests.push(request);
+      book.checkpoint(JSON.parse(JSON.stringify({ ...request, leaving: true })), clock.now);
+    },
   };
   return { port, requests, setDown: (value: boolean) => (down = value) };
 }
@@ -136,6 +141,15 @@ describe('LedgerSync', () => {
         .replicas.map((r) => r.id)
         .sort(),
     ).toEqual(['busy', 'live']);
+  });
+
+  it('leaves within its timeout when Temporal does not record the last checkpoint', async () => {
+    const ledger = memoryLedger(new DeliveryBook(), { now: 0 });
+    ledger.port.leave = () => new Promise<void>(() => undefined);
+    const a = replica('a', ledger.port);
+    const started = Date.now();
+    await a.sync.leave(50);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('keeps what a failed checkpoint carried and writes it with the next one', async () => {

@@ -7,7 +7,7 @@
  * every adopted execution is caught up, so a claimant that dies half-way passes the claim on intact.
  * Plain class: the ledger, the scan and the delivery are ports, so it is tested without Temporal.
  */
-import type { CheckpointJournal } from '../callback/checkpoint-journal';
+import type { CheckpointJournal, JournalSnapshot } from '../callback/checkpoint-journal';
 import {
   LEDGER_WINDOW_MARGIN_MS,
   type CheckpointRequest,
@@ -17,6 +17,8 @@ import {
 
 export interface LedgerPort {
   checkpoint(request: CheckpointRequest): Promise<CheckpointResponse>;
+  /** The last checkpoint of a leaving replica (no answer: no worker may be left to give one). */
+  leave(request: CheckpointRequest): Promise<void>;
   marks(workflowIds: string[]): Promise<Map<string, number>>;
 }
 
@@ -48,8 +50,10 @@ export interface SyncLogger {
 /** Pause before a failed recovery is taken up again (the ledger repeats the claim meanwhile). */
 const RECOVERY_RETRY_MS = 5000;
 const MARKS_PER_QUERY = 500;
-/** How long a leaving replica waits for its last checkpoint. */
+/** How long a leaving replica waits for Temporal to record its last checkpoint. */
 const LEAVE_TIMEOUT_MS = 5000;
+/** How long it waits for a checkpoint still in flight before it leaves. */
+const TICK_WAIT_MS = 1000;
 
 export class LedgerSync {
   private first = true;
@@ -81,41 +85,35 @@ export class LedgerSync {
   /**
    * Stops the loop and writes the last checkpoint of a replica that leaves: everything still undelivered is
    * listed, so another replica can take it over at once (nothing at all when everything was delivered).
-   * Call after the worker stopped: no event can follow, so there is no window to scan.
+   * Call after the worker stopped: no event can follow, so there is no window to scan. Sent as a signal:
+   * the ledger is served by the replicas' own workers, and this one's has stopped (it may be the last).
    */
   async leave(timeoutMs = LEAVE_TIMEOUT_MS): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.tick;
-    // The ledger is served by the replicas' own workers: the last replica to stop finds none, and is then
-    // recovered like a dead one by the next replica that starts.
-    const within = <T>(work: Promise<T>) =>
-      Promise.race([work, new Promise<undefined>((resolve) => setTimeout(resolve, timeoutMs).unref?.())]);
-    const closed = await within(this.checkpoint({ leaving: true, windowClosed: true }));
-    if (!closed) this.log.warn({ timeoutMs }, 'last delivery checkpoint not taken (no replica serves the ledger)');
-    // Some pending executions did not fit the ledger: leave the window open so that a scan finds them.
-    else if (closed.unlisted.length > 0) await within(this.checkpoint({ leaving: true }));
+    // A checkpoint in flight may wait for a ledger no worker serves any more: do not wait for it long.
+    await Promise.race([this.tick, new Promise((resolve) => setTimeout(resolve, TICK_WAIT_MS).unref?.())]);
+    const snapshot = this.delivery.journal.snapshot();
+    const request = { ...this.request(snapshot), leaving: true, windowClosed: snapshot.unlisted === 0 || undefined };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.ledger.leave(request), timeout]);
+    } catch (err) {
+      // Then this replica is recovered like a dead one once its heartbeat lapses.
+      this.log.warn({ err: String(err) }, 'last delivery checkpoint not written');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Writes one checkpoint; resolves to the answer, or undefined when the ledger was not reached. */
-  async checkpoint(flags: { leaving?: boolean; windowClosed?: boolean } = {}): Promise<CheckpointResponse | undefined> {
+  async checkpoint(): Promise<CheckpointResponse | undefined> {
     const journal = this.delivery.journal;
     const snapshot = journal.snapshot();
-    const windowClosed = flags.windowClosed === true && snapshot.unlisted === 0;
-    const released = [...this.released];
-    const request: CheckpointRequest = {
-      replica: this.options.replica,
-      deadAfterMs: this.options.deadAfterMs,
-      uptimeMs: Date.now() - this.options.startedAt,
-      windowStart: windowClosed ? undefined : snapshot.windowStart,
-      windowClosed: windowClosed || undefined,
-      entries: snapshot.entries,
-      done: snapshot.done,
-      released,
-      recovering: [...this.recovering.keys()],
-      leaving: flags.leaving,
-      first: this.first || undefined,
-    };
+    const request = this.request(snapshot);
     let response: CheckpointResponse;
     try {
       response = await this.ledger.checkpoint(request);
@@ -126,10 +124,24 @@ export class LedgerSync {
     }
     this.first = false;
     this.lastWrittenAt = Date.now();
-    this.released = this.released.filter((r) => !released.includes(r));
+    this.released = this.released.filter((r) => !request.released.includes(r));
     journal.acknowledged(snapshot, response);
-    if (!flags.leaving) for (const claim of response.claims) this.recover(claim);
+    for (const claim of response.claims) this.recover(claim);
     return response;
+  }
+
+  private request(snapshot: JournalSnapshot): CheckpointRequest {
+    return {
+      replica: this.options.replica,
+      deadAfterMs: this.options.deadAfterMs,
+      uptimeMs: Date.now() - this.options.startedAt,
+      windowStart: snapshot.windowStart,
+      entries: snapshot.entries,
+      done: snapshot.done,
+      released: [...this.released],
+      recovering: [...this.recovering.keys()],
+      first: this.first || undefined,
+    };
   }
 
   private schedule(delayMs: number): void {

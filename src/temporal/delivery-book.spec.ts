@@ -121,6 +121,16 @@ describe('DeliveryBook', () => {
     expect(claims).toEqual([{ replica: 'busy', windowStart: undefined, pending: [['w2', 1]] }]);
   });
 
+  it('keeps the window of a leaving replica when it could not hold every pending execution', () => {
+    const book = new DeliveryBook();
+    const long = (n: number) => `${'z'.repeat(9000)}-${n}`;
+    const entries: MarkEntry[] = Array.from({ length: 30 }, (_, n) => [long(n), 0, 1]);
+    book.checkpoint(request('a', { first: true }), 0);
+    const answer = book.checkpoint(request('a', { leaving: true, windowClosed: true, windowStart: 50, entries }), 100);
+    expect(answer.unlisted.length).toBeGreaterThan(0);
+    expect(book.summary().replicas[0]).toMatchObject({ id: 'a', leaving: true, windowStart: 50 });
+  });
+
   it('uses the uptime as window of a first checkpoint', () => {
     const book = new DeliveryBook();
     book.checkpoint(request('a', { first: true, uptimeMs: 700 }), 5000);

@@ -55,13 +55,13 @@ export class DeliveryBook {
     record.leaving = req.leaving || undefined;
     // A replica presumed dead that checkpoints again is alive: its claimant's release will be ignored.
     record.claimedBy = undefined;
-    record.windowStart = req.windowClosed ? undefined : (req.windowStart ?? now - req.uptimeMs);
     this.replicas.set(record.id, record);
-
     const unlisted = this.applyEntries(req);
+    const closed = req.windowClosed === true && unlisted.length === 0;
+    record.windowStart = closed ? undefined : (req.windowStart ?? now - req.uptimeMs);
     for (const id of req.done) this.forget(id, req.replica);
     for (const dead of req.released) this.release(dead, req.replica);
-    if (req.leaving && req.windowClosed && (this.heldByReplica.get(req.replica) ?? 0) === 0) {
+    if (req.leaving && closed && (this.heldByReplica.get(req.replica) ?? 0) === 0) {
       // A clean exit: nothing undelivered, nothing unlisted. Nobody needs to recover this replica.
       this.replicas.delete(req.replica);
     }

@@ -9,6 +9,12 @@
 export const DELIVERY_LEDGER_WORKFLOW_TYPE = 'deliveryLedger';
 
 export const UPDATE_CHECKPOINT = 'checkpoint';
+/**
+ * The last checkpoint of a replica that shuts down, as a signal: its own worker has stopped by then (and it
+ * may be the last one), so it cannot wait for an Update to be handled; Temporal records the signal at once
+ * and the ledger applies it when a worker comes.
+ */
+export const SIGNAL_LEAVE = 'leave';
 /** Argument: workflow ids; returns `[workflowId, acked]` for those the ledger knows. */
 export const QUERY_MARKS = 'marks';
 /** Returns a {@link LedgerSummary}. */
@@ -45,10 +51,13 @@ export interface CheckpointRequest {
   /**
    * Ledger time from which this replica may hold undelivered events that are *not* listed as pending (the
    * time of the ledger's previous answer, or earlier while it has more pending runs than it may list);
-   * absent before its first answer. Omitted with `windowClosed`.
+   * absent before its first answer.
    */
   windowStart?: number;
-  /** Leaving after its worker stopped: every undelivered run is listed, there is nothing to scan for. */
+  /**
+   * Leaving after its worker stopped: no event can follow, so once every pending run of this checkpoint is
+   * held by the ledger there is nothing to scan for (the window is kept when the ledger refuses some).
+   */
   windowClosed?: boolean;
   /** Executions whose state changed since the last acknowledged checkpoint. */
   entries: MarkEntry[];

@@ -9,6 +9,7 @@ import {
   DELIVERY_LEDGER_WORKFLOW_TYPE,
   QUERY_MARKS,
   QUERY_SUMMARY,
+  SIGNAL_LEAVE,
   UPDATE_CHECKPOINT,
   deliveryLedgerId,
   type CheckpointRequest,
@@ -38,6 +39,17 @@ export class DeliveryLedgerClient {
       UPDATE_CHECKPOINT,
       { args: [request], startWorkflowOperation: start },
     );
+  }
+
+  /** The last checkpoint of a leaving replica: recorded by Temporal at once, applied when a worker runs the ledger. */
+  async leave(request: CheckpointRequest): Promise<void> {
+    await this.client.workflow.signalWithStart(DELIVERY_LEDGER_WORKFLOW_TYPE, {
+      workflowId: this.workflowId,
+      taskQueue: this.taskQueue,
+      args: [],
+      signal: SIGNAL_LEAVE,
+      signalArgs: [request],
+    });
   }
 
   /** Acknowledged marks of these workflow ids (those the ledger knows); empty before the ledger exists. */

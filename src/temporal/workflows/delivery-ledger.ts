@@ -10,6 +10,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
   setHandler,
   workflowInfo,
@@ -18,6 +19,7 @@ import {
   LEDGER_MAX_ENTRIES_PER_CHECKPOINT,
   QUERY_MARKS,
   QUERY_SUMMARY,
+  SIGNAL_LEAVE,
   UPDATE_CHECKPOINT,
   type CheckpointRequest,
   type CheckpointResponse,
@@ -27,6 +29,7 @@ import {
 import { DeliveryBook } from '../delivery-book';
 
 export const checkpointUpdate = defineUpdate<CheckpointResponse, [CheckpointRequest]>(UPDATE_CHECKPOINT);
+export const leaveSignal = defineSignal<[CheckpointRequest]>(SIGNAL_LEAVE);
 export const marksQuery = defineQuery<Array<[string, number]>, [string[]]>(QUERY_MARKS);
 export const summaryQuery = defineQuery<LedgerSummary>(QUERY_SUMMARY);
 
@@ -47,11 +50,26 @@ export async function deliveryLedger(state?: LedgerState): Promise<void> {
     },
     { validator: checkRequest },
   );
+  setHandler(leaveSignal, (request) => {
+    checkpoints += 1;
+    // A signal has no validator: a malformed one is dropped here, before it can touch the book.
+    if (!isValid(request)) return;
+    book.checkpoint({ ...request, leaving: true }, Date.now());
+  });
   setHandler(marksQuery, (ids) => book.marksOf(Array.isArray(ids) ? ids.slice(0, MAX_MARK_IDS) : []));
   setHandler(summaryQuery, () => book.summary());
   await condition(() => checkpoints >= CHECKPOINTS_PER_RUN || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
   await continueAsNew<typeof deliveryLedger>(book.snapshot());
+}
+
+function isValid(request: CheckpointRequest): boolean {
+  try {
+    checkRequest(request);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Shape checks only; a refused update leaves no trace in history. */
