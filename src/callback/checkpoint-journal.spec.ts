@@ -25,7 +25,7 @@ describe('CheckpointJournal', () => {
     const { src } = source();
     const journal = new CheckpointJournal(src);
     journal.touch('quick');
-    expect(journal.changed).toBe(true);
+    expect(journal.changed).toBe(false);
     const snapshot = journal.snapshot();
     expect(snapshot).toMatchObject({ entries: [], done: [], unlisted: 0 });
     journal.acknowledged(snapshot, answer(100));
@@ -41,14 +41,16 @@ describe('CheckpointJournal', () => {
     expect(snapshot.entries).toEqual([['w', 2, 1]]);
     journal.acknowledged(snapshot, answer(100));
 
+    // A fresher mark alone waits for the heartbeat, which carries it.
     views.set('w', { acked: 5, pending: true });
-    expect(journal.changed).toBe(true);
+    expect(journal.changed).toBe(false);
     snapshot = journal.snapshot();
     expect(snapshot.entries).toEqual([['w', 5, 1]]);
     journal.acknowledged(snapshot, answer(200));
 
     views.set('w', { acked: 7, pending: false });
     journal.touch('w');
+    expect(journal.changed).toBe(true);
     snapshot = journal.snapshot();
     expect(snapshot.entries).toEqual([['w', 7, 0]]);
     journal.acknowledged(snapshot, answer(300));
@@ -57,6 +59,25 @@ describe('CheckpointJournal', () => {
     journal.touch('w');
     snapshot = journal.snapshot();
     expect(snapshot).toMatchObject({ entries: [], done: ['w'] });
+  });
+
+  it('lists an execution only once it has been pending since before the last answer', () => {
+    const { views, src } = source();
+    const journal = new CheckpointJournal(src);
+    journal.acknowledged(journal.snapshot(), answer(1000));
+    views.set('w', { acked: 0, pending: true });
+    journal.touch('w');
+    // Fell behind after the last answer: covered by the window, most likely delivered in a moment.
+    expect(journal.changed).toBe(false);
+    let snapshot = journal.snapshot();
+    expect(snapshot).toMatchObject({ entries: [], windowStart: 1000 });
+    journal.acknowledged(snapshot, answer(2000));
+    // Still pending a checkpoint later: now it is listed.
+    expect(journal.changed).toBe(true);
+    snapshot = journal.snapshot();
+    expect(snapshot).toMatchObject({ entries: [['w', 0, 1]], windowStart: 1000 });
+    journal.acknowledged(snapshot, answer(3000));
+    expect(journal.snapshot().windowStart).toBe(3000);
   });
 
   it('opens its window at the last answer, earlier for pending executions the ledger did not take', () => {

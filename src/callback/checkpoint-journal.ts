@@ -1,9 +1,10 @@
 /**
  * What this replica tells the delivery ledger, and when. It collects the executions whose delivery state
  * changed and turns them into checkpoint entries: pending executions with their acknowledged mark (listed,
- * within the ledger's bound), caught-up ones as plain marks, finished ones as done. Executions that started
- * and finished between two checkpoints never reach the ledger at all, so a healthy replica with a
- * responsive receiver writes little more than its heartbeat.
+ * within the ledger's bound, once they have been pending since before the ledger's last answer), caught-up
+ * ones as plain marks, finished ones as done. Executions delivered within a checkpoint cycle never need a
+ * listing, and those that started and finished between two checkpoints never reach the ledger at all, so a
+ * healthy replica with a responsive receiver writes little more than its heartbeat.
  *
  * It also computes the replica's window: the ledger time from which it may hold undelivered events that
  * are not listed (events newer than the ledger's last answer, or pending runs beyond the listing bound).
@@ -53,15 +54,30 @@ export class CheckpointJournal {
       this.unlistedSince.set(workflowId, this.lastAnswerAt);
   }
 
-  /** Whether a checkpoint would tell the ledger anything new. */
+  /**
+   * Whether the ledger's picture of undelivered work is out of date: an execution pending since before the
+   * ledger's last answer is not listed yet, or a listed one is caught up or finished. Fresher marks alone
+   * wait for the heartbeat; so do executions that fell behind after the last answer (the window covers
+   * them, and most are caught up a few milliseconds later).
+   */
   get changed(): boolean {
-    if (this.dirty.size > 0) return true;
-    for (const [id, acked] of this.listed) if ((this.source.view(id)?.acked ?? acked) !== acked) return true;
+    for (const id of this.dirty) {
+      const pending = this.source.view(id)?.pending === true;
+      if (this.listed.has(id) ? !pending : pending && !this.young(id)) return true;
+    }
     return false;
   }
 
-  /** The entries of the next checkpoint; they stay owed until {@link acknowledged} (or come back on {@link failed}). */
-  snapshot(): JournalSnapshot {
+  /** Pending since after the ledger's last answer: the window still covers it, listing can wait. */
+  private young(id: string): boolean {
+    return this.lastAnswerAt !== undefined && this.unlistedSince.get(id) === this.lastAnswerAt;
+  }
+
+  /**
+   * The entries of the next checkpoint; they stay owed until {@link acknowledged} (or come back on
+   * {@link failed}). `all`: list young pending executions too (the last checkpoint of a leaving replica).
+   */
+  snapshot(options: { all?: boolean } = {}): JournalSnapshot {
     const entries: MarkEntry[] = [];
     const done: string[] = [];
     let room = LEDGER_MAX_ENTRIES_PER_CHECKPOINT;
@@ -78,7 +94,8 @@ export class CheckpointJournal {
         }
       } else if (view.pending) {
         const cost = id.length + ENTRY_OVERHEAD_CHARS;
-        if (!this.listed.has(id) && chars + cost > LEDGER_MAX_PENDING_CHARS_PER_REPLICA) continue;
+        const wait = !options.all && this.young(id);
+        if (!this.listed.has(id) && (wait || chars + cost > LEDGER_MAX_PENDING_CHARS_PER_REPLICA)) continue;
         if (!this.listed.has(id)) chars += cost;
         entries.push([id, view.acked, 1]);
         taken.add(id);

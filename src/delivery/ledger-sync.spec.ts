@@ -17,7 +17,8 @@ function memoryLedger(book: DeliveryBook, clock: { now: number }) {
     checkpoint: async (request) => {
       if (down) throw new Error('14 UNAVAILABLE: ledger unreachable');
       requests.push(request);
-      return book.checkpoint(JSON.parse(JSON.stringify(request)), clock.now);
+      // Ledger time moves on with every checkpoint, as workflow time does with every workflow task.
+      return book.checkpoint(JSON.parse(JSON.stringify(request)), clock.now++);
     },
     marks: async (ids) => new Map(book.marksOf(ids)),
     leave: async (request) => {

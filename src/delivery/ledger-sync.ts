@@ -93,7 +93,7 @@ export class LedgerSync {
     clearTimeout(this.timer);
     // A checkpoint in flight may wait for a ledger no worker serves any more: do not wait for it long.
     await Promise.race([this.tick, new Promise((resolve) => setTimeout(resolve, TICK_WAIT_MS).unref?.())]);
-    const snapshot = this.delivery.journal.snapshot();
+    const snapshot = this.delivery.journal.snapshot({ all: true });
     const request = { ...this.request(snapshot), leaving: true, windowClosed: snapshot.unlisted === 0 || undefined };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
