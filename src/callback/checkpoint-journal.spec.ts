@@ -1,4 +1,4 @@
-import type { CheckpointResponse } from '../temporal/delivery-contract';
+import type { CheckpointResponse } from '../temporal/delivery-ledger.contract';
 import { CheckpointJournal, type JournalSource } from './checkpoint-journal';
 import type { StreamView } from './progress-delivery';
 

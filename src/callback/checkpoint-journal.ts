@@ -10,8 +10,11 @@
  * are not listed (events newer than the ledger's last answer, or pending runs beyond the listing bound).
  * A replica that dies is recovered from its listed entries plus a scan of the runs it touched since then.
  */
-import { LEDGER_MAX_ENTRIES_PER_CHECKPOINT, LEDGER_MAX_PENDING_CHARS_PER_REPLICA } from '../temporal/delivery-contract';
-import type { CheckpointResponse, MarkEntry } from '../temporal/delivery-contract';
+import {
+  LEDGER_MAX_ENTRIES_PER_CHECKPOINT,
+  LEDGER_MAX_PENDING_CHARS_PER_REPLICA,
+} from '../temporal/delivery-ledger.contract';
+import type { CheckpointResponse, MarkEntry } from '../temporal/delivery-ledger.contract';
 import type { StreamView } from './progress-delivery';
 
 /** What the journal reads from the delivery. */

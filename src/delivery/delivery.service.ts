@@ -13,7 +13,7 @@ import { EventsGone, type EventSource } from '../callback/progress-delivery';
 import type { AppConfigService } from '../config/config.module';
 import type { CallbackConfig } from '../config/runner-config';
 import { MetricsService } from '../observability/metrics.service';
-import { DeliveryLedgerClient } from '../temporal/delivery-ledger';
+import { DeliveryLedgerClient } from '../temporal/delivery-ledger.client';
 import { RecoveryScanner } from '../temporal/recovery-scan';
 import { TemporalService } from '../temporal/temporal.service';
 import { LedgerSync, type SyncLogger } from './ledger-sync';

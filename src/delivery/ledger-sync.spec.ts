@@ -4,8 +4,8 @@
  */
 import { CheckpointJournal, type JournalSource } from '../callback/checkpoint-journal';
 import type { StreamView } from '../callback/progress-delivery';
-import { DeliveryBook } from '../temporal/delivery-book';
-import { LEDGER_WINDOW_MARGIN_MS, type CheckpointRequest } from '../temporal/delivery-contract';
+import { DeliveryBook } from '../temporal/workflows/delivery-ledger.book';
+import { LEDGER_WINDOW_MARGIN_MS, type CheckpointRequest } from '../temporal/delivery-ledger.contract';
 import { LedgerSync, type LedgerPort, type SyncLogger } from './ledger-sync';
 
 const DEAD_AFTER = 1000;

@@ -13,7 +13,7 @@ import {
   type CheckpointRequest,
   type CheckpointResponse,
   type Claim,
-} from '../temporal/delivery-contract';
+} from '../temporal/delivery-ledger.contract';
 
 export interface LedgerPort {
   checkpoint(request: CheckpointRequest): Promise<CheckpointResponse>;

@@ -20,9 +20,9 @@ import type { WorkerStateName } from '../observability/metrics.names';
 import { MetricsService } from '../observability/metrics.service';
 import type { ActivityLogger } from './activities/deps';
 import type { WorkflowProgressEvent } from './contract';
-import { DefinitionRegistryClient } from './definition-registry';
-import type { ProgressOrigin } from './worker-factory';
+import { DefinitionRegistryClient } from './definition-registry.client';
 import { EventReader } from './event-reader';
+import type { ProgressOrigin } from './worker-factory';
 import { RUNNER_WORKER_FACTORY, type RunnerWorkerFactory } from './temporal.tokens';
 
 export type WorkerPhase = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';

@@ -67,7 +67,12 @@ describe('replica crash right after its runs completed', () => {
     await set.results(ids);
     // Every run's terminal event was tried (and refused); everything before it was delivered.
     const refused = () =>
-      new Set(receiver.calls().filter((c) => c.event.eventType === 'workflow_completed').map((c) => c.event.executionId));
+      new Set(
+        receiver
+          .calls()
+          .filter((c) => c.event.eventType === 'workflow_completed')
+          .map((c) => c.event.executionId),
+      );
     await until(() => ids.every((id) => refused().has(id)), 'every terminal event tried', 60_000);
     await set.kill(doomed);
     holdTerminal = false;

@@ -13,8 +13,8 @@ import { status } from '@grpc/grpc-js';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowProgressEvent } from '../../src/generated/ai/stigmer/workflow/runner/v1/io';
-import { DeliveryLedgerClient } from '../../src/temporal/delivery-ledger';
-import type { LedgerSummary } from '../../src/temporal/delivery-contract';
+import { DeliveryLedgerClient } from '../../src/temporal/delivery-ledger.client';
+import type { LedgerSummary } from '../../src/temporal/delivery-ledger.contract';
 import { freePort } from '../../src/temporal/dev-server';
 import { workflowBundleOptions } from '../../src/temporal/worker-factory';
 import { FakeStigmer, type Responder } from '../support/fake-stigmer';
@@ -188,7 +188,12 @@ export class ReplicaSet {
   }
 
   /** Runs `yaml` once per id through the `execute` RPC of the given replicas, in turn. */
-  async execute(via: ServiceProcess[], ids: readonly string[], yaml: string, input: (n: number) => object = () => ({})) {
+  async execute(
+    via: ServiceProcess[],
+    ids: readonly string[],
+    yaml: string,
+    input: (n: number) => object = () => ({}),
+  ) {
     await Promise.all(
       ids.map((executionId, n) =>
         unary(via[n % via.length].command, 'execute', {

@@ -4,8 +4,8 @@
  * runs a worker identity touched after a point in time (visibility plus history tails).
  */
 import { randomUUID } from 'node:crypto';
-import { DeliveryLedgerClient } from '../../src/temporal/delivery-ledger';
-import type { CheckpointRequest } from '../../src/temporal/delivery-contract';
+import { DeliveryLedgerClient } from '../../src/temporal/delivery-ledger.client';
+import type { CheckpointRequest } from '../../src/temporal/delivery-ledger.contract';
 import { RecoveryScanner } from '../../src/temporal/recovery-scan';
 import { startTestRunner, type TestRunner } from '../support/runner-harness';
 

@@ -25,8 +25,8 @@ import {
   type CheckpointResponse,
   type LedgerState,
   type LedgerSummary,
-} from '../delivery-contract';
-import { DeliveryBook } from '../delivery-book';
+} from '../delivery-ledger.contract';
+import { DeliveryBook } from './delivery-ledger.book';
 
 export const checkpointUpdate = defineUpdate<CheckpointResponse, [CheckpointRequest]>(UPDATE_CHECKPOINT);
 export const leaveSignal = defineSignal<[CheckpointRequest]>(SIGNAL_LEAVE);
