@@ -76,7 +76,8 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    identity: options.identity,
+    // Absent, not undefined: the SDK refuses an explicit undefined identity.
+    ...(options.identity ? { identity: options.identity } : {}),
     ...workflowSource,
     activities: createActivities(options.activities),
     sinks: {
