@@ -43,6 +43,8 @@ export * from './delivery-ports';
 const MAX_SENDS_IN_FLIGHT = 128;
 const MAX_READS_IN_FLIGHT = 4;
 const MAX_READ_PAGE = 1000;
+/** Bodies a read may hold beyond the memory bounds (at most this many per read in flight). */
+const MIN_READ_PAGE = 20;
 /** Caught-up executions whose cursor is remembered, so a later event of the run needs no look-up. */
 const MAX_CURSORS = 100_000;
 /** Reads finding the log shorter than the sink reported, before the log is believed. */
@@ -315,7 +317,8 @@ export class ProgressDelivery {
       return;
     }
     const room = Math.min(this.policy.queueLimit - stream.bodies.size, this.policy.totalLimit - this.heldBodies);
-    const limit = Math.max(1, Math.min(MAX_READ_PAGE, room));
+    // At least a small page, even when memory is full elsewhere: one query per event would crawl.
+    const limit = Math.max(MIN_READ_PAGE, Math.min(MAX_READ_PAGE, room));
     let page: EventsPage;
     try {
       page = await this.reads.use(() => this.events!.events(stream.workflowId, next, limit));
@@ -328,7 +331,7 @@ export class ProgressDelivery {
     const since = stream.waitingSince ?? Date.now();
     for (const event of page.events) {
       if (event.sequence < next || stream.bodies.has(event.sequence)) continue;
-      if (event.sequence > next && !this.hasRoom(stream)) break;
+      if (event.sequence >= next + MIN_READ_PAGE && !this.hasRoom(stream)) break;
       stream.bodies.set(event.sequence, { event, resent: reason, since });
       this.heldBodies += 1;
       if (stream.executionId === stream.workflowId) stream.executionId = event.executionId;

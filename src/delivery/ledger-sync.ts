@@ -63,6 +63,7 @@ export class LedgerSync {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private tick?: Promise<void>;
+  private failures = 0;
 
   constructor(
     private readonly delivery: DeliveryPort,
@@ -119,9 +120,14 @@ export class LedgerSync {
       response = await this.ledger.checkpoint(request);
     } catch (err) {
       journal.failed(snapshot);
-      this.log.warn({ err: String(err) }, 'delivery checkpoint failed; retrying at the next interval');
+      // One warning per failing streak (Temporal down): the next ones would repeat it every interval.
+      this.failures += 1;
+      if (this.failures === 1)
+        this.log.warn({ err: String(err) }, 'delivery checkpoint failed; retrying every interval');
       return undefined;
     }
+    if (this.failures > 0) this.log.info({ failures: this.failures }, 'delivery checkpoints written again');
+    this.failures = 0;
     this.first = false;
     this.lastWrittenAt = Date.now();
     this.released = this.released.filter((r) => !request.released.includes(r));
