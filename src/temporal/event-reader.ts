@@ -5,14 +5,12 @@
  */
 import type { Client } from '@temporalio/client';
 import { QUERY_EVENTS, type EventsPage } from './contract';
+import { earlierRunIds } from './execution-events';
 
 interface EventsQuery {
   fromSequence: number;
   limit: number;
 }
-
-/** How far a read walks back through continue-as-new runs. */
-const MAX_RUNS_WALKED = 50;
 
 export class EventReader {
   constructor(private readonly client: Client) {}
@@ -25,7 +23,7 @@ export class EventReader {
   async events(workflowId: string, fromSequence: number, limit: number): Promise<EventsPage> {
     const latest = await this.query(workflowId, undefined, { fromSequence, limit });
     if (fromSequence >= latest.firstSequence || latest.firstSequence <= 1) return latest;
-    for (const runId of await this.earlierRuns(workflowId)) {
+    for (const runId of await earlierRunIds(this.client, workflowId)) {
       const page = await this.query(workflowId, runId, { fromSequence, limit });
       if (fromSequence >= page.firstSequence || page.firstSequence <= 1) {
         // Later runs still hold events past this page.
@@ -41,20 +39,5 @@ export class EventReader {
 
   private query(workflowId: string, runId: string | undefined, arg: EventsQuery): Promise<EventsPage> {
     return this.client.workflow.getHandle(workflowId, runId).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, arg);
-  }
-
-  /** Run ids of this workflow other than the latest, newest first (visibility API). */
-  private async earlierRuns(workflowId: string): Promise<string[]> {
-    const runs: Array<{ runId: string; start: number }> = [];
-    // Execution ids (parseExecutionId) exclude quotes; escape anyway, the delivery reads ids it did not parse.
-    const query = `WorkflowId = '${workflowId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    for await (const info of this.client.workflow.list({ query })) {
-      runs.push({ runId: info.runId, start: info.startTime.getTime() });
-      if (runs.length > MAX_RUNS_WALKED) break;
-    }
-    return runs
-      .sort((a, b) => b.start - a.start)
-      .slice(1)
-      .map((r) => r.runId);
   }
 }

@@ -6,7 +6,7 @@
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import type { WorkflowProgressEvent } from './contract';
-import { createActivities } from './activities';
+import { createActivities, type RunnerActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
 import type { ActivityDeps } from './activities/deps';
 
@@ -27,6 +27,11 @@ export interface RunnerWorkerOptions {
    * that the delivery recovery can find the runs a dead replica touched. Default: the SDK's `pid@host`.
    */
   identity?: string;
+  /**
+   * Replaces activities before the worker registers them (`workflow-runner test` answers calls from its
+   * mocks this way); receives the real ones, created from `activities`.
+   */
+  wrapActivities?: (real: RunnerActivities) => RunnerActivities;
   /** A bundle made by `bundleWorkflowCode` (production images prebuild it); otherwise bundled from source. */
   workflowBundle?: WorkflowBundle;
   shutdownGraceTime?: Duration;
@@ -64,6 +69,7 @@ export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
 }
 
 export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<Worker> {
+  const wrap = options.wrapActivities ?? ((real: RunnerActivities) => real);
   const bundling = workflowBundleOptions();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -79,7 +85,7 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     // Absent, not undefined: the SDK refuses an explicit undefined identity.
     ...(options.identity ? { identity: options.identity } : {}),
     ...workflowSource,
-    activities: createActivities(options.activities),
+    activities: wrap(createActivities(options.activities)),
     sinks: {
       progress: {
         emitBatch: {
