@@ -85,15 +85,21 @@ export class DeliveryStream {
   /** Moves the cursor forward (never back) and drops the bodies it passed; returns how many bodies went. */
   advanceTo(sequence: number): number {
     if (sequence <= this.acked) return 0;
-    this.acked = sequence;
-    this.known = Math.max(this.known, sequence);
     let dropped = 0;
-    for (const held of this.bodies.keys()) {
-      if (held <= sequence) {
-        this.bodies.delete(held);
-        dropped += 1;
+    // Bodies are held only past the cursor: a short step deletes its range (an acknowledgement is a step
+    // of one), a long one scans what is held. Either way each step costs at most what it passes.
+    if (sequence - this.acked <= this.bodies.size) {
+      for (let s = this.acked + 1; s <= sequence; s++) if (this.bodies.delete(s)) dropped += 1;
+    } else {
+      for (const held of this.bodies.keys()) {
+        if (held <= sequence) {
+          this.bodies.delete(held);
+          dropped += 1;
+        }
       }
     }
+    this.acked = sequence;
+    this.known = Math.max(this.known, sequence);
     return dropped;
   }
 }
