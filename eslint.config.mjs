@@ -146,7 +146,7 @@ export default tseslint.config(
           patterns: workflowZone({
             own: '\\./',
             dsl: '\\.\\./\\.\\./zigflow/dsl/',
-            contract: '\\.\\./(contract|progress-batch|definition-registry\\.contract)$',
+            contract: '\\.\\./(contract|progress-batch|definition-registry\\.contract|delivery-ledger\\.contract)$',
             activityTypes: '\\.\\./activities/types$',
           }),
         },

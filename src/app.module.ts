@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CallbackModule } from './callback/callback.module';
 import { ConfigModule, type ConfigModuleOptions } from './config/config.module';
 import { DefinitionsModule } from './definitions/definitions.module';
+import { DeliveryModule } from './delivery/delivery.module';
 import { ExecutorModule } from './executor/executor.module';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -26,6 +27,7 @@ export class AppModule {
         ZigflowModule,
         CallbackModule,
         TemporalModule,
+        DeliveryModule,
         ExecutorModule,
         DefinitionsModule,
       ],

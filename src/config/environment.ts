@@ -33,6 +33,27 @@ function check(name: string, test: (value: string) => boolean, message: string):
 }
 const IsDuration = () =>
   check('isDuration', (v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 2m');
+const IsPositiveDuration = () =>
+  check('isPositiveDuration', (v) => (parseDuration(v) ?? 0) > 0, 'must be a duration above zero such as 500ms, 2s');
+/** Defaults of the pair checked together (see runner-config.ts). */
+const HEARTBEAT_DEFAULT = '5s';
+const DEAD_AFTER_DEFAULT = '30s';
+// Shorter than two heartbeats, a replica that is merely slow to checkpoint would be presumed dead.
+const IsHeartbeatPair = () =>
+  ValidateBy({
+    name: 'isHeartbeatPair',
+    validator: {
+      validate: (value, args) => {
+        const env = (args?.object ?? {}) as RunnerEnvironment;
+        const heartbeat = parseDuration(env.CALLBACK_HEARTBEAT_INTERVAL ?? HEARTBEAT_DEFAULT);
+        const dead = parseDuration(env.CALLBACK_REPLICA_DEAD_AFTER ?? DEAD_AFTER_DEFAULT);
+        if (typeof value !== 'string' || parseDuration(value) === undefined) return false;
+        return heartbeat !== undefined && dead !== undefined && heartbeat > 0 && dead >= 2 * heartbeat;
+      },
+      defaultMessage: () =>
+        '$property must be a duration, with CALLBACK_REPLICA_DEAD_AFTER (default 30s) at least twice CALLBACK_HEARTBEAT_INTERVAL (default 5s)',
+    },
+  });
 const IsBool = () => check('isBool', (v) => parseBoolean(v) !== undefined, 'must be true or false');
 const IsPortNumber = () =>
   check('isPortNumber', (v) => PORT.test(v) && Number(v) <= 65535, 'must be a port number 0-65535');
@@ -89,6 +110,10 @@ export class RunnerEnvironment {
   @IsOptional()
   @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' })
   CALLBACK_QUEUE_TOTAL_LIMIT?: string;
+  @IsOptional() @IsDuration() CALLBACK_GIVE_UP_AFTER?: string;
+  @IsOptional() @IsPositiveDuration() CALLBACK_CHECKPOINT_INTERVAL?: string;
+  @IsOptional() @IsHeartbeatPair() CALLBACK_HEARTBEAT_INTERVAL?: string;
+  @IsOptional() @IsHeartbeatPair() CALLBACK_REPLICA_DEAD_AFTER?: string;
 
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: string;

@@ -26,14 +26,22 @@ export interface CallbackConfig {
   caFile?: string;
   /** Deadline of each report_progress call. */
   callTimeoutMs: number;
-  /** 0 = retry transient failures without limit (the queue bound still applies). */
+  /** Attempts per event, whatever the gRPC code, before it is given up; 0 = no limit. */
   maxAttempts: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
-  /** Events held per execution; beyond it the oldest are dropped (receivers catch up via get_events). */
+  /** Event bodies held in memory per execution; later ones are read back from Temporal when their turn comes. */
   queueLimit: number;
-  /** Events held across all executions; beyond it the oldest backlog loses its oldest waiting event. */
+  /** Event bodies held in memory across executions. */
   totalLimit: number;
+  /** An execution whose oldest undelivered event waited this long is given up (counted); 0 = never. */
+  giveUpAfterMs: number;
+  /** How often a replica checkpoints what it has not delivered into the delivery ledger (when it changed). */
+  checkpointIntervalMs: number;
+  /** The longest a replica stays silent in the ledger (a checkpoint with no change is its heartbeat). */
+  heartbeatIntervalMs: number;
+  /** A replica silent this long is presumed dead: another one re-delivers its undelivered events. */
+  deadAfterMs: number;
 }
 
 export interface ServerConfig {
@@ -108,6 +116,10 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       maxBackoffMs: duration(env.CALLBACK_MAX_BACKOFF, '30s'),
       queueLimit: int(env.CALLBACK_QUEUE_LIMIT, 1000),
       totalLimit: int(env.CALLBACK_QUEUE_TOTAL_LIMIT, 100_000),
+      giveUpAfterMs: duration(env.CALLBACK_GIVE_UP_AFTER, '0'),
+      checkpointIntervalMs: duration(env.CALLBACK_CHECKPOINT_INTERVAL, '2s'),
+      heartbeatIntervalMs: duration(env.CALLBACK_HEARTBEAT_INTERVAL, '5s'),
+      deadAfterMs: duration(env.CALLBACK_REPLICA_DEAD_AFTER, '30s'),
     },
     server: {
       grpcPort: int(env.GRPC_PORT, 50051),

@@ -13,7 +13,6 @@ import type {
   WorkflowExecuteInput as WireExecuteInput,
 } from '../generated/ai/stigmer/workflow/runner/v1/io';
 import {
-  QUERY_EVENTS,
   QUERY_STATUS,
   SIGNAL_EVENT,
   SIGNAL_PAUSE,
@@ -23,18 +22,12 @@ import {
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
-import { earlierRunIds } from '../temporal/execution-events';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionId } from './execute-request';
 import { failedPrecondition, notFound } from './rpc-errors';
 import { isClosed, statusFromDescription } from './wire-mapping';
 import { startValidator } from '../temporal/start-input';
 import { runStartOf, scheduledRunStart, type RunStart, type RunStartDeps } from './run-start';
-
-interface EventsQuery {
-  fromSequence: number;
-  limit: number;
-}
 
 export type { RunStart } from './run-start';
 
@@ -150,27 +143,10 @@ export class ExecutorService {
     }
   }
 
-  /**
-   * One page of events from `fromSequence`. After continue-as-new the latest run holds only later events,
-   * so earlier ones are read from the previous runs, newest first, until one holds `fromSequence`.
-   */
+  /** One page of events from `fromSequence` (earlier runs are read after continue-as-new). */
   async events(executionId: string, fromSequence: number, limit: number): Promise<EventsPage> {
-    const id = parseExecutionId(executionId);
     // No describe first: a query of an unknown id fails with WorkflowNotFoundError (→ NOT_FOUND).
-    const latest = await this.handle(id).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
-    if (fromSequence >= latest.firstSequence || latest.firstSequence <= 1) return latest;
-    for (const runId of await this.earlierRuns(id)) {
-      const page = await this.handle(id, runId).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
-      if (fromSequence >= page.firstSequence || page.firstSequence <= 1) {
-        // Later runs still hold events past this page.
-        return {
-          ...page,
-          lastSequence: latest.lastSequence,
-          hasMore: page.hasMore || page.lastSequence < latest.lastSequence,
-        };
-      }
-    }
-    return latest;
+    return this.temporal.eventReader.events(parseExecutionId(executionId), fromSequence, limit);
   }
 
   /** Whether the run is closed (after which no event can follow). */
@@ -211,10 +187,5 @@ export class ExecutorService {
       );
     }
     return this.handle(executionId, description.runId);
-  }
-
-  /** Run ids of this execution other than the latest, newest first (visibility API). */
-  private earlierRuns(executionId: string): Promise<string[]> {
-    return earlierRunIds(this.temporal.client, executionId);
   }
 }

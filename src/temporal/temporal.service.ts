@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import {
   Inject,
   Injectable,
@@ -19,6 +21,8 @@ import { MetricsService } from '../observability/metrics.service';
 import type { ActivityLogger } from './activities/deps';
 import type { WorkflowProgressEvent } from './contract';
 import { DefinitionRegistryClient } from './definition-registry.client';
+import { EventReader } from './event-reader';
+import type { ProgressOrigin } from './worker-factory';
 import { RUNNER_WORKER_FACTORY, type RunnerWorkerFactory } from './temporal.tokens';
 
 export type WorkerPhase = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
@@ -50,6 +54,15 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   readonly client: Client;
   /** The definition registry shared by all replicas (a Temporal workflow); `run: workflow` resolves from it. */
   readonly definitions: DefinitionRegistryClient;
+  /** Progress events read back from Temporal (get_events, and the delivery filling what it no longer holds). */
+  readonly eventReader: EventReader;
+  /**
+   * This process's worker identity: Temporal records it on every workflow task the worker completes, and
+   * the delivery ledger knows the replica by it. Unique per process (a restarted container is a new replica).
+   */
+  readonly identity = `${process.pid}@${hostname()}/${randomUUID().slice(0, 8)}`;
+  /** When this process started serving (the delivery ledger's window of a replica's first checkpoint). */
+  readonly startedAt = Date.now();
   private nativeConnection?: NativeConnection;
   private worker?: Worker;
   private workerLoop?: Promise<void>;
@@ -77,6 +90,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     this.connection = Connection.lazy({ address: this.settings.address });
     this.client = new Client({ connection: this.connection, namespace: this.settings.namespace });
     this.definitions = new DefinitionRegistryClient(this.client, this.settings.taskQueue);
+    this.eventReader = new EventReader(this.client);
   }
 
   get namespace(): string {
@@ -177,7 +191,8 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       namespace: this.settings.namespace,
       taskQueue: this.settings.taskQueue,
       activities: activityDepsFromConfig(this.runnerConfig, this.activityLogger(), this.definitions),
-      onProgress: (event) => this.handleProgress(event),
+      onProgress: (event, origin) => this.handleProgress(event, origin),
+      identity: this.identity,
       // A prebuilt bundle skips webpack at start (container images); see TEMPORAL_WORKFLOW_BUNDLE.
       workflowBundle: this.settings.workflowBundlePath
         ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') }
@@ -197,9 +212,9 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** The worker's progress sink: must stay fast and never throw (it runs on the worker's thread of control). */
-  private handleProgress(event: WorkflowProgressEvent): void {
+  private handleProgress(event: WorkflowProgressEvent, origin: ProgressOrigin): void {
     try {
-      this.callback.report(event);
+      this.callback.report(event, origin);
       this.metrics.progressEvent(event);
       for (const listener of this.progressListeners) listener(event);
       this.log.debug({

@@ -10,12 +10,23 @@ import { createActivities, type RunnerActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
 import type { ActivityDeps } from './activities/deps';
 
+/** Where a progress event came from (Temporal reads of its run need the workflow id). */
+export interface ProgressOrigin {
+  workflowId: string;
+  runId: string;
+}
+
 export interface RunnerWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: ActivityDeps;
-  onProgress: (event: WorkflowProgressEvent) => void;
+  onProgress: (event: WorkflowProgressEvent, origin: ProgressOrigin) => void;
+  /**
+   * The worker's identity, recorded by Temporal on every workflow task it completes; unique per process so
+   * that the delivery recovery can find the runs a dead replica touched. Default: the SDK's `pid@host`.
+   */
+  identity?: string;
   /**
    * Replaces activities before the worker registers them (`workflow-runner test` answers calls from its
    * mocks this way); receives the real ones, created from `activities`.
@@ -71,13 +82,16 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // Absent, not undefined: the SDK refuses an explicit undefined identity.
+    ...(options.identity ? { identity: options.identity } : {}),
     ...workflowSource,
     activities: wrap(createActivities(options.activities)),
     sinks: {
       progress: {
         emitBatch: {
-          fn: (_info, batch: ProgressBatch) => {
-            for (const event of unpackProgressBatch(batch)) options.onProgress(event);
+          fn: (info, batch: ProgressBatch) => {
+            const origin = { workflowId: info.workflowId, runId: info.runId };
+            for (const event of unpackProgressBatch(batch)) options.onProgress(event, origin);
           },
           callDuringReplay: false,
         },

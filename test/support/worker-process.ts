@@ -15,11 +15,13 @@
  * `{"type":"stopped"}`. With an IPC channel it answers `{type:"usage", reset?}` with CPU and memory.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { ProgressDelivery } from '../../src/callback/progress-delivery';
 import { StigmerClient } from '../../src/callback/stigmer-client';
 import type { WorkflowProgressEvent } from '../../src/temporal/contract';
-import { createRunnerWorker, workflowBundleOptions } from '../../src/temporal/worker-factory';
+import { EventReader } from '../../src/temporal/event-reader';
+import { createRunnerWorker, type ProgressOrigin, workflowBundleOptions } from '../../src/temporal/worker-factory';
 
 type Line = Record<string, unknown> & { type: string };
 
@@ -33,18 +35,33 @@ function required(name: string): string {
   return value;
 }
 
-function progressSink(): (event: WorkflowProgressEvent) => void {
+function progressSink(
+  address: string,
+  namespace: string,
+): (event: WorkflowProgressEvent, origin: ProgressOrigin) => void {
   const endpoint = process.env.WORKER_STIGMER_ENDPOINT;
   if (endpoint) {
     const client = new StigmerClient({ endpoint, useTls: false, callTimeoutMs: 2000 });
     const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined };
     const delivery = new ProgressDelivery(
       (event) => client.reportProgress(event),
-      { maxAttempts: 0, initialBackoffMs: 50, maxBackoffMs: 500, queueLimit: 100_000, totalLimit: 1_000_000 },
+      {
+        maxAttempts: 0,
+        initialBackoffMs: 50,
+        maxBackoffMs: 500,
+        queueLimit: 100_000,
+        totalLimit: 1_000_000,
+        giveUpAfterMs: 0,
+      },
       quiet,
-      { call: () => undefined, retry: () => undefined },
+      { call: () => undefined, retry: () => undefined, resent: () => undefined, givenUp: () => undefined },
     );
-    return (event) => delivery.enqueue(event);
+    // Events missing from memory are read back through get_events' reader (no delivery ledger here).
+    const reader = Connection.connect({ address }).then(
+      (c) => new EventReader(new Client({ connection: c, namespace })),
+    );
+    delivery.attach({ events: { events: async (id, from, limit) => (await reader).events(id, from, limit) } });
+    return (event, origin) => delivery.enqueue(event, origin);
   }
   if (process.env.WORKER_PROGRESS === 'none') return () => undefined;
   return (event) => emit({ type: 'progress', event });
@@ -97,7 +114,7 @@ async function main(): Promise<void> {
     namespace: process.env.WORKER_NAMESPACE ?? 'default',
     taskQueue,
     activities: { secretsKey: keyHex ? Buffer.from(keyHex, 'hex') : undefined },
-    onProgress: progressSink(),
+    onProgress: progressSink(address, process.env.WORKER_NAMESPACE ?? 'default'),
     workflowBundle,
     shutdownGraceTime: Number(process.env.WORKER_GRACE_MS ?? 10_000),
   });

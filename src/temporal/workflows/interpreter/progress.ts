@@ -9,7 +9,7 @@ import { type ProgressBatch, type ProgressSinks, type ProgressTuple, unpackProgr
 
 const { progress } = proxySinks<ProgressSinks>();
 
-/** Events kept for the query; older ones were already delivered through the sink. */
+/** Events kept for the query (get_events, and the delivery reading back what it no longer holds); older ones cannot be read back. */
 const MAX_KEPT_EVENTS = 5000;
 const MAX_SUMMARY_CHARS = 1024;
 const MAX_PAGE = 1000;
