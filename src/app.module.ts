@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CallbackModule } from './callback/callback.module';
+import { CodecModule } from './codec/codec.module';
 import { ConfigModule, type ConfigModuleOptions } from './config/config.module';
 import { DefinitionsModule } from './definitions/definitions.module';
 import { ExecutorModule } from './executor/executor.module';
@@ -23,6 +24,7 @@ export class AppModule {
         ConfigModule.forRoot(options),
         ObservabilityModule.fromConfig(),
         HealthModule,
+        CodecModule,
         ZigflowModule,
         CallbackModule,
         TemporalModule,

@@ -9,6 +9,8 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { runnerDataConverter } from '../codec/data-converter';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { CallbackService } from '../callback/callback.service';
 import { activityDepsFromConfig } from '../config/activity-deps';
@@ -46,6 +48,8 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly log = new Logger(TemporalService.name);
   private readonly settings: TemporalConfig;
   private readonly runnerConfig: RunnerConfig;
+  /** Payload encryption of the client and the worker (undefined: payloads in clear). */
+  private readonly dataConverter?: DataConverter;
   readonly connection: Connection;
   readonly client: Client;
   /** The definition registry shared by all replicas (a Temporal workflow); `run: workflow` resolves from it. */
@@ -72,10 +76,17 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       callback: config.get('callback', { infer: true }),
       server: config.get('server', { infer: true }),
       runtime: config.get('runtime', { infer: true }),
+      encryption: config.get('encryption', { infer: true }),
+      tracing: config.get('tracing', { infer: true }),
     };
     this.settings = this.runnerConfig.temporal;
+    this.dataConverter = runnerDataConverter(this.runnerConfig.encryption.keyRing);
     this.connection = Connection.lazy({ address: this.settings.address });
-    this.client = new Client({ connection: this.connection, namespace: this.settings.namespace });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.settings.namespace,
+      dataConverter: this.dataConverter,
+    });
     this.definitions = new DefinitionRegistryClient(this.client, this.settings.taskQueue);
   }
 
@@ -183,6 +194,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
         ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') }
         : undefined,
       shutdownGraceTime: this.settings.shutdownGraceMs,
+      dataConverter: this.dataConverter,
     });
     this.worker = worker;
     if (this.shuttingDown) return;

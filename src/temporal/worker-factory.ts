@@ -4,7 +4,7 @@
  * during replay so a progress event leaves the worker once per real execution.
  */
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { Duration } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import type { WorkflowProgressEvent } from './contract';
 import { createActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
@@ -21,6 +21,8 @@ export interface RunnerWorkerOptions {
   shutdownGraceTime?: Duration;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Payload encryption (src/codec/data-converter.ts); unset: the SDK's default converter, payloads in clear. */
+  dataConverter?: DataConverter;
 }
 
 /** Path of the workflow entry module, for `bundleWorkflowCode({ workflowsPath })`. */
@@ -80,5 +82,6 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    dataConverter: options.dataConverter,
   });
 }
