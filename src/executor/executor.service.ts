@@ -12,6 +12,7 @@ import type {
   SendEventRequest,
   WorkflowExecuteInput as WireExecuteInput,
 } from '../generated/ai/stigmer/workflow/runner/v1/io';
+import { CallbackService } from '../callback/callback.service';
 import {
   QUERY_EVENTS,
   QUERY_STATUS,
@@ -23,6 +24,8 @@ import {
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
+import { recoverRun, type RecoverResult } from './recovery';
+import { mayNeedTerminationEvent, readTermination, terminationEvent, withTerminationEvent } from './termination';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionId } from './execute-request';
 import { failedPrecondition, notFound } from './rpc-errors';
@@ -54,6 +57,7 @@ export class ExecutorService {
   constructor(
     private readonly temporal: TemporalService,
     @Inject(ConfigService) config: AppConfigService,
+    private readonly callback: CallbackService,
   ) {
     this.limits = {
       maxWorkflowBytes: config.get('server', { infer: true }).maxWorkflowBytes,
@@ -109,6 +113,43 @@ export class ExecutorService {
     return 'cancelling';
   }
 
+  /**
+   * Temporal terminate: the run stops at once and runs no more code. Its last event (workflow_cancelled,
+   * "terminated: <reason>") is then made here from the closed run (termination.ts) and handed to the
+   * CallbackService like any progress event; get_events and subscribe derive the same event from history.
+   */
+  async terminate(executionId: string, reason: string): Promise<string> {
+    const id = parseExecutionId(executionId);
+    const runId = await this.openRunId(id, 'terminate');
+    const why = reason.trim() || 'terminated through the runner API';
+    await this.handle(id, runId).terminate(why);
+    this.log.log({ executionId: id, reason: why, msg: 'execution terminated' });
+    try {
+      const event = await this.terminationEventOf(id, runId);
+      if (event) this.callback.report(event);
+    } catch (err) {
+      // The event stays readable through get_events once a worker can answer the closed run's query.
+      this.log.warn({ executionId: id, err: String(err), msg: 'termination event not reported' });
+    }
+    return 'terminated';
+  }
+
+  /** Starts a failed or terminated run again at the task that failed or was interrupted (recovery.ts). */
+  async recover(executionId: string, reason: string): Promise<RecoverResult> {
+    const id = parseExecutionId(executionId);
+    const result = await recoverRun(
+      {
+        client: this.temporal.client,
+        taskQueue: this.temporal.taskQueue,
+        lastSequenceOf: (runId) => this.lastSequenceOf(id, runId),
+      },
+      await this.describe(id),
+      reason,
+    );
+    this.log.log({ ...result, reason, msg: 'execution recovered' });
+    return result;
+  }
+
   async pause(executionId: string, reason: string): Promise<string> {
     const handle = await this.openRun(parseExecutionId(executionId), 'pause');
     await handle.signal(SIGNAL_PAUSE);
@@ -154,10 +195,10 @@ export class ExecutorService {
   async events(executionId: string, fromSequence: number, limit: number): Promise<EventsPage> {
     const id = parseExecutionId(executionId);
     // No describe first: a query of an unknown id fails with WorkflowNotFoundError (→ NOT_FOUND).
-    const latest = await this.handle(id).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
+    const latest = await this.runPage(id, undefined, fromSequence, limit);
     if (fromSequence >= latest.firstSequence || latest.firstSequence <= 1) return latest;
     for (const runId of await this.earlierRuns(id)) {
-      const page = await this.handle(id, runId).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
+      const page = await this.runPage(id, runId, fromSequence, limit);
       if (fromSequence >= page.firstSequence || page.firstSequence <= 1) {
         // Later runs still hold events past this page.
         return {
@@ -168,6 +209,46 @@ export class ExecutorService {
       }
     }
     return latest;
+  }
+
+  /** One run's page; a terminated run's page ends with its termination event (termination.ts). */
+  private async runPage(
+    id: string,
+    runId: string | undefined,
+    fromSequence: number,
+    limit: number,
+  ): Promise<EventsPage> {
+    const page = await this.handle(id, runId).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
+    if (!mayNeedTerminationEvent(page)) return page;
+    const description = await this.handle(id, runId).describe();
+    if (description.status.name !== 'TERMINATED') return page;
+    const event = await this.terminationEventOf(id, description.runId, page);
+    return event ? withTerminationEvent(page, event, fromSequence, limit) : page;
+  }
+
+  /** The termination event of a closed run (undefined when it was not terminated). */
+  private async terminationEventOf(
+    id: string,
+    runId: string,
+    page?: EventsPage,
+  ): Promise<WorkflowProgressEvent | undefined> {
+    const termination = await readTermination(this.temporal.client, id, runId);
+    if (!termination) return undefined;
+    const known = page?.events.at(-1);
+    const view = known ? undefined : await this.handle(id, runId).query<ExecutionStatusView>(QUERY_STATUS);
+    return terminationEvent(
+      id,
+      page?.lastSequence ?? view!.lastSequence,
+      known?.workflowName ?? view!.workflowName,
+      termination,
+    );
+  }
+
+  /** Sequence of a closed run's last event, its termination event included. */
+  private async lastSequenceOf(id: string, runId: string): Promise<number> {
+    const view = await this.handle(id, runId).query<ExecutionStatusView>(QUERY_STATUS);
+    const termination = await readTermination(this.temporal.client, id, runId);
+    return view.lastSequence + (termination ? 1 : 0);
   }
 
   /** Whether the run is closed (after which no event can follow). */
@@ -201,13 +282,17 @@ export class ExecutorService {
 
   /** The latest run's handle, when it is still open; commands on a closed run are a precondition error. */
   private async openRun(executionId: string, verb: string): Promise<WorkflowHandle> {
+    return this.handle(executionId, await this.openRunId(executionId, verb));
+  }
+
+  private async openRunId(executionId: string, verb: string): Promise<string> {
     const description = await this.describe(executionId);
     if (isClosed(description)) {
       throw failedPrecondition(
         `cannot ${verb} execution ${executionId}: it is already ${statusFromDescription(description)} (${description.status.name})`,
       );
     }
-    return this.handle(executionId, description.runId);
+    return description.runId;
   }
 
   /** Run ids of this execution other than the latest, newest first (visibility API). */

@@ -36,6 +36,7 @@ const DEFAULT_STATUS: Record<ProgressEventType, WorkflowProgressEvent['status']>
   workflow_failed: 'failed',
   workflow_cancelled: 'cancelled',
   event_emitted: 'running',
+  workflow_recovered: 'running',
 };
 
 const PROGRESS_LOG_KEY = Symbol.for('workflow-runner.progress-log');
