@@ -42,6 +42,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         return await (await import('./serve.command')).serveCommand(io);
       case 'definitions':
         return await (await import('./definitions.command')).definitionsCommand(io, command);
+      case 'terminate':
+      case 'recover':
+        return await (await import('./operation.command')).operationCommand(io, command);
     }
   } catch (err) {
     if (err instanceof CliError) {

@@ -7,7 +7,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowExecuteInput, WorkflowProgressEvent } from '../../src/generated/ai/stigmer/workflow/runner/v1/io';
+import { runCli } from '../../src/cli/main';
 import { collect, eventually, type RunnerHarness, startRunner } from './harness';
+
+/** The CLI in-process, with its output captured. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    errIsTty: false,
+    env: {},
+  });
+  return { code, out, err };
+}
 
 jest.setTimeout(180_000);
 
@@ -223,6 +237,38 @@ do:
     await waitReceived(req.executionId, 'workflow_completed');
     expectNoGaps(received(req.executionId));
     expect(http.count('/count/terminated-first')).toBe(1);
+  });
+
+  it('the CLI terminates and recovers through the runner API', async () => {
+    const req = input(`
+document: { dsl: '1.0.3', namespace: test, name: cli-ops, version: '1.0.0' }
+do:
+  - first:
+      call: http
+      with: { method: get, endpoint: ${http.url}/count/cli-first }
+  - nap:
+      wait: { seconds: 2 }
+  - last:
+      set: { done: true }
+`);
+    await h.rpc.execute(req);
+    await eventually(async () => (received(req.executionId).some((e) => e.taskName === 'nap') ? true : undefined));
+    const terminated = await cli(['terminate', req.executionId, '--reason', 'from the CLI', '--runner', h.target]);
+    expect(terminated).toMatchObject({ code: 0, out: `terminated ${req.executionId}\n` });
+    await waitReceived(req.executionId, 'workflow_cancelled');
+    expect(received(req.executionId).at(-1)?.message).toBe('terminated: from the CLI');
+
+    const recovered = await cli(['recover', req.executionId, '--json', '--runner', h.target]);
+    expect(recovered.code).toBe(0);
+    expect(JSON.parse(recovered.out)).toMatchObject({ executionId: req.executionId, taskPosition: '/do/1/nap' });
+    await waitReceived(req.executionId, 'workflow_completed');
+    expect(http.count('/count/cli-first')).toBe(1);
+
+    // A refusal is exit 1 with the runner's reason; an unreachable runner is exit 4.
+    const again = await cli(['recover', req.executionId, '--runner', h.target]);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('only a failed or terminated run can be recovered');
+    expect((await cli(['terminate', req.executionId, '--runner', '127.0.0.1:1'])).code).toBe(4);
   });
 
   it('refuses to recover a run that is still running or completed', async () => {
