@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       case 'run':
         return await (await import('./run.command')).runCommand(io, command);
       case 'serve':
-        return await (await import('./serve.command')).serveCommand(io);
+        return await (await import('./serve.command')).serveCommand(io, version());
       case 'definitions':
         return await (await import('./definitions.command')).definitionsCommand(io, command);
       case 'terminate':

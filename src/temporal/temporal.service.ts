@@ -6,6 +6,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client, Connection } from '@temporalio/client';
@@ -22,6 +23,8 @@ import type { ActivityLogger } from './activities/deps';
 import type { WorkflowProgressEvent } from './contract';
 import { DefinitionRegistryClient } from './definition-registry';
 import { RUNNER_WORKER_FACTORY, type RunnerWorkerFactory } from './temporal.tokens';
+import type { RunnerTracing } from '../tracing/tracing';
+import { RUNNER_TRACING } from '../tracing/tracing.tokens';
 
 export type WorkerPhase = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
@@ -70,6 +73,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: MetricsService,
     private readonly callback: CallbackService,
     @Inject(RUNNER_WORKER_FACTORY) private readonly createWorker: RunnerWorkerFactory,
+    @Optional() @Inject(RUNNER_TRACING) private readonly tracing: RunnerTracing | null = null,
   ) {
     this.runnerConfig = {
       temporal: config.get('temporal', { infer: true }),
@@ -86,6 +90,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       connection: this.connection,
       namespace: this.settings.namespace,
       dataConverter: this.dataConverter,
+      interceptors: this.tracing ? { workflow: this.tracing.clientInterceptors() } : undefined,
     });
     this.definitions = new DefinitionRegistryClient(this.client, this.settings.taskQueue);
   }
@@ -195,6 +200,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
         : undefined,
       shutdownGraceTime: this.settings.shutdownGraceMs,
       dataConverter: this.dataConverter,
+      tracing: this.tracing?.worker(),
     });
     this.worker = worker;
     if (this.shuttingDown) return;
