@@ -40,8 +40,8 @@ export interface RunnerWorkerOptions {
  */
 const NO_TRACING_SINKS = { exporter: { export: { fn: () => undefined, callDuringReplay: false } } };
 
-/** Path of the workflow entry module, for `bundleWorkflowCode({ workflowsPath })`. */
-export const WORKFLOWS_PATH = require.resolve('./workflows');
+/** Path of the workflow bundle's entry (every workflow type the worker registers), for `bundleWorkflowCode`. */
+export const WORKFLOWS_PATH = require.resolve('./workflows/bundle-entry');
 
 /**
  * Modules the reusable V8 context loads once and shares with every workflow it runs, instead of evaluating

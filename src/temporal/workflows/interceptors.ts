@@ -5,7 +5,7 @@
  * worker-factory.ts (and baked into prebuilt bundles).
  */
 import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
-import { flushProgress } from './progress';
+import { flushProgress } from './interpreter/progress';
 import { tracingInterceptors } from './tracing';
 
 export const interceptors: WorkflowInterceptorsFactory = () => {

@@ -28,7 +28,7 @@ import type {
   WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import type { ProgressTuple } from '../progress-batch';
-import { observeProgress } from './progress';
+import { observeProgress } from './interpreter/progress';
 
 /** Header Temporal's OpenTelemetry interceptors carry the span context in (`TRACE_HEADER` of the package). */
 const TRACE_HEADER = '_tracer-data';
