@@ -4,9 +4,8 @@ import { basename, join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { runnerDataConverter } from '../codec/data-converter';
 import { parseBoolean } from '../config/parse';
-import { ConfigValidationError, validateEncryptionEnvironment } from '../config/validate-environment';
+import { cliDataConverter } from './cli-codec';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
@@ -14,8 +13,8 @@ import { loadWorkflow } from '../zigflow/loader';
 import { parseInputJson } from './args';
 import { type CliIo, readTextFile } from './cli-io';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
-import { formatEvent, TaskTracker } from './progress-printer';
-import { invalidReport, reportOf, reportOfFailure, type RunReport } from './run-outcome';
+import { formatEvent } from './progress-printer';
+import { invalidReport, reportOf, reportOfFailure, TaskTracker, type RunReport } from '../temporal/run-outcome';
 import { formatProblem } from './validate.command';
 import { resolveTemporal, type TemporalTarget } from './temporal-target';
 
@@ -27,14 +26,15 @@ export interface RunOptions {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** The repository (or installed package) root, from src/cli or dist/src/cli. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..', __dirname.includes(join('dist', 'src')) ? '..' : '');
 /** The prebuilt workflow bundle (npm run build:bundle); without it the worker bundles at start. */
-const BUNDLE_PATH = resolve(
-  __dirname,
-  '..',
-  '..',
-  __dirname.includes(join('dist', 'src')) ? '' : 'dist',
-  'workflow-bundle.js',
-);
+const BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
+
+/** The prebuilt workflow bundle when there is one (bundling from source takes seconds). */
+export function prebuiltWorkflowBundle(): { code: string } | undefined {
+  return existsSync(BUNDLE_PATH) ? { code: readFileSync(BUNDLE_PATH, 'utf8') } : undefined;
+}
 
 /** Activity settings for a local run: the service's secure defaults; shell/script only when the env enables them. */
 export function cliActivityDeps(io: CliIo): ActivityDeps {
@@ -94,20 +94,15 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
   }
 }
 
-/** The service's payload encryption (PAYLOAD_ENCRYPTION_KEYS_DIR), so a run on a shared Temporal is encrypted too. */
-export function cliDataConverter(io: CliIo): DataConverter | undefined {
-  try {
-    return runnerDataConverter(validateEncryptionEnvironment(io.env).keyRing);
-  } catch (err) {
-    if (err instanceof ConfigValidationError) throw new CliError(err.message, EXIT.ENVIRONMENT);
-    throw err;
-  }
-}
-
-function installQuietRuntime(): void {
+export function installQuietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
   try {
     // Worker lifecycle chatter (state changes) would drown the progress lines on stderr.
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+    Runtime.install({
+      shutdownSignals: [],
+      logger: new DefaultLogger(level),
+      // The SDK core logs to stderr on its own; the test server makes it warn about capabilities it lacks.
+      telemetryOptions: { logging: { filter: { core: level, other: level } } },
+    });
   } catch {
     // Already installed in this process (tests, `serve`): keep it.
   }
@@ -155,7 +150,7 @@ async function execute(
         tracker.observe(event);
         io.err(`${formatEvent(event)}\n`);
       },
-      workflowBundle: existsSync(BUNDLE_PATH) ? { code: readFileSync(BUNDLE_PATH, 'utf8') } : undefined,
+      workflowBundle: prebuiltWorkflowBundle(),
       shutdownGraceTime: '5s',
       dataConverter,
     });

@@ -24,6 +24,7 @@ import {
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
+import { earlierRunIds } from '../temporal/execution-events';
 import { recoverRun, type RecoverResult } from './recovery';
 import { mayNeedTerminationEvent, readTermination, terminationEvent, withTerminationEvent } from './termination';
 import { TemporalService } from '../temporal/temporal.service';
@@ -39,9 +40,6 @@ interface EventsQuery {
 }
 
 export type { RunStart } from './run-start';
-
-/** How far get_events walks back through continue-as-new runs. */
-const MAX_RUNS_WALKED = 50;
 
 /**
  * The runner's commands and queries over Temporal. Every read goes to Temporal (the workflow's
@@ -296,16 +294,7 @@ export class ExecutorService {
   }
 
   /** Run ids of this execution other than the latest, newest first (visibility API). */
-  private async earlierRuns(executionId: string): Promise<string[]> {
-    const runs: Array<{ runId: string; start: number }> = [];
-    // The id pattern (parseExecutionId) excludes quotes, so it is safe inside the visibility query.
-    for await (const info of this.temporal.client.workflow.list({ query: `WorkflowId = '${executionId}'` })) {
-      runs.push({ runId: info.runId, start: info.startTime.getTime() });
-      if (runs.length > MAX_RUNS_WALKED) break;
-    }
-    return runs
-      .sort((a, b) => b.start - a.start)
-      .slice(1)
-      .map((r) => r.runId);
+  private earlierRuns(executionId: string): Promise<string[]> {
+    return earlierRunIds(this.temporal.client, executionId);
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/worker';
 import type { DataConverter, Duration } from '@temporalio/common';
 import type { WorkflowProgressEvent } from './contract';
-import { createActivities } from './activities';
+import { createActivities, type RunnerActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
 import type { ActivityDeps } from './activities/deps';
 
@@ -22,6 +22,11 @@ export interface RunnerWorkerOptions {
   taskQueue: string;
   activities: ActivityDeps;
   onProgress: (event: WorkflowProgressEvent) => void;
+  /**
+   * Replaces activities before the worker registers them (`workflow-runner test` answers calls from its
+   * mocks this way); receives the real ones, created from `activities`.
+   */
+  wrapActivities?: (real: RunnerActivities) => RunnerActivities;
   /** A bundle made by `bundleWorkflowCode` (production images prebuild it); otherwise bundled from source. */
   workflowBundle?: WorkflowBundle;
   shutdownGraceTime?: Duration;
@@ -70,6 +75,7 @@ export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
 }
 
 export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<Worker> {
+  const wrap = options.wrapActivities ?? ((real: RunnerActivities) => real);
   const bundling = workflowBundleOptions();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -82,7 +88,7 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     ...workflowSource,
     interceptors: { ...options.tracing?.interceptors, workflowModules },
-    activities: createActivities(options.activities),
+    activities: wrap(createActivities(options.activities)),
     sinks: {
       ...(options.tracing?.sinks ?? NO_TRACING_SINKS),
       progress: {
