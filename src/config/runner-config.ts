@@ -1,6 +1,7 @@
 /** The typed, grouped configuration of the runner, built once from the validated environment. */
+import { type KeyRing, loadKeyRing } from '../codec/key-ring';
 import { parseSealingKey } from '../secrets/sealing';
-import type { CONTAINER_RUNTIMES, LOG_LEVELS, NODE_ENVS, RunnerEnvironment } from './environment';
+import type { CONTAINER_RUNTIMES, LOG_LEVELS, NODE_ENVS, OTLP_PROTOCOLS, RunnerEnvironment } from './environment';
 import { parseBoolean, parseDuration, parseList } from './parse';
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -81,11 +82,37 @@ export interface RuntimeConfig {
   asyncApiMaxConsumeMs: number;
 }
 
+export interface EncryptionConfig {
+  /** Keys of the payload codec; unset: payloads are written in clear (and read either way). */
+  keyRing?: KeyRing;
+  codecServer: CodecServerConfig;
+}
+
+export interface CodecServerConfig {
+  /** Bearer token required on `/codec/*`; unset: the endpoint is off unless allowUnauthenticated. */
+  authToken?: string;
+  /** Serve `/codec/*` without a token (local Web UI without login only). */
+  allowUnauthenticated: boolean;
+  /** Browser origins (the Temporal Web UI's) allowed to call the endpoint; `*` allows any. */
+  corsOrigins: string[];
+}
+
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+export interface TracingConfig {
+  /** An OTLP endpoint is set and neither OTEL_SDK_DISABLED nor OTEL_TRACES_EXPORTER=none turn it off. */
+  enabled: boolean;
+  protocol: OtlpProtocol;
+  serviceName: string;
+}
+
 export interface RunnerConfig {
   temporal: TemporalConfig;
   callback: CallbackConfig;
   server: ServerConfig;
   runtime: RuntimeConfig;
+  encryption: EncryptionConfig;
+  tracing: TracingConfig;
 }
 
 export const DEFAULT_MAX_WORKFLOW_BYTES = 1024 * 1024;
@@ -146,5 +173,41 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       mcpTimeoutMs: duration(env.CALL_MCP_TIMEOUT, '60s'),
       asyncApiMaxConsumeMs: duration(env.CALL_ASYNCAPI_MAX_CONSUME, '1h'),
     },
+    encryption: encryptionConfig(env),
+    tracing: tracingConfig(env),
+  };
+}
+
+export function encryptionConfig(
+  env: Pick<
+    RunnerEnvironment,
+    | 'PAYLOAD_ENCRYPTION_KEYS_DIR'
+    | 'PAYLOAD_ENCRYPTION_KEY_ID'
+    | 'CODEC_SERVER_AUTH_TOKEN'
+    | 'CODEC_SERVER_ALLOW_UNAUTHENTICATED'
+    | 'CODEC_SERVER_CORS_ORIGINS'
+  >,
+): EncryptionConfig {
+  return {
+    keyRing: env.PAYLOAD_ENCRYPTION_KEYS_DIR
+      ? loadKeyRing(env.PAYLOAD_ENCRYPTION_KEYS_DIR, env.PAYLOAD_ENCRYPTION_KEY_ID)
+      : undefined,
+    codecServer: {
+      authToken: env.CODEC_SERVER_AUTH_TOKEN,
+      allowUnauthenticated: bool(env.CODEC_SERVER_ALLOW_UNAUTHENTICATED, false),
+      corsOrigins: parseList(env.CODEC_SERVER_CORS_ORIGINS),
+    },
+  };
+}
+
+function tracingConfig(env: RunnerEnvironment): TracingConfig {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const off = bool(env.OTEL_SDK_DISABLED, false) || env.OTEL_TRACES_EXPORTER === 'none';
+  return {
+    enabled: endpoint !== undefined && !off,
+    protocol: (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
+      env.OTEL_EXPORTER_OTLP_PROTOCOL ??
+      'http/protobuf') as OtlpProtocol,
+    serviceName: env.OTEL_SERVICE_NAME ?? 'workflow-runner',
   };
 }

@@ -12,6 +12,7 @@ import type {
   SendEventRequest,
   WorkflowExecuteInput as WireExecuteInput,
 } from '../generated/ai/stigmer/workflow/runner/v1/io';
+import { CallbackService } from '../callback/callback.service';
 import {
   QUERY_STATUS,
   SIGNAL_EVENT,
@@ -22,6 +23,7 @@ import {
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
+import { recoverRun, type RecoverResult } from './recovery';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionId } from './execute-request';
 import { failedPrecondition, notFound } from './rpc-errors';
@@ -45,6 +47,7 @@ export class ExecutorService {
   constructor(
     private readonly temporal: TemporalService,
     @Inject(ConfigService) config: AppConfigService,
+    private readonly callback: CallbackService,
   ) {
     const runtime = config.get('runtime', { infer: true });
     this.limits = {
@@ -103,6 +106,43 @@ export class ExecutorService {
     await handle.cancel();
     this.log.log({ executionId, reason, msg: 'cancellation requested' });
     return 'cancelling';
+  }
+
+  /**
+   * Temporal terminate: the run stops at once and runs no more code. Its last event (workflow_cancelled,
+   * "terminated: <reason>") is then made from the closed run (temporal/termination-event.ts) and handed to the
+   * CallbackService like any progress event; get_events and subscribe derive the same event from history.
+   */
+  async terminate(executionId: string, reason: string): Promise<string> {
+    const id = parseExecutionId(executionId);
+    const runId = await this.openRunId(id, 'terminate');
+    const why = reason.trim() || 'terminated through the runner API';
+    await this.handle(id, runId).terminate(why);
+    this.log.log({ executionId: id, reason: why, msg: 'execution terminated' });
+    try {
+      const event = await this.temporal.eventReader.terminationEventOf(id, runId);
+      if (event) this.callback.report(event);
+    } catch (err) {
+      // The event stays readable through get_events once a worker can answer the closed run's query.
+      this.log.warn({ executionId: id, err: String(err), msg: 'termination event not reported' });
+    }
+    return 'terminated';
+  }
+
+  /** Starts a failed or terminated run again at the task that failed or was interrupted (recovery.ts). */
+  async recover(executionId: string, reason: string): Promise<RecoverResult> {
+    const id = parseExecutionId(executionId);
+    const result = await recoverRun(
+      {
+        client: this.temporal.client,
+        taskQueue: this.temporal.taskQueue,
+        lastSequenceOf: (runId) => this.temporal.eventReader.lastSequenceOf(id, runId),
+      },
+      await this.describe(id),
+      reason,
+    );
+    this.log.log({ ...result, reason, msg: 'execution recovered' });
+    return result;
   }
 
   async pause(executionId: string, reason: string): Promise<string> {
@@ -180,12 +220,16 @@ export class ExecutorService {
 
   /** The latest run's handle, when it is still open; commands on a closed run are a precondition error. */
   private async openRun(executionId: string, verb: string): Promise<WorkflowHandle> {
+    return this.handle(executionId, await this.openRunId(executionId, verb));
+  }
+
+  private async openRunId(executionId: string, verb: string): Promise<string> {
     const description = await this.describe(executionId);
     if (isClosed(description)) {
       throw failedPrecondition(
         `cannot ${verb} execution ${executionId}: it is already ${statusFromDescription(description)} (${description.status.name})`,
       );
     }
-    return this.handle(executionId, description.runId);
+    return description.runId;
   }
 }

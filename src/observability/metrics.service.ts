@@ -123,7 +123,8 @@ export class MetricsService {
       this.taskFinished(e.taskKind ?? 'unknown', taskOutcome);
       return;
     }
-    if (e.eventType === 'workflow_started') {
+    // A recovered run is a new run of the execution: counted like a start, so it is in flight until it ends.
+    if (e.eventType === 'workflow_started' || e.eventType === 'workflow_recovered') {
       this.trackStart(e.executionId, Date.parse(e.timestamp));
       this.executionStarted();
       return;

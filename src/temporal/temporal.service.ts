@@ -8,9 +8,12 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { runnerDataConverter } from '../codec/data-converter';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { CallbackService } from '../callback/callback.service';
 import { activityDepsFromConfig } from '../config/activity-deps';
@@ -24,6 +27,8 @@ import { DefinitionRegistryClient } from './definition-registry.client';
 import { EventReader } from './event-reader';
 import type { ProgressOrigin } from './worker-factory';
 import { RUNNER_WORKER_FACTORY, type RunnerWorkerFactory } from './temporal.tokens';
+import type { RunnerTracing } from '../tracing/tracing';
+import { RUNNER_TRACING } from '../tracing/tracing.tokens';
 
 export type WorkerPhase = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
@@ -50,6 +55,8 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly log = new Logger(TemporalService.name);
   private readonly settings: TemporalConfig;
   private readonly runnerConfig: RunnerConfig;
+  /** Payload encryption of the client and the worker (undefined: payloads in clear). */
+  private readonly dataConverter?: DataConverter;
   readonly connection: Connection;
   readonly client: Client;
   /** The definition registry shared by all replicas (a Temporal workflow); `run: workflow` resolves from it. */
@@ -79,16 +86,25 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: MetricsService,
     private readonly callback: CallbackService,
     @Inject(RUNNER_WORKER_FACTORY) private readonly createWorker: RunnerWorkerFactory,
+    @Optional() @Inject(RUNNER_TRACING) private readonly tracing: RunnerTracing | null = null,
   ) {
     this.runnerConfig = {
       temporal: config.get('temporal', { infer: true }),
       callback: config.get('callback', { infer: true }),
       server: config.get('server', { infer: true }),
       runtime: config.get('runtime', { infer: true }),
+      encryption: config.get('encryption', { infer: true }),
+      tracing: config.get('tracing', { infer: true }),
     };
     this.settings = this.runnerConfig.temporal;
+    this.dataConverter = runnerDataConverter(this.runnerConfig.encryption.keyRing);
     this.connection = Connection.lazy({ address: this.settings.address });
-    this.client = new Client({ connection: this.connection, namespace: this.settings.namespace });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.settings.namespace,
+      dataConverter: this.dataConverter,
+      interceptors: this.tracing ? { workflow: this.tracing.clientInterceptors() } : undefined,
+    });
     this.definitions = new DefinitionRegistryClient(this.client, this.settings.taskQueue);
     this.eventReader = new EventReader(this.client);
   }
@@ -198,6 +214,8 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
         ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') }
         : undefined,
       shutdownGraceTime: this.settings.shutdownGraceMs,
+      dataConverter: this.dataConverter,
+      tracing: this.tracing?.worker(),
     });
     this.worker = worker;
     if (this.shuttingDown) return;

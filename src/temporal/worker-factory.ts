@@ -3,8 +3,14 @@
  * bundle), the activities created from their dependencies, and the `progress` sink, which is never called
  * during replay so a progress event leaves the worker once per real execution.
  */
-import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { Duration } from '@temporalio/common';
+import {
+  type InjectedSinks,
+  NativeConnection,
+  Worker,
+  type WorkerInterceptors,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import type { DataConverter, Duration } from '@temporalio/common';
 import type { WorkflowProgressEvent } from './contract';
 import { createActivities, type RunnerActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
@@ -37,7 +43,18 @@ export interface RunnerWorkerOptions {
   shutdownGraceTime?: Duration;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Payload encryption (src/codec/data-converter.ts); unset: the SDK's default converter, payloads in clear. */
+  dataConverter?: DataConverter;
+  /** Activity interceptors and the workflow span sink of tracing (src/tracing); unset: no tracing. */
+  tracing?: { interceptors: WorkerInterceptors; sinks: InjectedSinks<any> };
 }
+
+/**
+ * Workflow spans leave through the `exporter` sink, but only runs started with a trace context make any
+ * (workflows/tracing.ts). Such a run on a worker without tracing gets this sink that drops them, instead of
+ * calls to a sink nobody registered.
+ */
+const NO_TRACING_SINKS = { exporter: { export: { fn: () => undefined, callDuringReplay: false } } };
 
 /** Path of the workflow bundle's entry (every workflow type the worker registers), for `bundleWorkflowCode`. */
 export const WORKFLOWS_PATH = require.resolve('./workflows/bundle-entry');
@@ -73,11 +90,9 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
   const bundling = workflowBundleOptions();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
-    : {
-        workflowsPath: bundling.workflowsPath,
-        bundlerOptions: { preloadModules: bundling.preloadModules },
-        interceptors: { workflowModules: bundling.workflowInterceptorModules },
-      };
+    : { workflowsPath: bundling.workflowsPath, bundlerOptions: { preloadModules: bundling.preloadModules } };
+  // A prebuilt bundle has the interceptor modules baked in.
+  const workflowModules = options.workflowBundle ? undefined : bundling.workflowInterceptorModules;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -85,8 +100,10 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     // Absent, not undefined: the SDK refuses an explicit undefined identity.
     ...(options.identity ? { identity: options.identity } : {}),
     ...workflowSource,
+    interceptors: { ...options.tracing?.interceptors, workflowModules },
     activities: wrap(createActivities(options.activities)),
     sinks: {
+      ...(options.tracing?.sinks ?? NO_TRACING_SINKS),
       progress: {
         emitBatch: {
           fn: (info, batch: ProgressBatch) => {
@@ -100,5 +117,6 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    dataConverter: options.dataConverter,
   });
 }

@@ -22,6 +22,8 @@ import { StigmerClient } from '../../src/callback/stigmer-client';
 import type { WorkflowProgressEvent } from '../../src/temporal/contract';
 import { EventReader } from '../../src/temporal/event-reader';
 import { createRunnerWorker, type ProgressOrigin, workflowBundleOptions } from '../../src/temporal/worker-factory';
+import { runnerDataConverter } from '../../src/codec/data-converter';
+import { loadKeyRing } from '../../src/codec/key-ring';
 
 type Line = Record<string, unknown> & { type: string };
 
@@ -117,6 +119,10 @@ async function main(): Promise<void> {
     onProgress: progressSink(address, process.env.WORKER_NAMESPACE ?? 'default'),
     workflowBundle,
     shutdownGraceTime: Number(process.env.WORKER_GRACE_MS ?? 10_000),
+    // Payload encryption as the service configures it (PAYLOAD_ENCRYPTION_KEYS_DIR).
+    dataConverter: process.env.WORKER_PAYLOAD_KEYS_DIR
+      ? runnerDataConverter(loadKeyRing(process.env.WORKER_PAYLOAD_KEYS_DIR))
+      : undefined,
   });
   if (process.send) usageReporter();
   const running = worker.run();
@@ -154,6 +160,8 @@ export interface WorkerProcessOptions {
   workflowsPath?: string;
   graceMs?: number;
   secretsKeyHex?: string;
+  /** Key directory of payload encryption (as PAYLOAD_ENCRYPTION_KEYS_DIR); unset: payloads in clear. */
+  payloadKeysDir?: string;
   /** Called for every progress event printed on stdout. */
   onProgress?: (event: WorkflowProgressEvent) => void;
   /** Extra node flags (e.g. `--expose-gc`). */
@@ -192,6 +200,7 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     WORKER_WORKFLOWS_PATH: options.workflowsPath ?? '',
     WORKER_GRACE_MS: String(options.graceMs ?? 10_000),
     WORKER_SECRETS_KEY: options.secretsKeyHex ?? '',
+    WORKER_PAYLOAD_KEYS_DIR: options.payloadKeysDir ?? '',
   };
   const child = fork(__filename, [], {
     env,
