@@ -279,6 +279,18 @@ describe('ProgressDelivery', () => {
     expect(new Set(changes)).toEqual(new Set(['open', 'over']));
   });
 
+  it('goes on from its mark when a finished run gets another event (terminate, recover), without resending', async () => {
+    const { sent, send } = recorder();
+    const { delivery } = build(send);
+    delivery.enqueue(event('over', 1));
+    delivery.enqueue(event('over', 2, 'workflow_failed'));
+    expect(await delivery.idle(5000)).toBe(true);
+    expect(delivery.view('over')).toBeUndefined();
+    delivery.enqueue(event('over', 3, 'workflow_recovered'));
+    expect(await delivery.idle(5000)).toBe(true);
+    expect(sent).toEqual(['over:1', 'over:2', 'over:3']);
+  });
+
   it('gives up events Temporal no longer holds (run gone), counted as unreadable', async () => {
     const { sent, send } = recorder();
     const { delivery, seen } = build(send, { queueLimit: 1 }, ['warn', 'error']);

@@ -53,6 +53,12 @@ const SHORT_READS_TRUSTED = 3;
 export class ProgressDelivery {
   private readonly streams = new Map<string, DeliveryStream>();
   private readonly cursors = new Map<string, number>();
+  /**
+   * Cursors of runs whose terminal event was delivered. The journal no longer reports them (view() is
+   * undefined), but `terminate` and `recover` add events after a terminal one: this replica then goes on from
+   * its mark instead of sending the run again from sequence 1.
+   */
+  private readonly finished = new Map<string, number>();
   private readonly sleepers = new Map<DeliveryStream, () => void>();
   private readonly idleWaiters = new Set<() => void>();
   private readonly sends = new Slots(MAX_SENDS_IN_FLIGHT);
@@ -122,7 +128,11 @@ export class ProgressDelivery {
     const workflowId = origin?.workflowId ?? event.executionId;
     const sequence = event.sequence;
     // A task retried after its events went out emits them again: already delivered, nothing to do.
-    if (!this.streams.has(workflowId) && sequence <= (this.cursors.get(workflowId) ?? 0)) return;
+    if (
+      !this.streams.has(workflowId) &&
+      sequence <= (this.cursors.get(workflowId) ?? this.finished.get(workflowId) ?? 0)
+    )
+      return;
     const stream = this.streamFor(workflowId, event);
     if (sequence <= stream.acked || stream.bodies.has(sequence)) return;
     if (isTerminal(event)) stream.terminal = sequence;
@@ -182,8 +192,9 @@ export class ProgressDelivery {
   private streamFor(workflowId: string, event: WorkflowProgressEvent): DeliveryStream {
     const existing = this.streams.get(workflowId);
     if (existing) return existing;
-    const cursor = this.cursors.get(workflowId);
+    const cursor = this.cursors.get(workflowId) ?? this.finished.get(workflowId);
     this.cursors.delete(workflowId);
+    this.finished.delete(workflowId);
     // A first event past 1 that this replica has no cursor for: the run moved here (another replica, or a
     // restart) and the receiver's position must be looked up before anything is sent.
     const resolved = cursor !== undefined || event.sequence === 1;
@@ -385,13 +396,7 @@ export class ProgressDelivery {
     this.streams.delete(stream.workflowId);
     this.dropBodies(stream.bodies.size);
     stream.bodies.clear();
-    if (!stream.finished) {
-      if (this.cursors.size >= MAX_CURSORS) {
-        const oldest = this.cursors.keys().next();
-        if (!oldest.done) this.cursors.delete(oldest.value);
-      }
-      this.cursors.set(stream.workflowId, stream.acked);
-    }
+    remember(stream.finished ? this.finished : this.cursors, stream.workflowId, stream.acked);
     this.onChange(stream.workflowId);
     for (const resolve of stream.settled.splice(0)) resolve();
     if (this.streams.size === 0) for (const wake of [...this.idleWaiters]) wake();
@@ -416,4 +421,13 @@ export class ProgressDelivery {
       this.sleepers.set(stream, wake);
     });
   }
+}
+
+/** Sets a cursor in a bounded map, forgetting the oldest beyond MAX_CURSORS. */
+function remember(cursors: Map<string, number>, workflowId: string, acked: number): void {
+  if (cursors.size >= MAX_CURSORS) {
+    const oldest = cursors.keys().next();
+    if (!oldest.done) cursors.delete(oldest.value);
+  }
+  cursors.set(workflowId, acked);
 }
