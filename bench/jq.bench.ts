@@ -4,7 +4,7 @@
  * Run: npx ts-node --transpile-only bench/jq.bench.ts
  */
 import { loadJq } from 'jq-wasm';
-import { compile } from '../src/jq';
+import { createDslJq } from '../src/zigflow/dsl/jq-engine';
 
 interface Case {
   readonly name: string;
@@ -54,9 +54,10 @@ async function main(): Promise<void> {
   ) => Promise<{ default: { compile(p: string): (v: unknown) => Iterable<unknown> } }>;
   const jqjs = (await importEsm('@michaelhomer/jqjs')).default;
   const wasm = await loadJq();
+  const jq = createDslJq();
   const engines: Record<string, Runner> = {
     'src/jq': (p) => {
-      const prog = compile(p);
+      const prog = jq.compile(p);
       return (v) => prog.evaluate(v);
     },
     jqjs: (p) => {

@@ -1,4 +1,7 @@
-import { compile, JqError } from './index';
+import { Engine, JqError } from './index';
+
+const jq = new Engine();
+const compile = (text: string) => jq.compile(text);
 
 /** Runs a program and returns the JqError it raises, with the time it took. */
 function failure(program: string, budget = {}): { error: JqError; ms: number } {

@@ -1,4 +1,8 @@
-import { compile, DEFAULT_BUDGET, hostDependencies, JqError } from './index';
+import { DEFAULT_BUDGET, Engine, JqError } from './index';
+
+const jq = new Engine();
+const compile = (text: string) => jq.compile(text);
+const hostDependencies = (text: string) => jq.hostDependencies(text);
 
 const run = (program: string, input: unknown = null, options = {}): unknown[] =>
   compile(program).evaluate(input, options);

@@ -4,8 +4,9 @@
  * expressions by definition (`if`, `when`, `for.in`, `input.from`, `output.as`, `export.as`, ...) accept bare
  * jq too, as the conformance kit writes them. Sandbox-safe: compiled programs are cached per evaluator.
  */
-import { compile, JqError, type Program } from '../../jq';
+import { JqError, type Engine, type Program } from '../../jq';
 import { dslError, WorkflowFault } from './errors';
+import { workflowJq } from './jq-engine';
 
 export type EvaluationMode = 'strict' | 'loose';
 
@@ -18,6 +19,8 @@ export interface EvaluatorOptions {
   now: () => number;
   /** What jq's `$ENV`/`env` read: the run's non-secret environment entries (never the host's). */
   env?: Record<string, string>;
+  /** The jq engine compiling the expressions (default: the one shared engine of the DSL runtime). */
+  engine?: Engine;
 }
 
 const STRICT = /^\s*\$\{([\s\S]*)\}\s*$/;
@@ -63,11 +66,13 @@ interface CompiledExpression {
 export class ExpressionEvaluator {
   private readonly cache = new Map<string, CompiledExpression>();
   readonly mode: EvaluationMode;
+  private readonly engine: Engine;
   /** Reused for every evaluation (evaluations never nest): only `variables` changes. */
   private readonly evalOptions: { variables: Variables; now: () => number; env: Record<string, string> };
 
   constructor(options: EvaluatorOptions) {
     this.mode = options.mode ?? 'strict';
+    this.engine = options.engine ?? workflowJq;
     this.evalOptions = { variables: {}, now: options.now, env: options.env ?? {} };
   }
 
@@ -145,7 +150,7 @@ export class ExpressionEvaluator {
           dslError('expression', '$secrets can only be read by tasks that call out (call, run, emit)', { instance }),
         );
       }
-      compiled.program ??= compile(text);
+      compiled.program ??= this.engine.compile(text);
       this.evalOptions.variables = vars;
       const results = compiled.program.evaluate(input, this.evalOptions);
       return results.length > 0 ? results[0] : null;

@@ -1,15 +1,9 @@
-import { valueOnly } from './compiler';
+/** Helpers that turn plain functions into native builtins (entries of a NativeTable). */
+import { valueOnly } from './combinators';
 import { charge, checkString, INVALID_PATH, type Ctx, type Env, type Fn } from './runtime';
-import type { Scope } from './scope';
+import type { Native, Scope } from './scope';
 
-/** A native builtin: a factory from compiled argument filters to a filter. */
-export interface Native {
-  readonly make: (args: Fn[], scope: Scope) => Fn;
-  /** Set for host-dependent builtins (reported by hostDependencies). */
-  readonly host?: string;
-}
-
-export type NativeTable = Record<string, Native>;
+export type { Native, NativeTable } from './scope';
 
 /**
  * Evaluates every argument as values and calls `f` with each combination. Like jq's C builtins, the last
@@ -28,7 +22,7 @@ export function cartesian(args: Fn[], input: unknown, env: Env, f: (values: unkn
 }
 
 /** Charges a builtin's work: the input it scanned and the value it built (join, split, sort, tostring, ...). */
-function costed(v: unknown, input: unknown, ctx: Ctx): unknown {
+export function costed(v: unknown, input: unknown, ctx: Ctx): unknown {
   charge(ctx, input);
   charge(ctx, v);
   return checkString(v, ctx);

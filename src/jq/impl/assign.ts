@@ -1,7 +1,8 @@
+/** Assignments: `=`, `|=`, `+=` and the other arithmetic updates, `//=`. */
+import { invalidPath } from './combinators';
 import { binaryOp } from './ops';
 import { getpath, setpath, delpaths } from './paths';
 import { INVALID_PATH, type Env, type Fn, type Path } from './runtime';
-import { invalidPath } from './compiler';
 import { isTruthy } from './values';
 
 /** Collects the paths `lhs` designates in `input`. */
