@@ -173,11 +173,11 @@ export const CORE_NATIVES: NativeTable = {
           emit(v, p === null ? null : [...p, ...path]);
         }),
   ),
-  'setpath/2': fn((v, path, x) => {
+  'setpath/2': fnCtx((v, ctx, path, x) => {
     if (!Array.isArray(path)) throw runtimeError('Path must be specified as an array');
-    return setpath(v, path, x);
+    return setpath(v, path, x, { cost: (n) => chargeSteps(ctx, n), owned: null });
   }),
-  'delpaths/1': fn((v, paths) => delpaths(v, paths)),
+  'delpaths/1': fnCtx((v, ctx, paths) => delpaths(v, paths, (n) => chargeSteps(ctx, n))),
   'path/1': vgen(([f]) => (i, p, e, emit) => {
     f(i, [], e, (v, vp) => {
       if (vp === INVALID_PATH) throw invalidPath(v);

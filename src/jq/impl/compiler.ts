@@ -59,7 +59,12 @@ export function compileFilter(node: Node, scope: Scope): Filter {
     case 'format': {
       const name = node.name;
       if (!FORMATS.has(name)) throw new JqError('compile', `${name}/0 is not a valid format`);
-      return filter((i, p, _e, emit) => emit(applyFormat(name, i), p === null ? null : INVALID_PATH));
+      // formats build strings (`@base64d` of megabytes): charged by length like the strings operators build
+      return filter((i, p, e, emit) => {
+        const s = applyFormat(name, i);
+        charge(e.ctx, s);
+        emit(checkString(s, e.ctx), p === null ? null : INVALID_PATH);
+      });
     }
     case 'index':
       return compileIndex(node.target, node.key, scope, node.opt === true);

@@ -6,7 +6,17 @@ import { valueOnly } from './combinators';
 import { JqError } from './errors';
 import { formatString } from './formats';
 import { index } from './paths';
-import { chargeSteps, checkString, filter, type Direct, type Emit, type Env, type Filter, type Fn } from './runtime';
+import {
+  charge,
+  chargeSteps,
+  checkString,
+  filter,
+  type Direct,
+  type Emit,
+  type Env,
+  type Filter,
+  type Fn,
+} from './runtime';
 import { describe, isTruthy } from './values';
 
 const NONE = Symbol('none');
@@ -77,12 +87,19 @@ export function objectFilter(entries: readonly ObjectPart[]): Filter {
   );
 }
 
+/** The string an interpolation built, charged by length like the strings operators build. */
+function built(parts: string[], e: Env): unknown {
+  const s = parts.join('');
+  charge(e.ctx, s);
+  return checkString(s, e.ctx);
+}
+
 /** `"a\(x)b"` and `@fmt "..."`: jq evaluates the last interpolation outermost ("\((1,2)) \((3,4))" gives "1 3", "2 3", "1 4", "2 4"). */
 export function stringFilter(parts: readonly (string | Filter)[], format: string | null): Filter {
   const fns = parts.map((part) => (typeof part === 'string' ? part : part.run));
   const fmt = format ?? 'text';
   const build = (i: unknown, e: Env, idx: number, acc: string[], emit: Emit): void => {
-    if (idx < 0) return emit(checkString(acc.join(''), e.ctx), null);
+    if (idx < 0) return emit(built(acc, e), null);
     const f = fns[idx];
     if (typeof f === 'string') {
       acc[idx] = f;
@@ -102,7 +119,7 @@ export function stringFilter(parts: readonly (string | Filter)[], format: string
       const d = directs[idx] as string | Direct;
       acc[idx] = typeof d === 'string' ? d : formatString(fmt, d(i, e));
     }
-    return checkString(acc.join(''), e.ctx);
+    return built(acc, e);
   });
 }
 

@@ -56,12 +56,24 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
   };
 }
 
-/** A builtin of no arguments computing one value from the input and charging its own extra work (sorts) on `ctx`. */
-export function fnCtx(impl: (input: unknown, ctx: Ctx) => unknown): Native {
+/**
+ * A builtin computing one value from the input and its value arguments that also charges its own extra work
+ * (sorts, copies along a path) on `ctx`.
+ */
+export function fnCtx(impl: (input: unknown, ctx: Ctx, ...args: unknown[]) => unknown): Native {
   return {
-    make: () => (i, p, e, emit) => {
-      const v = costed(impl(i, e.ctx), i, e.ctx);
-      emit(v, p === null ? null : INVALID_PATH);
+    make: (args) => {
+      if (args.length === 0) {
+        return (i, p, e, emit) => {
+          const v = costed(impl(i, e.ctx), i, e.ctx);
+          emit(v, p === null ? null : INVALID_PATH);
+        };
+      }
+      return (i, p, e, emit) =>
+        cartesian(args, i, e, (xs) => {
+          const v = costed(impl(i, e.ctx, ...xs), i, e.ctx);
+          emit(v, p === null ? null : INVALID_PATH);
+        });
     },
   };
 }
