@@ -1,4 +1,5 @@
 import { runtimeError } from './errors';
+import { keyCopyCost } from './runtime';
 import { codepointLength, codepointSlice } from './strings';
 import { compare, describe, isObject, typeOf, type JqObject } from './values';
 
@@ -117,7 +118,7 @@ const COPY_ALL: CopyPolicy = { cost: FREE, owned: null };
 /** Copies an object for an update, reporting its size. */
 function copyObject(t: JqObject, cost: CopyCost): JqObject {
   const o = { ...t };
-  if (cost !== FREE) cost(Object.keys(o).length);
+  if (cost !== FREE) cost(keyCopyCost(Object.keys(o).length));
   return o;
 }
 

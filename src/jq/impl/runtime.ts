@@ -120,8 +120,18 @@ export function checkString(v: unknown, ctx: Ctx): unknown {
 export function charge(ctx: Ctx, v: unknown, objects = false): void {
   let n = 0;
   if (typeof v === 'string' || Array.isArray(v)) n = v.length;
-  else if (objects && v !== null && typeof v === 'object') n = Object.keys(v).length;
+  else if (objects && v !== null && typeof v === 'object') n = keyCopyCost(Object.keys(v).length);
   if (n > 0) chargeSteps(ctx, n);
+}
+
+/** Objects up to this many keys stay in V8's fast mode, where copying a key costs about one step. */
+const FAST_OBJECT_KEYS = 1000;
+/** Larger objects live in dictionary mode, where copying a key costs several times more. */
+const DICTIONARY_KEY_STEPS = 8;
+
+/** Steps for copying an object of `keys` keys (so that the step budget also bounds the time of huge merges). */
+export function keyCopyCost(keys: number): number {
+  return keys <= FAST_OBJECT_KEYS ? keys : FAST_OBJECT_KEYS + (keys - FAST_OBJECT_KEYS) * DICTIONARY_KEY_STEPS;
 }
 
 /** Charges `n` steps of work whose size the caller already knows (keys copied, comparisons made). */
