@@ -14,8 +14,10 @@ import type { Fn } from './runtime';
 import type { GlobalFunc, Library, Native, Scope } from './scope';
 
 export class BuiltinLibrary implements Library {
-  private table: Map<string, GlobalFunc> | null = null;
-  private sortedNames: readonly string[] | null = null;
+  // Filled on first use. Held in closures, not fields: a host may freeze the engine once it is built (Temporal
+  // deep-freezes the modules a reusable V8 context shares), and a frozen object's fields cannot be assigned.
+  private readonly globals = lazy(parseGlobals);
+  private readonly sortedNames = lazy(() => [...new Set([...Object.keys(NATIVES), ...this.globals().keys()])].sort());
   readonly regex: RegexCache;
 
   constructor(regex: RegexEngine | undefined) {
@@ -40,21 +42,23 @@ export class BuiltinLibrary implements Library {
   }
 
   names(): readonly string[] {
-    this.sortedNames ??= [...new Set([...Object.keys(NATIVES), ...this.globals().keys()])].sort();
-    return this.sortedNames;
+    return this.sortedNames();
   }
+}
 
-  private globals(): Map<string, GlobalFunc> {
-    if (this.table === null) {
-      const table = new Map<string, GlobalFunc>();
-      let node: Node = parse(JQ_BUILTINS_SOURCE + ' .');
-      while (node.kind === 'def') {
-        const def: FuncDef = node.def;
-        table.set(`${def.name}/${def.params.length}`, { def, id: { paramIds: [] }, body: null });
-        node = node.body;
-      }
-      this.table = table;
-    }
-    return this.table;
+/** The builtins written in jq, by `name/arity`, each compiled on its first call. */
+function parseGlobals(): Map<string, GlobalFunc> {
+  const table = new Map<string, GlobalFunc>();
+  let node: Node = parse(JQ_BUILTINS_SOURCE + ' .');
+  while (node.kind === 'def') {
+    const def: FuncDef = node.def;
+    table.set(`${def.name}/${def.params.length}`, { def, id: { paramIds: [] }, body: null });
+    node = node.body;
   }
+  return table;
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
