@@ -12,6 +12,8 @@ import { compare, describe, isTruthy, typeOf } from './values';
  */
 function keyed(f: Fn, v: unknown, env: Env): { key: unknown; value: unknown }[] {
   if (!Array.isArray(v)) throw runtimeError(`Cannot index ${typeOf(v)} with number`);
+  // the sort's comparisons are known before the keys are computed: an input too big for the budget is refused first
+  chargeSort(env.ctx, v.length);
   let single = true;
   const rows = v.map((x) => {
     const key: unknown[] = [];
@@ -20,7 +22,6 @@ function keyed(f: Fn, v: unknown, env: Env): { key: unknown; value: unknown }[] 
     return { key: key as unknown, value: x };
   });
   if (single) for (const r of rows) r.key = (r.key as unknown[])[0];
-  chargeSort(env.ctx, rows.length);
   return rows.sort((a, b) => compare(a.key, b.key));
 }
 

@@ -92,7 +92,7 @@ export const REGEX_NATIVES: NativeTable = {
       const regex = scope.lib.regex;
       return (i, p, e, emit) =>
         cartesian(args, i, e, ([re, flags, test]) => {
-          const v = costed(matchAll(regex, i, re, flags, test === true), i, e.ctx);
+          const v = costed(e.ctx, i, () => matchAll(regex, i, re, flags, test === true));
           emit(v, p === null ? null : INVALID_PATH);
         });
     },

@@ -9,6 +9,7 @@ import { assignFn } from './assign';
 import { bindFn, foreachFn, reduceFn } from './bind';
 import { callFn } from './call';
 import { extendPath, identity, iterate, iterateOpt, recurseAll, tryCatch, valueOnly } from './combinators';
+import { costed } from './native';
 import { arrayFilter, ifFilter, objectFilter, stringFilter } from './constructors';
 import { isCatchable, JqError } from './errors';
 import { applyFormat, FORMATS } from './formats';
@@ -59,12 +60,13 @@ export function compileFilter(node: Node, scope: Scope): Filter {
     case 'format': {
       const name = node.name;
       if (!FORMATS.has(name)) throw new JqError('compile', `${name}/0 is not a valid format`);
-      // formats build strings (`@base64d` of megabytes): charged by length like the strings operators build
-      return filter((i, p, e, emit) => {
-        const s = applyFormat(name, i);
-        charge(e.ctx, s);
-        emit(checkString(s, e.ctx), p === null ? null : INVALID_PATH);
-      });
+      // formats scan and build strings (`@base64d` of megabytes): charged like builtins, by length
+      return filter((i, p, e, emit) =>
+        emit(
+          costed(e.ctx, i, () => applyFormat(name, i)),
+          p === null ? null : INVALID_PATH,
+        ),
+      );
     }
     case 'index':
       return compileIndex(node.target, node.key, scope, node.opt === true);

@@ -21,9 +21,13 @@ export function cartesian(args: Fn[], input: unknown, env: Env, f: (values: unkn
   go(args.length - 1);
 }
 
-/** Charges a builtin's work: the input it scanned and the value it built (join, split, sort, tostring, ...). */
-export function costed(v: unknown, input: unknown, ctx: Ctx): unknown {
+/**
+ * Runs a builtin and charges its work: the input it scans (before the work, so that an input the budget
+ * cannot afford is refused without scanning it) and the value it builds (join, split, sort, tostring, ...).
+ */
+export function costed(ctx: Ctx, input: unknown, work: () => unknown): unknown {
   charge(ctx, input);
+  const v = work();
   charge(ctx, v);
   return checkString(v, ctx);
 }
@@ -35,7 +39,7 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
     make: (args) => {
       if (args.length === 0) {
         return (i, p, e, emit) => {
-          const v = costed(impl(i), i, e.ctx);
+          const v = costed(e.ctx, i, () => impl(i));
           emit(v, p === null ? null : INVALID_PATH);
         };
       }
@@ -43,13 +47,13 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
         const a = args[0];
         return (i, p, e, emit) =>
           a(i, null, e, (x) => {
-            const v = costed(impl(i, x), i, e.ctx);
+            const v = costed(e.ctx, i, () => impl(i, x));
             emit(v, p === null ? null : INVALID_PATH);
           });
       }
       return (i, p, e, emit) =>
         cartesian(args, i, e, (xs) => {
-          const v = costed(impl(i, ...xs), i, e.ctx);
+          const v = costed(e.ctx, i, () => impl(i, ...xs));
           emit(v, p === null ? null : INVALID_PATH);
         });
     },
@@ -65,13 +69,13 @@ export function fnCtx(impl: (input: unknown, ctx: Ctx, ...args: unknown[]) => un
     make: (args) => {
       if (args.length === 0) {
         return (i, p, e, emit) => {
-          const v = costed(impl(i, e.ctx), i, e.ctx);
+          const v = costed(e.ctx, i, () => impl(i, e.ctx));
           emit(v, p === null ? null : INVALID_PATH);
         };
       }
       return (i, p, e, emit) =>
         cartesian(args, i, e, (xs) => {
-          const v = costed(impl(i, e.ctx, ...xs), i, e.ctx);
+          const v = costed(e.ctx, i, () => impl(i, e.ctx, ...xs));
           emit(v, p === null ? null : INVALID_PATH);
         });
     },
