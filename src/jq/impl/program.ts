@@ -118,13 +118,25 @@ function makeCtx(options: EvalOptions): Ctx {
   return {
     steps: 0,
     depth: 0,
-    budget: options.budget ? { ...DEFAULT_BUDGET, ...options.budget } : DEFAULT_BUDGET,
+    budget: budgetOf(options.budget),
     now: options.now,
     env: options.env ?? {},
     debug: options.debug,
     inputs: options.inputs ?? [],
     inputIndex: 0,
   };
+}
+
+/** The budget of an evaluation: a complete one as given (no copy per evaluation), a partial one over the default. */
+function budgetOf(b: Partial<Budget> | undefined): Budget {
+  if (b === undefined) return DEFAULT_BUDGET;
+  const complete =
+    b.maxSteps !== undefined &&
+    b.maxOutputs !== undefined &&
+    b.maxDepth !== undefined &&
+    b.maxStringLength !== undefined &&
+    b.maxArrayLength !== undefined;
+  return complete ? (b as Budget) : { ...DEFAULT_BUDGET, ...b };
 }
 
 function run(fn: Fn, input: unknown, env: Env, emit: (v: unknown) => void, stop?: BreakSignal): void {

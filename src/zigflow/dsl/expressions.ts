@@ -4,7 +4,7 @@
  * expressions by definition (`if`, `when`, `for.in`, `input.from`, `output.as`, `export.as`, ...) accept bare
  * jq too, as the conformance kit writes them. Sandbox-safe: compiled programs are cached per evaluator.
  */
-import { JqError, type Engine, type Program } from '../../jq';
+import { DEFAULT_BUDGET, JqError, type Budget, type Engine, type EvalOptions, type Program } from '../../jq';
 import { dslError, WorkflowFault } from './errors';
 import { workflowJq } from './jq-engine';
 
@@ -22,6 +22,14 @@ export interface EvaluatorOptions {
   /** The jq engine compiling the expressions (default: the one shared engine of the DSL runtime). */
   engine?: Engine;
 }
+
+/**
+ * The jq budget of one expression. Workflow code runs under the SDK's 5 s limit per activation, past which
+ * the workflow task fails and is retried for ever; the slowest jq steps take about 0.5 µs on a loaded
+ * two-core machine, so 2,000,000 steps keep any one expression near a second. Every other limit is jq's
+ * default (DEFAULT_BUDGET in src/jq).
+ */
+export const EXPRESSION_BUDGET: Budget = Object.freeze({ ...DEFAULT_BUDGET, maxSteps: 2_000_000 });
 
 const STRICT = /^\s*\$\{([\s\S]*)\}\s*$/;
 const SECRETS = /\$secrets\b/;
@@ -68,12 +76,12 @@ export class ExpressionEvaluator {
   readonly mode: EvaluationMode;
   private readonly engine: Engine;
   /** Reused for every evaluation (evaluations never nest): only `variables` changes. */
-  private readonly evalOptions: { variables: Variables; now: () => number; env: Record<string, string> };
+  private readonly evalOptions: EvalOptions & { variables: Variables };
 
   constructor(options: EvaluatorOptions) {
     this.mode = options.mode ?? 'strict';
     this.engine = options.engine ?? workflowJq;
-    this.evalOptions = { variables: {}, now: options.now, env: options.env ?? {} };
+    this.evalOptions = { variables: {}, now: options.now, env: options.env ?? {}, budget: EXPRESSION_BUDGET };
   }
 
   /** Whether a value is a runtime expression in this mode (as opposed to a literal). */
