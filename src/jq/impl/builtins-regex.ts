@@ -65,6 +65,8 @@ function isHighSurrogate(s: string, i: number): boolean {
 export function matchAll(regex: RegexCache, input: unknown, re: unknown, flags: unknown, testOnly: boolean): unknown {
   if (typeof input !== 'string') throw runtimeError(`${describe(input)} cannot be matched, as it is not a string`);
   const c = regex.compile(re, flags);
+  // without `n`, any match (empty or not) answers `test`
+  if (testOnly && !c.skipEmpty) return c.test(input);
   const out: unknown[] = [];
   const cpAt = cpCounter(input);
   let from = 0;

@@ -27,6 +27,8 @@ export interface RegexProgram {
    * match at index 0 only, whatever `from` is.
    */
   exec(input: string, from: number): readonly number[] | null;
+  /** Whether the pattern matches anywhere in `input` (no captures: engines answer this fastest). */
+  test(input: string): boolean;
 }
 
 /** A compiled jq regex: capture names in order and the jq flags that drive the match loop. */
@@ -35,6 +37,7 @@ interface Compiled {
   readonly global: boolean;
   readonly skipEmpty: boolean;
   readonly exec: (input: string, from: number) => readonly number[] | null;
+  readonly test: (input: string) => boolean;
 }
 
 /** More alternatives than this could multiply backtracking paths: such patterns go to the linear engine. */
@@ -176,7 +179,7 @@ function invalid(re: string, at: number, why: string): never {
 }
 
 /** JavaScript's RegExp for a pattern that cannot backtrack catastrophically. */
-function nativeProgram(t: Translation, re: string, ignoreCase: boolean, dotAll: boolean): Compiled['exec'] {
+function nativeProgram(t: Translation, re: string, ignoreCase: boolean, dotAll: boolean): RegexProgram {
   const flags = 'dg' + (ignoreCase ? 'i' : '') + (dotAll ? 's' : '');
   let compiled: RegExp;
   try {
@@ -189,18 +192,24 @@ function nativeProgram(t: Translation, re: string, ignoreCase: boolean, dotAll: 
     }
   }
   const groups = t.names.length;
-  return (input, from) => {
-    compiled.lastIndex = from;
-    const m = compiled.exec(input);
-    if (m === null) return null;
-    const indices = (m as RegExpExecArray & { indices: ([number, number] | undefined)[] }).indices;
-    const out = new Array<number>(2 * (groups + 1));
-    for (let k = 0; k <= groups; k++) {
-      const r = indices[k];
-      out[2 * k] = r === undefined ? -1 : r[0];
-      out[2 * k + 1] = r === undefined ? -1 : r[1];
-    }
-    return out;
+  return {
+    exec(input, from) {
+      compiled.lastIndex = from;
+      const m = compiled.exec(input);
+      if (m === null) return null;
+      const indices = (m as RegExpExecArray & { indices: ([number, number] | undefined)[] }).indices;
+      const out = new Array<number>(2 * (groups + 1));
+      for (let k = 0; k <= groups; k++) {
+        const r = indices[k];
+        out[2 * k] = r === undefined ? -1 : r[0];
+        out[2 * k + 1] = r === undefined ? -1 : r[1];
+      }
+      return out;
+    },
+    test(input) {
+      compiled.lastIndex = 0;
+      return compiled.test(input);
+    },
   };
 }
 
@@ -233,11 +242,17 @@ export class RegexCache {
     const ignoreCase = f.includes('i');
     const dotAll = f.includes('p');
     const native = t.quantifiers === 0 && t.alternatives <= MAX_NATIVE_ALTERNATIVES;
-    const exec = native ? nativeProgram(t, re, ignoreCase, dotAll) : this.linearProgram(t, re, ignoreCase, dotAll);
-    return { names: t.names, global: f.includes('g'), skipEmpty: f.includes('n'), exec };
+    const program = native ? nativeProgram(t, re, ignoreCase, dotAll) : this.linearProgram(t, re, ignoreCase, dotAll);
+    return {
+      names: t.names,
+      global: f.includes('g'),
+      skipEmpty: f.includes('n'),
+      exec: (input, from) => program.exec(input, from),
+      test: (input) => program.test(input),
+    };
   }
 
-  private linearProgram(t: Translation, re: string, ignoreCase: boolean, dotAll: boolean): Compiled['exec'] {
+  private linearProgram(t: Translation, re: string, ignoreCase: boolean, dotAll: boolean): RegexProgram {
     if (t.unsupported !== null) {
       invalid(
         re,
@@ -248,12 +263,10 @@ export class RegexCache {
     }
     if (this.engine === undefined)
       invalid(re, 0, 'a pattern with repetition needs a linear-time regex engine, and this jq engine has none');
-    let program: RegexProgram;
     try {
-      program = this.engine.compile(t.re2, { ignoreCase, dotAll });
+      return this.engine.compile(t.re2, { ignoreCase, dotAll });
     } catch (e) {
       invalid(re, 0, e instanceof Error ? e.message : String(e));
     }
-    return (input, from) => program.exec(input, from);
   }
 }

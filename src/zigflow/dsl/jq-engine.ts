@@ -30,6 +30,7 @@ export const re2Regex: RegexEngine = {
         }
         return out;
       },
+      test: (input) => re.test(input),
     };
   },
 };
