@@ -98,7 +98,7 @@ describe('budget', () => {
     ['until(false; . + [1])'],
     ['"" | until(false; . + "ab")'],
     ['{} | until(false; . + {(length | tostring): 1})'],
-    ['[range(300000) | "x"] | join(",") | [splits(",")] | join(",")'],
+    ['[range(1000000) | "x"] | join(",") | [splits(",")] | join(",")'],
     ['[range(100000)] | until(false; (tostring | fromjson | sort))'],
     ['[range(200000)] | repeat(.[1:] | empty)'],
   ])('stops %s, whose per-step work grows or is large, with a budget error', (program) => {

@@ -4,9 +4,11 @@
  */
 import { runtimeError } from './errors';
 import { cartesian, costed } from './native';
+import { add } from './ops';
 import type { RegexCache } from './regex';
-import { INVALID_PATH } from './runtime';
-import type { NativeTable } from './scope';
+import { collect, valueOnly } from './combinators';
+import { charge, checkString, INVALID_PATH, type Env, type Fn } from './runtime';
+import type { Native, NativeTable } from './scope';
 import { describe } from './values';
 
 function cpLen(s: string): number {
@@ -62,41 +64,125 @@ function isHighSurrogate(s: string, i: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
-export function matchAll(regex: RegexCache, input: unknown, re: unknown, flags: unknown, testOnly: boolean): unknown {
-  if (typeof input !== 'string') throw runtimeError(`${describe(input)} cannot be matched, as it is not a string`);
-  const c = regex.compile(re, flags);
-  // without `n`, any match (empty or not) answers `test`
-  if (testOnly && !c.skipEmpty) return c.test(input);
-  const out: unknown[] = [];
-  const cpAt = cpCounter(input);
+/** Calls `visit` with each match jq reports (`[start, end, ...groups]`, UTF-16 indices); stops when it returns false. */
+function eachMatch(
+  c: ReturnType<RegexCache['compile']>,
+  input: string,
+  visit: (m: readonly number[]) => boolean,
+): void {
   let from = 0;
   for (;;) {
     const m = c.exec(input, from);
-    if (m === null) break;
+    if (m === null) return;
     const [start, end] = m;
     const empty = start === end;
-    if (!(c.skipEmpty && empty)) {
-      if (testOnly) return true;
-      out.push(matchObject(input, m, c.names, cpAt));
-      if (!c.global) break;
-    }
-    if (start >= input.length) break;
-    // after an empty match the search moves on by one code point, as Oniguruma's ONIG_OPTION_FIND_NOT_EMPTY loop does
+    if (!(c.skipEmpty && empty) && (!visit(m) || !c.global)) return;
+    if (start >= input.length) return;
+    // after an empty match the search moves on by one code point, as jq's match loop does
     from = empty ? start + (isHighSurrogate(input, start) ? 2 : 1) : end;
   }
-  return testOnly ? false : out;
 }
 
-export const REGEX_NATIVES: NativeTable = {
-  // the regex cache belongs to the engine compiling the program: resolved once, at compile time
-  '_match_impl/3': {
+function matchInput(input: unknown): string {
+  if (typeof input !== 'string') throw runtimeError(`${describe(input)} cannot be matched, as it is not a string`);
+  return input;
+}
+
+export function matchAll(regex: RegexCache, input: unknown, re: unknown, flags: unknown, testOnly: boolean): unknown {
+  const s = matchInput(input);
+  const c = regex.compile(re, flags);
+  // without `n`, any match (empty or not) answers `test`
+  if (testOnly && !c.skipEmpty) return c.test(s);
+  let found = false;
+  const out: unknown[] = [];
+  const cpAt = cpCounter(s);
+  eachMatch(c, s, (m) => {
+    found = true;
+    if (!testOnly) out.push(matchObject(s, m, c.names, cpAt));
+    return !testOnly;
+  });
+  return testOnly ? found : out;
+}
+
+/**
+ * `split($re; flags)`: the pieces between the matches of a global search, in one pass (jq's definition
+ * re-slices the string from its start for every piece, and recurses once per piece).
+ */
+function splitBy(regex: RegexCache, input: unknown, re: unknown, flags: unknown): string[] {
+  const s = matchInput(input);
+  const c = regex.compile(re, add('g', flags));
+  const pieces: string[] = [];
+  let previous = 0;
+  eachMatch(c, s, (m) => {
+    pieces.push(s.slice(previous, Math.max(previous, m[0])));
+    previous = Math.max(previous, m[1]);
+    return true;
+  });
+  pieces.push(s.slice(previous));
+  return pieces;
+}
+
+/**
+ * `sub($re; str; $flags)` in one pass, as jq 1.8 defines it: for each match, the n-th output of `str` (run on
+ * the named captures) is appended, after the text since the previous match, to the n-th result; each result
+ * ends with the text after the last match. No result (no match, or `str` empty): the input itself.
+ */
+function substitute(regex: RegexCache, input: unknown, re: unknown, flags: unknown, str: Fn, env: Env): unknown[] {
+  const s = matchInput(input);
+  const c = regex.compile(re, flags);
+  const results: unknown[] = [];
+  let previous = 0;
+  eachMatch(c, s, (m) => {
+    const gap = s.slice(previous, Math.max(previous, m[0]));
+    const captures: Record<string, unknown> = {};
+    c.names.forEach((name, k) => {
+      if (name !== null) captures[name] = m[2 * k + 2] < 0 ? null : s.slice(m[2 * k + 2], m[2 * k + 3]);
+    });
+    collect(str, captures, env).forEach((insert, ix) => {
+      results[ix] = add(ix < results.length ? results[ix] : null, add(gap, insert));
+    });
+    previous = m[1];
+    return true;
+  });
+  if (results.length === 0) return [s];
+  const tail = s.slice(previous);
+  return results.map((r) => add(r, tail));
+}
+
+/** A native whose value arguments run against the engine's regex cache (resolved once, at compile time). */
+function withRegex(impl: (regex: RegexCache, input: unknown, ...args: unknown[]) => unknown): Native {
+  return {
     make: (args, scope) => {
       const regex = scope.lib.regex;
       return (i, p, e, emit) =>
-        cartesian(args, i, e, ([re, flags, test]) => {
-          const v = costed(e.ctx, i, () => matchAll(regex, i, re, flags, test === true));
-          emit(v, p === null ? null : INVALID_PATH);
-        });
+        cartesian(args, i, e, (xs) =>
+          emit(
+            costed(e.ctx, i, () => impl(regex, i, ...xs)),
+            p === null ? null : INVALID_PATH,
+          ),
+        );
+    },
+  };
+}
+
+export const REGEX_NATIVES: NativeTable = {
+  '_match_impl/3': withRegex((regex, i, re, flags, test) => matchAll(regex, i, re, flags, test === true)),
+  'split/2': withRegex((regex, i, re, flags) => splitBy(regex, i, re, flags)),
+  // `$re` and `$flags` bind in order (the pattern varies slowest); `str` runs once per match
+  'sub/3': {
+    make: ([re, str, flags], scope) => {
+      const regex = scope.lib.regex;
+      return valueOnly((i, _p, e, emit) =>
+        re(i, null, e, (rv) =>
+          flags(i, null, e, (fv) => {
+            charge(e.ctx, i);
+            for (const out of substitute(regex, i, rv, fv, str, e)) {
+              charge(e.ctx, out);
+              emit(checkString(out, e.ctx), null);
+            }
+          }),
+        ),
+      );
     },
   },
 };
