@@ -47,9 +47,10 @@ const nestAndIo = [
 function workflowZone({ own, dsl, contract, activityTypes }) {
   return [
     {
-      regex: `^(?!@temporalio/workflow$|${own}|${dsl}|${contract}|${activityTypes})`,
+      // Tracing in workflow code goes through Temporal's sandbox-safe OpenTelemetry interceptors only.
+      regex: `^(?!@temporalio/workflow$|@opentelemetry/api$|@temporalio/interceptors-opentelemetry/lib/workflow$|${own}|${dsl}|${contract}|${activityTypes})`,
       message:
-        'Workflow code is sandboxed: it imports only itself, @temporalio/workflow, the DSL model (src/zigflow/dsl), the Temporal contract and activity types.',
+        "Workflow code is sandboxed: it imports only itself, @temporalio/workflow, the DSL model (src/zigflow/dsl), the Temporal contract, activity types and the OpenTelemetry API with Temporal's workflow interceptors.",
     },
     {
       regex: `^${activityTypes}`,
@@ -146,7 +147,7 @@ export default tseslint.config(
           patterns: workflowZone({
             own: '\\./',
             dsl: '\\.\\./\\.\\./zigflow/dsl/',
-            contract: '\\.\\./(contract|progress-batch|definition-registry\\.contract)$',
+            contract: '\\.\\./(contract|progress-batch|definition-registry\\.contract|delivery-ledger\\.contract)$',
             activityTypes: '\\.\\./activities/types$',
           }),
         },
