@@ -1,6 +1,6 @@
 // Lint: TypeScript rules plus the zones of STYLE.md, enforced by import rules. Three run inside Temporal's
 // workflow sandbox and may import only what is listed for them: the jq engine (itself), the DSL model
-// (src/zigflow/dsl: itself, the jq engine, @cfworker/json-schema, contract types) and workflow code
+// (src/zigflow/dsl: itself, the jq engine, @cfworker/json-schema, re2js, contract types) and workflow code
 // (src/temporal/workflows: itself, @temporalio/workflow, the DSL model, the Temporal contract, activity
 // types). The loader's validation stages (src/zigflow/validation, loader.ts, graph.ts) are pure but run
 // in Node (ajv generates code): no Nest, no Node built-ins, no I/O.
@@ -105,9 +105,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\./|\\.\\./\\.\\./jq$|@cfworker/json-schema$|\\.\\./\\.\\./temporal/contract$)',
+              regex: '^(?!\\./|\\.\\./\\.\\./jq$|@cfworker/json-schema$|re2js$|\\.\\./\\.\\./temporal/contract$)',
               message:
-                'The DSL model runs in the workflow sandbox: it imports only itself, the jq engine (src/jq) and @cfworker/json-schema.',
+                'The DSL model runs in the workflow sandbox: it imports only itself, the jq engine (src/jq), @cfworker/json-schema and re2js.',
             },
             {
               regex: '^\\.\\./\\.\\./temporal/contract$',

@@ -63,9 +63,12 @@ export const WORKFLOWS_PATH = require.resolve('./workflows/bundle-entry');
  * Modules the reusable V8 context loads once and shares with every workflow it runs, instead of evaluating
  * them again for each workflow: the runner's whole workflow code (interpreter, DSL helpers, jq engine).
  * Sharing is safe because none of them keeps per-workflow state at module level (Temporal APIs such as
- * sinks and activities look the running workflow up when called); the only module-level state is the jq
- * engine's parsed builtins and its cache of compiled programs, pure functions of the program text, so a
- * cache hit and a miss give the same result. test/dsl/shared-modules.test.ts guards the isolation.
+ * sinks and activities look the running workflow up when called); the only shared state is the DSL's jq
+ * Engine (`workflowJq` in src/zigflow/dsl/jq-engine.ts): its parsed builtins and its caches of compiled
+ * programs and regular expressions, pure functions of their keys, so a cache hit and a miss give the same
+ * result and each jq program is compiled once per worker thread. Temporal deep-freezes shared modules after
+ * loading them; the engine keeps its caches in Maps and closures, which stay usable. test/dsl/shared-modules.test.ts
+ * guards the isolation.
  */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [WORKFLOWS_PATH];
 

@@ -1,5 +1,10 @@
-import type { FuncDef } from './ast';
+/**
+ * Compile-time scope: the functions and variables visible at a point of the program, and the library
+ * (native and jq-defined builtins, the regex engine) of the Engine compiling it.
+ */
+import type { FuncDef, Node } from './ast';
 import type { Fn } from './runtime';
+import type { RegexCache } from './regex';
 
 /** Identity of a compiled function; its parameter ids are filled when its body is compiled. */
 export interface FuncId {
@@ -31,19 +36,39 @@ export interface Scope {
   readonly host: Set<string>;
   /** The program text, for error positions (absent for builtins). */
   readonly text?: string;
-  /** Resolves jq-defined builtins (compiled once, lazily). */
-  readonly globals: GlobalResolver;
+  /** The builtins and services of the engine compiling the program. */
+  readonly lib: Library;
 }
 
+/** Compiles one AST node in a scope (passed to the parts of the compiler that compile sub-expressions). */
+export type CompileNode = (node: Node, scope: Scope) => Fn;
+
+/** A native builtin: a factory from compiled argument filters to a filter. */
+export interface Native {
+  readonly make: (args: Fn[], scope: Scope) => Fn;
+  /** Set for host-dependent builtins (reported by hostDependencies). */
+  readonly host?: string;
+}
+
+/** Native builtins by `name/arity`. */
+export type NativeTable = Readonly<Record<string, Native>>;
+
+/** A builtin written in jq: its definition, and its body once compiled. */
 export interface GlobalFunc {
   readonly def: FuncDef;
   readonly id: FuncId;
   body: Fn | null;
 }
 
-export interface GlobalResolver {
-  lookup(name: string, arity: number): GlobalFunc | undefined;
+/** What an Engine offers the programs it compiles. */
+export interface Library {
+  native(name: string, arity: number): Native | undefined;
+  global(name: string, arity: number): GlobalFunc | undefined;
+  /** The body of a jq-defined builtin, compiled on first use. */
   compileGlobal(g: GlobalFunc): Fn;
+  /** Every builtin's `name/arity`, sorted (`builtins`). */
+  names(): readonly string[];
+  readonly regex: RegexCache;
 }
 
 export function findFunc(scope: Scope, name: string, arity: number): FuncBinding | undefined {

@@ -6,16 +6,26 @@ export interface JqPosition {
 }
 
 /**
- * The one error type of the engine. `code` classifies the failure:
- * 'parse' | 'compile' | 'runtime' | 'user' (error/1) | 'budget' | 'halt' | 'internal' (an engine defect).
- * `value` holds the value raised by `error(x)` (or halt_error's value).
+ * What kind of failure a JqError is: a syntax error (`parse`), an unknown name (`compile`), one of jq's
+ * runtime errors (`runtime`), `error(x)` (`user`), a budget limit (`budget`), `halt`/`halt_error` (`halt`),
+ * or an engine defect (`internal`). `try`, `?` and `//` catch `runtime` and `user` only.
+ */
+export type JqErrorCode = 'parse' | 'compile' | 'runtime' | 'user' | 'budget' | 'halt' | 'internal';
+
+/**
+ * The one error type of the engine, classified by `code`. `value` holds the value raised by `error(x)`
+ * (or halt_error's value, or a runtime error's message).
  */
 export class JqError extends Error {
-  readonly code: string;
+  readonly code: JqErrorCode;
   readonly position?: JqPosition;
   readonly value?: unknown;
 
-  constructor(code: string, message: string, options: { position?: JqPosition | undefined; value?: unknown } = {}) {
+  constructor(
+    code: JqErrorCode,
+    message: string,
+    options: { position?: JqPosition | undefined; value?: unknown } = {},
+  ) {
     // `try`, `?` and `//` swallow most JqErrors inside the evaluator, so capturing a stack trace for each one
     // made suppressed errors cost tens of microseconds; the public entry points attach a stack on the way out.
     // Temporal's workflow sandbox freezes Error.stackTraceLimit: there an assignment would throw, so the
@@ -41,6 +51,16 @@ function stackLimitWritable(): boolean {
 export function withStack(e: JqError, above: (...args: never[]) => unknown): JqError {
   if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(e, above);
   return e;
+}
+
+/** True for JqErrors that `try`, `?` and `//` may swallow: all but budget overruns and halts. */
+export function isCatchable(e: unknown): e is JqError {
+  return e instanceof JqError && e.code !== 'budget' && e.code !== 'halt';
+}
+
+/** What `try ... catch` hands its handler: the raised value, or the message. */
+export function errorValue(e: JqError): unknown {
+  return 'value' in e ? e.value : e.message;
 }
 
 export function positionOf(text: string, offset: number): JqPosition {

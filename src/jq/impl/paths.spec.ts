@@ -1,7 +1,8 @@
-import { compile } from './index';
+import { Engine } from '../index';
 import { delpaths, getpath, setpath } from './paths';
 
-const run = (program: string, input: unknown): unknown[] => compile(program).evaluate(input);
+const jq = new Engine();
+const run = (program: string, input: unknown): unknown[] => jq.compile(program).evaluate(input);
 
 describe('paths', () => {
   it('gets, sets and deletes paths without mutating the input', () => {

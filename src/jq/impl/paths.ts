@@ -1,4 +1,5 @@
 import { runtimeError } from './errors';
+import { keyCopyCost } from './runtime';
 import { codepointLength, codepointSlice } from './strings';
 import { compare, describe, isObject, typeOf, type JqObject } from './values';
 
@@ -96,27 +97,70 @@ export function getpath(t: unknown, path: readonly unknown[]): unknown {
   return cur;
 }
 
-export function setpath(t: unknown, path: readonly unknown[], v: unknown, i = 0): unknown {
+/** Receives the size of each container an update copies, so callers can charge the copying. */
+export type CopyCost = (copied: number) => void;
+
+const FREE: CopyCost = () => undefined;
+
+/**
+ * How a series of updates to one value copies: `cost` hears of every copy, and containers in `owned` were
+ * copied by an earlier update of the same series and are reachable from nowhere else, so they are updated
+ * in place (`.[] |= f` over n elements copies the array once, not n times). The caller must drop a
+ * container from `owned` (or clear it) before user code can see it.
+ */
+export interface CopyPolicy {
+  readonly cost: CopyCost;
+  readonly owned: Set<object> | null;
+}
+
+const COPY_ALL: CopyPolicy = { cost: FREE, owned: null };
+
+/** Copies an object for an update, reporting its size. */
+function copyObject(t: JqObject, cost: CopyCost): JqObject {
+  const o = { ...t };
+  if (cost !== FREE) cost(keyCopyCost(Object.keys(o).length));
+  return o;
+}
+
+function writableObject(t: JqObject | null, policy: CopyPolicy): JqObject {
+  if (t !== null && policy.owned?.has(t)) return t;
+  const o = t === null ? {} : copyObject(t, policy.cost);
+  policy.owned?.add(o);
+  return o;
+}
+
+function writableArray(t: unknown[] | null, policy: CopyPolicy): unknown[] {
+  if (t !== null && policy.owned?.has(t)) return t;
+  const a = t === null ? [] : t.slice();
+  policy.cost(a.length);
+  policy.owned?.add(a);
+  return a;
+}
+
+export function setpath(t: unknown, path: readonly unknown[], v: unknown, policy = COPY_ALL, i = 0): unknown {
   if (i === path.length) return v;
   const k = path[i];
   if (typeof k === 'string') {
     if (t !== null && !isObject(t)) throw runtimeError(`Cannot index ${typeOf(t)} with "${k}"`);
-    const o: JqObject = t === null ? {} : { ...t };
-    o[k] = setpath(o[k] === undefined ? null : o[k], path, v, i + 1);
+    const o = writableObject(t, policy);
+    o[k] = setpath(o[k] === undefined ? null : o[k], path, v, policy, i + 1);
     return o;
   }
   if (typeof k === 'number') {
     if (t !== null && !Array.isArray(t)) throw runtimeError(`Cannot index ${typeOf(t)} with ${describe(k)}`);
-    const a = t === null ? [] : t.slice();
     if (k !== k) throw runtimeError('Cannot set array element at NaN index');
     let idx = Math.floor(k);
+    const len = t === null ? 0 : t.length;
     if (idx < 0) {
-      idx += a.length;
+      idx += len;
       if (idx < 0) throw runtimeError('Out of bounds negative array index');
     }
     if (idx > 536870912) throw runtimeError('Array index too large');
+    // growing the array to the index is work too: `.[100000000] = 1` is charged before it allocates
+    if (idx > len) policy.cost(idx - len);
+    const a = writableArray(t, policy);
     while (a.length < idx) a.push(null);
-    a[idx] = setpath(idx < a.length ? a[idx] : null, path, v, i + 1);
+    a[idx] = setpath(idx < a.length ? a[idx] : null, path, v, policy, i + 1);
     return a;
   }
   if (isSliceKey(k)) {
@@ -124,7 +168,8 @@ export function setpath(t: unknown, path: readonly unknown[], v: unknown, i = 0)
     if (t !== null && !Array.isArray(t)) throw runtimeError(`Cannot update field at object index of ${typeOf(t)}`);
     const a = t === null ? [] : t;
     const [s, e] = sliceBounds(a.length, k.start, k.end);
-    const nv = setpath(a.slice(s, e), path, v, i + 1);
+    policy.cost(a.length);
+    const nv = setpath(a.slice(s, e), path, v, policy, i + 1);
     if (!Array.isArray(nv)) throw runtimeError('A slice of an array can only be assigned another array');
     return [...a.slice(0, s), ...nv, ...a.slice(e)];
   }
@@ -133,7 +178,7 @@ export function setpath(t: unknown, path: readonly unknown[], v: unknown, i = 0)
 }
 
 /** Deletes several paths at once; indices refer to the container before any deletion (jq's jv_dels). */
-function deleteAll(t: unknown, paths: readonly (readonly unknown[])[]): unknown {
+function deleteAll(t: unknown, paths: readonly (readonly unknown[])[], cost: CopyCost): unknown {
   if (paths.some((p) => p.length === 0)) return null;
   if (t === null) return null;
   const whole: unknown[] = [];
@@ -152,17 +197,18 @@ function deleteAll(t: unknown, paths: readonly (readonly unknown[])[]): unknown 
     if (isSliceKey(key)) {
       if (!Array.isArray(cur)) throw runtimeError(`Cannot delete field at object index of ${typeOf(cur)}`);
       const [s, e] = sliceBounds(cur.length, key.start, key.end);
-      const nv = deleteAll(cur.slice(s, e), tails);
+      cost(cur.length);
+      const nv = deleteAll(cur.slice(s, e), tails, cost);
       cur = [...cur.slice(0, s), ...(nv as unknown[]), ...cur.slice(e)];
       continue;
     }
     const child = index(cur, key);
     if (child === null) continue;
-    cur = setpath(cur, [key], deleteAll(child, tails)) as unknown;
+    cur = setpath(cur, [key], deleteAll(child, tails, cost), { cost, owned: null });
   }
   if (whole.length === 0) return cur;
   if (isObject(cur)) {
-    const o: JqObject = { ...cur };
+    const o: JqObject = copyObject(cur, cost);
     for (const k of whole) {
       if (typeof k !== 'string') throw runtimeError(`Cannot delete field at index of object`);
       delete o[k];
@@ -171,6 +217,7 @@ function deleteAll(t: unknown, paths: readonly (readonly unknown[])[]): unknown 
   }
   if (Array.isArray(cur)) {
     const len = cur.length;
+    cost(len);
     const doomed = new Set<number>();
     for (const k of whole) {
       if (typeof k === 'number') {
@@ -188,8 +235,8 @@ function deleteAll(t: unknown, paths: readonly (readonly unknown[])[]): unknown 
   throw runtimeError(`Cannot delete field at index of ${typeOf(cur)}`);
 }
 
-export function delpaths(t: unknown, paths: unknown): unknown {
+export function delpaths(t: unknown, paths: unknown, cost: CopyCost = FREE): unknown {
   if (!Array.isArray(paths)) throw runtimeError('Paths must be specified as an array');
   for (const p of paths) if (!Array.isArray(p)) throw runtimeError('Path must be specified as an array');
-  return deleteAll(t, paths as unknown[][]);
+  return deleteAll(t, paths as unknown[][], cost);
 }

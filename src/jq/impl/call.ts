@@ -1,12 +1,17 @@
+/** Function calls: user functions and their parameters, native builtins, builtins written in jq. */
 import type { Node } from './ast';
 import { budgetError, JqError, positionOf } from './errors';
-import { compileNode } from './compiler';
-import { NATIVES } from './builtins';
 import { lookupFunc, step, type Ctx, type Emit, type Env, type Fn, type FuncFrame, type Path } from './runtime';
-import { findFunc, type FuncId, type Scope } from './scope';
+import { findFunc, type CompileNode, type FuncId, type Scope } from './scope';
 
 /** Resolves a call at compile time: user function or parameter, native builtin, or jq-defined builtin. */
-export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at: number): Fn {
+export function callFn(
+  compileNode: CompileNode,
+  name: string,
+  argNodes: readonly Node[],
+  scope: Scope,
+  at: number,
+): Fn {
   const arity = argNodes.length;
   const user = findFunc(scope, name, arity);
   if (user) {
@@ -37,7 +42,7 @@ export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at
       invoke(c.fn, c.env, id, params, args, i, p, e, emit);
     };
   }
-  const native = NATIVES[`${name}/${arity}`];
+  const native = scope.lib.native(name, arity);
   if (native) {
     if (native.host) scope.host.add(native.host);
     return native.make(
@@ -45,16 +50,16 @@ export function callFn(name: string, argNodes: readonly Node[], scope: Scope, at
       scope,
     );
   }
-  const global = scope.globals.lookup(name, arity);
+  const global = scope.lib.global(name, arity);
   if (global) {
     const args = argNodes.map((a) => compileNode(a, scope));
     const params = global.def.params;
     const gid = global.id;
     let body: Fn | null = null;
-    const resolver = scope.globals;
+    const lib = scope.lib;
     noteHostUse(name, scope);
     return (i, p, e, emit) => {
-      if (body === null) body = resolver.compileGlobal(global);
+      if (body === null) body = lib.compileGlobal(global);
       invoke(body, { vars: null, funcs: null, ctx: e.ctx }, gid, params, args, i, p, e, emit);
     };
   }

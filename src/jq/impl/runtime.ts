@@ -15,6 +15,28 @@ export type Emit = (value: unknown, path: Path | null) => void;
 /** A compiled filter: calls `emit` once per output, in order. */
 export type Fn = (input: unknown, path: Path | null, env: Env, emit: Emit) => void;
 
+/**
+ * Straight-line evaluation of an expression that has exactly one output and needs no path (`.a.b`,
+ * `.n + 1`, `"\(.x)-y"`, `$v.k == 2`): a program calls it instead of threading continuations, which for
+ * such expressions cost more than the work itself. It computes what the continuation form emits, raises
+ * the same errors and charges the same budget.
+ */
+export type Direct = (input: unknown, env: Env) => unknown;
+
+/** What the compiler produces for an expression: its continuation form plus what it proved about it. */
+export interface Filter {
+  readonly run: Fn;
+  /** The straight-line form, present only where every part of the expression has one. */
+  readonly direct: Direct | null;
+  /** Present for literals, so operators can fold constant operands. */
+  readonly constant: { readonly value: unknown } | null;
+}
+
+/** A filter with no straight-line form and no constant value. */
+export function filter(run: Fn, direct: Direct | null = null): Filter {
+  return { run, direct, constant: null };
+}
+
 export interface Budget {
   maxSteps: number;
   maxOutputs: number;
@@ -98,8 +120,18 @@ export function checkString(v: unknown, ctx: Ctx): unknown {
 export function charge(ctx: Ctx, v: unknown, objects = false): void {
   let n = 0;
   if (typeof v === 'string' || Array.isArray(v)) n = v.length;
-  else if (objects && v !== null && typeof v === 'object') n = Object.keys(v).length;
+  else if (objects && v !== null && typeof v === 'object') n = keyCopyCost(Object.keys(v).length);
   if (n > 0) chargeSteps(ctx, n);
+}
+
+/** Objects up to this many keys stay in V8's fast mode, where copying a key costs about one step. */
+const FAST_OBJECT_KEYS = 1000;
+/** Larger objects live in dictionary mode, where copying a key costs several times more. */
+const DICTIONARY_KEY_STEPS = 8;
+
+/** Steps for copying an object of `keys` keys (so that the step budget also bounds the time of huge merges). */
+export function keyCopyCost(keys: number): number {
+  return keys <= FAST_OBJECT_KEYS ? keys : FAST_OBJECT_KEYS + (keys - FAST_OBJECT_KEYS) * DICTIONARY_KEY_STEPS;
 }
 
 /** Charges `n` steps of work whose size the caller already knows (keys copied, comparisons made). */

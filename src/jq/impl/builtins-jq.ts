@@ -53,19 +53,6 @@ def _nwise($n): def n: if length <= $n then . else .[0:$n] , (.[$n:] | n) end; n
 def _nwise(a; $n): a | _nwise($n);
 def splits($re; flags): split($re; flags) | .[];
 def splits($re): splits($re; null);
-def split($re; flags): . as $s
-  | [match($re; "g" + flags) | (.offset, .offset+.length)]
-  | [0] + . + [$s | length]
-  | [_nwise(2) | $s[.[0]:.[1]]];
-def sub($re; str; $flags): . as $in | _match_impl($re; $flags; false) as $edits |
-  (reduce $edits[] as $edit ({result: [], previous: 0};
-      $in[ .previous: ($edit | .offset) ] as $gap
-    | [reduce ( $edit | .captures | map(select(.name != null) | { key: .name, value: .string }) | .[] ) as $pair
-        ({}; . + {($pair.key): $pair.value}) | str ] as $inserts
-    | reduce range(0; $inserts|length) as $ix (.; .result[$ix] += $gap + $inserts[$ix])
-    | .previous = ($edit | .offset + .length ) )
-    | .result[] + $in[.previous:] )
-  // $in;
 def sub($re; str): sub($re; str; "");
 def gsub($re; str; $flags): sub($re; str; $flags + "g");
 def gsub($re; str): sub($re; str; "g");

@@ -1,18 +1,14 @@
-import { invalidPath, iterate } from './compiler';
+/** The core native builtins (jq's C builtins: values, paths, errors, host capabilities), as a table. */
+import { invalidPath } from './combinators';
 import { JqError, runtimeError } from './errors';
 import { toStringValue } from './formats';
 import { fn, fnCtx, gen, vgen, type NativeTable } from './native';
-import { MATH_NATIVES } from './builtins-math';
-import { STRING_NATIVES } from './builtins-string';
-import { REGEX_NATIVES } from './regex';
-import { DATE_NATIVES } from './dates';
 import { delpaths, getpath, index, setpath } from './paths';
-import { BreakSignal, chargeSort, INVALID_PATH, step, type Ctx, type Env, type Fn, type Path } from './runtime';
+import { charge, chargeSort, chargeSteps, INVALID_PATH, type Ctx } from './runtime';
 import { codepointLength, utf8ByteLength } from './strings';
 import { add } from './ops';
 import { compare, describe, equals, isObject, isTruthy, sortedKeys, toJson, typeOf, type JqObject } from './values';
 import { parseJson } from './json';
-import { builtinRegistry } from './globals';
 
 function length(v: unknown): unknown {
   switch (typeOf(v)) {
@@ -66,25 +62,6 @@ function sortArray(v: unknown, ctx: Ctx): unknown[] {
   return v.slice().sort(compare);
 }
 
-/**
- * Evaluates `[f]` for every element and returns the rows stably sorted by it, charging the comparisons.
- * When every `[f]` has exactly one element the rows compare by that element, which orders them the same way
- * and is much cheaper.
- */
-function keyed(f: Fn, v: unknown, env: Env): { key: unknown; value: unknown }[] {
-  if (!Array.isArray(v)) throw runtimeError(`Cannot index ${typeOf(v)} with number`);
-  let single = true;
-  const rows = v.map((x) => {
-    const key: unknown[] = [];
-    f(x, null, env, (k) => key.push(k));
-    if (key.length !== 1) single = false;
-    return { key: key as unknown, value: x };
-  });
-  if (single) for (const r of rows) r.key = (r.key as unknown[])[0];
-  chargeSort(env.ctx, rows.length);
-  return rows.sort((a, b) => compare(a.key, b.key));
-}
-
 function implode(v: unknown): string {
   if (!Array.isArray(v)) throw runtimeError('implode input must be an array');
   let out = '';
@@ -112,63 +89,7 @@ function tonumber(v: unknown): number {
   throw runtimeError(`${describe(v)} cannot be parsed as a number`);
 }
 
-function collect(f: Fn, input: unknown, env: Env): unknown[] {
-  const out: unknown[] = [];
-  f(input, null, env, (v) => out.push(v));
-  return out;
-}
-
-/**
- * while/2 (`whileTrue`) and until/2 as one loop, iterative while each step has one condition and one update
- * output (jq's recursive definitions rely on tail calls). A true condition emits the value; the loop goes on
- * from the update while the condition equals `whileTrue` (while: true goes on, until: false goes on).
- */
-function conditionLoop(cond: Fn, update: Fn, whileTrue: boolean): Fn {
-  const loop: Fn = (i, _p, e, emit) => {
-    let v = i;
-    for (;;) {
-      step(e.ctx);
-      const cs = collect(cond, v, e);
-      if (cs.length !== 1) {
-        for (const c of cs) {
-          const holds = isTruthy(c);
-          if (holds) emit(v, null);
-          if (holds === whileTrue) update(v, null, e, (u) => loop(u, null, e, emit));
-        }
-        return;
-      }
-      const holds = isTruthy(cs[0]);
-      if (holds) emit(v, null);
-      if (holds !== whileTrue) return;
-      const us = collect(update, v, e);
-      if (us.length !== 1) {
-        for (const u of us) loop(u, null, e, emit);
-        return;
-      }
-      v = us[0];
-    }
-  };
-  return loop;
-}
-
-function limitGen(n: number, f: Fn): Fn {
-  return (i, p, e, emit) => {
-    if (n <= 0) return;
-    let count = 0;
-    const token = new BreakSignal({});
-    try {
-      f(i, p, e, (v, vp) => {
-        count++;
-        emit(v, vp);
-        if (count >= n) throw token;
-      });
-    } catch (err) {
-      if (err !== token) throw err;
-    }
-  };
-}
-
-const CORE: NativeTable = {
+export const CORE_NATIVES: NativeTable = {
   'empty/0': gen(() => () => undefined),
   'not/0': fn((v) => !isTruthy(v)),
   'length/0': fn(length),
@@ -218,19 +139,23 @@ const CORE: NativeTable = {
     return Array.from(v, (ch) => ch.codePointAt(0));
   }),
   'implode/0': fn(implode),
-  'tostream/0': vgen(() => (i, p, _e, emit) => {
-    const walk = (v: unknown, path: unknown[], top: boolean): void => {
+  'tostream/0': vgen(() => (i, _p, e, emit) => {
+    // every event holds a fresh copy of its path: charged by length, so deep values stay within the budget
+    const at = (path: unknown[], k: unknown): unknown[] => {
+      chargeSteps(e.ctx, path.length + 1);
+      return [...path, k];
+    };
+    const walk = (v: unknown, path: unknown[]): void => {
       if (Array.isArray(v) && v.length > 0) {
-        v.forEach((x, k) => walk(x, [...path, k], false));
-        emit([[...path, v.length - 1]], null);
+        v.forEach((x, k) => walk(x, at(path, k)));
+        emit([at(path, v.length - 1)], null);
       } else if (isObject(v) && Object.keys(v).length > 0) {
         const ks = Object.keys(v);
-        ks.forEach((k) => walk(v[k], [...path, k], false));
-        emit([[...path, ks[ks.length - 1]]], null);
+        ks.forEach((k) => walk(v[k], at(path, k)));
+        emit([at(path, ks[ks.length - 1])], null);
       } else emit([path, v], null);
-      void top;
     };
-    walk(i, [], true);
+    walk(i, []);
   }),
   'getpath/1': gen(
     ([a]) =>
@@ -248,50 +173,30 @@ const CORE: NativeTable = {
           emit(v, p === null ? null : [...p, ...path]);
         }),
   ),
-  'setpath/2': fn((v, path, x) => {
+  'setpath/2': fnCtx((v, ctx, path, x) => {
     if (!Array.isArray(path)) throw runtimeError('Path must be specified as an array');
-    return setpath(v, path, x);
+    return setpath(v, path, x, { cost: (n) => chargeSteps(ctx, n), owned: null });
   }),
-  'delpaths/1': fn((v, paths) => delpaths(v, paths)),
+  'delpaths/1': fnCtx((v, ctx, paths) => delpaths(v, paths, (n) => chargeSteps(ctx, n))),
   'path/1': vgen(([f]) => (i, p, e, emit) => {
     f(i, [], e, (v, vp) => {
       if (vp === INVALID_PATH) throw invalidPath(v);
       emit(vp === null ? [] : vp.slice(), null);
     });
   }),
-  'paths/0': vgen(() => (i, p, e, emit) => {
+  'paths/0': vgen(() => (i, _p, e, emit) => {
+    // each path is a fresh array as long as its depth: charged, so deep or huge inputs stay within the budget
     const walk = (v: unknown, path: unknown[]): void => {
-      if (Array.isArray(v))
-        v.forEach((x, k) => {
-          emit([...path, k], null);
-          walk(x, [...path, k]);
-        });
-      else if (isObject(v))
-        for (const k of Object.keys(v)) {
-          emit([...path, k], null);
-          walk(v[k], [...path, k]);
-        }
+      const visit = (x: unknown, k: unknown): void => {
+        chargeSteps(e.ctx, path.length + 1);
+        const next = [...path, k];
+        emit(next, null);
+        walk(x, next);
+      };
+      if (Array.isArray(v)) v.forEach((x, k) => visit(x, k));
+      else if (isObject(v)) for (const k of Object.keys(v)) visit(v[k], k);
     };
     walk(i, []);
-    void e;
-  }),
-  'select/1': gen(
-    ([f]) =>
-      (i, p, e, emit) =>
-        f(i, null, e, (c) => (isTruthy(c) ? emit(i, p) : undefined)),
-  ),
-  'recurse/1': gen(([f]) => {
-    const r: Fn = (i, p, e, emit) => {
-      emit(i, p);
-      step(e.ctx);
-      f(i, p, e, (v, vp) => r(v, vp, e, emit));
-    };
-    return r;
-  }),
-  'map/1': vgen(([f]) => (i, p, e, emit) => {
-    const out: unknown[] = [];
-    iterate(i, null, e, (x) => f(x, null, e, (y) => out.push(y)));
-    emit(out, null);
   }),
   'error/0': gen(() => (i) => {
     throw new JqError('user', typeof i === 'string' ? i : `${toJson(i)} (not a string)`, { value: i });
@@ -303,118 +208,6 @@ const CORE: NativeTable = {
           throw new JqError('user', typeof msg === 'string' ? msg : `${toJson(msg)} (not a string)`, { value: msg });
         }),
   ),
-  'range/2': vgen(([from, upto]) => (i, p, e, emit) => {
-    from(i, null, e, (a) =>
-      upto(i, null, e, (b) => {
-        if (typeof a !== 'number' || typeof b !== 'number') throw runtimeError('Range bounds must be numeric');
-        for (let x = a; x < b; x++) {
-          step(e.ctx);
-          emit(x, null);
-        }
-      }),
-    );
-  }),
-  'range/3': vgen(([from, upto, by]) => (i, p, e, emit) => {
-    from(i, null, e, (a) =>
-      upto(i, null, e, (b) =>
-        by(i, null, e, (s) => {
-          if (typeof a !== 'number' || typeof b !== 'number' || typeof s !== 'number')
-            throw runtimeError('Range bounds must be numeric');
-          if (s > 0)
-            for (let x = a; x < b; x += s) {
-              step(e.ctx);
-              emit(x, null);
-            }
-          else if (s < 0)
-            for (let x = a; x > b; x += s) {
-              step(e.ctx);
-              emit(x, null);
-            }
-          else if (a < b)
-            for (;;) {
-              step(e.ctx);
-              emit(a, null);
-            }
-        }),
-      ),
-    );
-  }),
-  'limit/2': gen(
-    ([n, f]) =>
-      (i, p, e, emit) =>
-        n(i, null, e, (count) => {
-          if (typeof count !== 'number') throw runtimeError('Invalid limit: not a number');
-          if (count < 0) throw runtimeError("limit doesn't support negative count");
-          limitGen(count, f)(i, p, e, emit);
-        }),
-  ),
-  // def while(cond; update): def _while: if cond then ., (update | _while) else empty end; _while;
-  'while/2': vgen(([cond, update]) => conditionLoop(cond, update, true)),
-  // def until(cond; update): def _until: if cond then . else (update | _until) end; _until;
-  'until/2': vgen(([cond, update]) => conditionLoop(cond, update, false)),
-  // jq 1.8.2 applies f to the original input again and again: [1|limit(3; repeat(.*2))] is [2,2,2]
-  'repeat/1': gen(([f]) => (i, p, e, emit) => {
-    for (;;) {
-      step(e.ctx);
-      f(i, p, e, emit);
-    }
-  }),
-  'first/1': gen(([f]) => limitGen(1, f)),
-  'last/1': gen(([f]) => (i, p, e, emit) => {
-    let got = false;
-    let last: unknown;
-    let lastPath: Path | null = null;
-    f(i, p, e, (v, vp) => {
-      got = true;
-      last = v;
-      lastPath = vp;
-    });
-    if (got) emit(last, lastPath);
-  }),
-  'isempty/1': gen(([f]) => (i, _p, e, emit) => {
-    let empty = true;
-    limitGen(1, f)(i, null, e, () => {
-      empty = false;
-    });
-    emit(empty, null);
-  }),
-  'sort_by/1': vgen(([f]) => (i, p, e, emit) => {
-    if (!Array.isArray(i)) throw runtimeError(`${describe(i)} cannot be sorted, as it is not an array`);
-    emit(
-      keyed(f, i, e).map((r) => r.value),
-      null,
-    );
-  }),
-  'group_by/1': vgen(([f]) => (i, p, e, emit) => {
-    const rows = keyed(f, i, e);
-    const out: unknown[][] = [];
-    let prev: unknown;
-    for (const r of rows) {
-      if (out.length > 0 && compare(prev, r.key) === 0) out[out.length - 1].push(r.value);
-      else out.push([r.value]);
-      prev = r.key;
-    }
-    emit(out, null);
-  }),
-  'unique_by/1': vgen(([f]) => (i, p, e, emit) => {
-    const rows = keyed(f, i, e);
-    const out: unknown[] = [];
-    let prev: unknown;
-    for (const r of rows) {
-      if (out.length === 0 || compare(prev, r.key) !== 0) out.push(r.value);
-      prev = r.key;
-    }
-    emit(out, null);
-  }),
-  'min_by/1': gen(([f]) => (i, _p, e, emit) => {
-    const rows = keyed(f, i, e);
-    emit(rows.length ? rows[0].value : null, null);
-  }),
-  'max_by/1': gen(([f]) => (i, _p, e, emit) => {
-    const rows = keyed(f, i, e);
-    // jq returns the last of equal maxima
-    emit(rows.length ? rows[rows.length - 1].value : null, null);
-  }),
   'to_entries/0': fn((v) => {
     if (Array.isArray(v)) return v.map((x, k) => ({ key: k, value: x }));
     if (!isObject(v)) throw runtimeError(`${describe(v)} has no keys`);
@@ -474,7 +267,11 @@ const CORE: NativeTable = {
         }),
     'halt_error',
   ),
-  'builtins/0': fn(() => builtinNames()),
+  'builtins/0': vgen((_args, scope) => (_i, _p, e, emit) => {
+    const names = scope.lib.names().filter((k) => !k.startsWith('_'));
+    charge(e.ctx, names);
+    emit(names, null);
+  }),
   'input_line_number/0': fn(() => 0),
   'get_search_list/0': fn(() => []),
   'have_decnum/0': fn(() => false),
@@ -488,12 +285,3 @@ const CORE: NativeTable = {
     return v.endsWith(x) && x.length > 0 ? v.slice(0, v.length - x.length) : v;
   }),
 };
-
-function builtinNames(): string[] {
-  const names = new Set(Object.keys(NATIVES).filter((k) => !k.startsWith('_')));
-  for (const k of builtinRegistry().names()) if (!k.startsWith('_')) names.add(k);
-  return [...names].sort();
-}
-
-export const NATIVES: NativeTable = { ...CORE, ...MATH_NATIVES, ...STRING_NATIVES, ...REGEX_NATIVES, ...DATE_NATIVES };
-export type { Path };

@@ -1,5 +1,5 @@
 import { runtimeError } from './errors';
-import { fn, type NativeTable } from './native';
+import { fn, type Native, type NativeTable } from './native';
 import { describe } from './values';
 
 function num(name: string, v: unknown): number {
@@ -134,7 +134,7 @@ function nextafter(x: number, y: number): number {
 }
 
 export const MATH_NATIVES: NativeTable = (() => {
-  const t: NativeTable = {};
+  const t: Record<string, Native> = {};
   for (const [name, f] of Object.entries(UNARY)) t[`${name}/0`] = fn((v) => f(num(name, v)));
   for (const [name, f] of Object.entries(BINARY)) t[`${name}/2`] = fn((_v, a, b) => f(num(name, a), num(name, b)));
   t['fma/3'] = fn((_v, a, b, c) => num('fma', a) * num('fma', b) + num('fma', c));

@@ -1,15 +1,9 @@
-import { valueOnly } from './compiler';
+/** Helpers that turn plain functions into native builtins (entries of a NativeTable). */
+import { valueOnly } from './combinators';
 import { charge, checkString, INVALID_PATH, type Ctx, type Env, type Fn } from './runtime';
-import type { Scope } from './scope';
+import type { Native, Scope } from './scope';
 
-/** A native builtin: a factory from compiled argument filters to a filter. */
-export interface Native {
-  readonly make: (args: Fn[], scope: Scope) => Fn;
-  /** Set for host-dependent builtins (reported by hostDependencies). */
-  readonly host?: string;
-}
-
-export type NativeTable = Record<string, Native>;
+export type { Native, NativeTable } from './scope';
 
 /**
  * Evaluates every argument as values and calls `f` with each combination. Like jq's C builtins, the last
@@ -27,9 +21,13 @@ export function cartesian(args: Fn[], input: unknown, env: Env, f: (values: unkn
   go(args.length - 1);
 }
 
-/** Charges a builtin's work: the input it scanned and the value it built (join, split, sort, tostring, ...). */
-function costed(v: unknown, input: unknown, ctx: Ctx): unknown {
+/**
+ * Runs a builtin and charges its work: the input it scans (before the work, so that an input the budget
+ * cannot afford is refused without scanning it) and the value it builds (join, split, sort, tostring, ...).
+ */
+export function costed(ctx: Ctx, input: unknown, work: () => unknown): unknown {
   charge(ctx, input);
+  const v = work();
   charge(ctx, v);
   return checkString(v, ctx);
 }
@@ -41,7 +39,7 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
     make: (args) => {
       if (args.length === 0) {
         return (i, p, e, emit) => {
-          const v = costed(impl(i), i, e.ctx);
+          const v = costed(e.ctx, i, () => impl(i));
           emit(v, p === null ? null : INVALID_PATH);
         };
       }
@@ -49,25 +47,37 @@ export function fn(impl: (input: unknown, ...args: unknown[]) => unknown, host?:
         const a = args[0];
         return (i, p, e, emit) =>
           a(i, null, e, (x) => {
-            const v = costed(impl(i, x), i, e.ctx);
+            const v = costed(e.ctx, i, () => impl(i, x));
             emit(v, p === null ? null : INVALID_PATH);
           });
       }
       return (i, p, e, emit) =>
         cartesian(args, i, e, (xs) => {
-          const v = costed(impl(i, ...xs), i, e.ctx);
+          const v = costed(e.ctx, i, () => impl(i, ...xs));
           emit(v, p === null ? null : INVALID_PATH);
         });
     },
   };
 }
 
-/** A builtin of no arguments computing one value from the input and charging its own extra work (sorts) on `ctx`. */
-export function fnCtx(impl: (input: unknown, ctx: Ctx) => unknown): Native {
+/**
+ * A builtin computing one value from the input and its value arguments that also charges its own extra work
+ * (sorts, copies along a path) on `ctx`.
+ */
+export function fnCtx(impl: (input: unknown, ctx: Ctx, ...args: unknown[]) => unknown): Native {
   return {
-    make: () => (i, p, e, emit) => {
-      const v = costed(impl(i, e.ctx), i, e.ctx);
-      emit(v, p === null ? null : INVALID_PATH);
+    make: (args) => {
+      if (args.length === 0) {
+        return (i, p, e, emit) => {
+          const v = costed(e.ctx, i, () => impl(i, e.ctx));
+          emit(v, p === null ? null : INVALID_PATH);
+        };
+      }
+      return (i, p, e, emit) =>
+        cartesian(args, i, e, (xs) => {
+          const v = costed(e.ctx, i, () => impl(i, e.ctx, ...xs));
+          emit(v, p === null ? null : INVALID_PATH);
+        });
     },
   };
 }

@@ -1,8 +1,10 @@
+/** Variable binding: `E as $x | ...` with destructuring and `?//` alternatives, `reduce` and `foreach`. */
 import type { Node, Pattern } from './ast';
-import { compileNode, guardEmit, isCatchable } from './compiler';
+import { guardEmit } from './combinators';
+import { isCatchable } from './errors';
 import { index } from './paths';
 import { bindVar, Passthrough, step, type Emit, type Env, type Fn, type Path } from './runtime';
-import { withVar, type Scope } from './scope';
+import { withVar, type CompileNode, type Scope } from './scope';
 
 type Binder = (value: unknown, input: unknown, env: Env, run: (env: Env) => void) => void;
 
@@ -25,7 +27,7 @@ function patternVars(p: Pattern, out: string[]): string[] {
 }
 
 /** Compiles a destructuring pattern; key expressions see the variables bound before them. */
-function compilePattern(p: Pattern, scope: Scope): { binder: Binder; scope: Scope } {
+function compilePattern(compileNode: CompileNode, p: Pattern, scope: Scope): { binder: Binder; scope: Scope } {
   switch (p.kind) {
     case 'pvar': {
       const name = p.name;
@@ -34,7 +36,7 @@ function compilePattern(p: Pattern, scope: Scope): { binder: Binder; scope: Scop
     case 'parray': {
       let s = scope;
       const items = p.items.map((item) => {
-        const c = compilePattern(item, s);
+        const c = compilePattern(compileNode, item, s);
         s = c.scope;
         return c.binder;
       });
@@ -53,7 +55,7 @@ function compilePattern(p: Pattern, scope: Scope): { binder: Binder; scope: Scop
       const entries = p.entries.map((en) => {
         const key = compileNode(en.key, s);
         if (en.keyVar !== null) s = withVar(s, en.keyVar);
-        const sub = en.value ? compilePattern(en.value, s) : null;
+        const sub = en.value ? compilePattern(compileNode, en.value, s) : null;
         if (sub) s = sub.scope;
         return { key, keyVar: en.keyVar, sub: sub?.binder ?? null };
       });
@@ -78,6 +80,7 @@ function compilePattern(p: Pattern, scope: Scope): { binder: Binder; scope: Scop
 
 /** Compiles `?//` alternatives: every variable of every alternative is bound (null when absent). */
 function compilePatterns(
+  compileNode: CompileNode,
   patterns: readonly Pattern[],
   scope: Scope,
 ): { binders: Binder[]; scope: Scope; all: string[] } {
@@ -85,7 +88,7 @@ function compilePatterns(
   for (const p of patterns) patternVars(p, all);
   let base = scope;
   for (const name of all) base = withVar(base, name);
-  const binders = patterns.map((p) => compilePattern(p, base).binder);
+  const binders = patterns.map((p) => compilePattern(compileNode, p, base).binder);
   return { binders, scope: base, all };
 }
 
@@ -95,9 +98,9 @@ function nullEnv(env: Env, names: string[]): Env {
   return e;
 }
 
-export function bindFn(node: Extract<Node, { kind: 'bind' }>, scope: Scope): Fn {
+export function bindFn(compileNode: CompileNode, node: Extract<Node, { kind: 'bind' }>, scope: Scope): Fn {
   const source = compileNode(node.source, scope);
-  const { binders, scope: inner, all } = compilePatterns(node.patterns, scope);
+  const { binders, scope: inner, all } = compilePatterns(compileNode, node.patterns, scope);
   const body = compileNode(node.body, inner);
   if (binders.length === 1 && node.patterns[0].kind === 'pvar') {
     const name = node.patterns[0].name;
@@ -143,9 +146,9 @@ function forEachBinding(
   });
 }
 
-export function reduceFn(node: Extract<Node, { kind: 'reduce' }>, scope: Scope): Fn {
+export function reduceFn(compileNode: CompileNode, node: Extract<Node, { kind: 'reduce' }>, scope: Scope): Fn {
   const source = compileNode(node.source, scope);
-  const { binders, scope: inner, all } = compilePatterns(node.patterns, scope);
+  const { binders, scope: inner, all } = compilePatterns(compileNode, node.patterns, scope);
   const init = compileNode(node.init, scope);
   const update = compileNode(node.update, inner);
   const general: Fn = (i, p, e, emit) =>
@@ -190,9 +193,9 @@ export function reduceFn(node: Extract<Node, { kind: 'reduce' }>, scope: Scope):
   return general;
 }
 
-export function foreachFn(node: Extract<Node, { kind: 'foreach' }>, scope: Scope): Fn {
+export function foreachFn(compileNode: CompileNode, node: Extract<Node, { kind: 'foreach' }>, scope: Scope): Fn {
   const source = compileNode(node.source, scope);
-  const { binders, scope: inner, all } = compilePatterns(node.patterns, scope);
+  const { binders, scope: inner, all } = compilePatterns(compileNode, node.patterns, scope);
   const init = compileNode(node.init, scope);
   const update = compileNode(node.update, inner);
   const extract = node.extract ? compileNode(node.extract, inner) : null;
