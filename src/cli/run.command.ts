@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { parseBoolean } from '../config/parse';
+import type { DataConverter } from '@temporalio/common';
+import { parseBoolean, parseList } from '../config/parse';
+import { cliDataConverter } from './cli-codec';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
@@ -36,8 +38,9 @@ export function prebuiltWorkflowBundle(): { code: string } | undefined {
 }
 
 /**
- * Activity settings for a local run: the service's secure defaults; shell/script only when the env enables
- * them; the default catalog's model, vector and catalog settings when given.
+ * Activity settings for a local run: the service's secure defaults; shell/script and MCP over stdio only
+ * when the env enables them (the same variables as the service); the default catalog's model, vector and
+ * catalog settings.
  */
 export function cliActivityDeps(io: CliIo, ai?: CliAi): ActivityDeps {
   const flag = (name: string) => parseBoolean(io.env[name] ?? '') === true;
@@ -45,6 +48,10 @@ export function cliActivityDeps(io: CliIo, ai?: CliAi): ActivityDeps {
     io.err(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return {
     process: { shellEnabled: flag('RUN_SHELL_ENABLED'), scriptEnabled: flag('RUN_SCRIPT_ENABLED') },
+    mcp: {
+      stdioEnabled: flag('CALL_MCP_STDIO_ENABLED'),
+      stdioCommands: parseList(io.env.CALL_MCP_STDIO_COMMANDS).map((entry) => entry.split(' ')),
+    },
     logger: { debug: () => undefined, info: () => undefined, warn: write('warn'), error: write('error') },
     ...ai?.deps,
   };
@@ -80,6 +87,7 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
     const detail = loaded.problems.map((p) => formatProblem(options.file, p)).join('\n');
     return printReport(io, invalidReport(detail), options.json);
   }
+  const dataConverter = cliDataConverter(io);
   // The CLI owns Ctrl-C (it cancels the run); Temporal's runtime must not stop the worker on it first.
   installQuietRuntime();
   const target = await resolveTemporal(io);
@@ -91,7 +99,7 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
       // Validated above: the run need not validate it again.
       document: loaded.workflow as unknown as Record<string, unknown>,
     };
-    return printReport(io, await execute(io, target, executeInput, ai), options.json);
+    return printReport(io, await execute(io, target, executeInput, dataConverter, ai), options.json);
   } finally {
     await target.close();
     await ai.close();
@@ -114,6 +122,7 @@ export function installQuietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
 
 async function connect(
   target: TemporalTarget,
+  dataConverter: DataConverter | undefined,
 ): Promise<{ native: NativeConnection; client: Client; connection: Connection }> {
   const timeout = <T>(p: Promise<T>) =>
     Promise.race([
@@ -128,14 +137,20 @@ async function connect(
     );
     await timeout(connection.workflowService.getSystemInfo({}));
     const native = await timeout(NativeConnection.connect({ address: target.address }));
-    return { native, connection, client: new Client({ connection, namespace: target.namespace }) };
+    return { native, connection, client: new Client({ connection, namespace: target.namespace, dataConverter }) };
   } catch (err) {
     throw new CliError(`cannot reach Temporal at ${target.address}: ${(err as Error).message}`, EXIT.ENVIRONMENT);
   }
 }
 
-async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecuteInput, ai: CliAi): Promise<RunReport> {
-  const { native, client, connection } = await connect(target);
+async function execute(
+  io: CliIo,
+  target: TemporalTarget,
+  input: WorkflowExecuteInput,
+  dataConverter: DataConverter | undefined,
+  ai: CliAi,
+): Promise<RunReport> {
+  const { native, client, connection } = await connect(target, dataConverter);
   const tracker = new TaskTracker();
   const taskQueue = `workflow-runner-cli-${randomUUID()}`;
   try {
@@ -150,6 +165,7 @@ async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecute
       },
       workflowBundle: prebuiltWorkflowBundle(),
       shutdownGraceTime: '5s',
+      dataConverter,
     });
     return await worker.runUntil(async () => {
       const handle = await client.workflow.start(WORKFLOW_TYPE, {

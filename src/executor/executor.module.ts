@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AiModule } from '../ai/ai.module';
+import { CallbackModule } from '../callback/callback.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { CommandController } from './command.controller';
 import { ExecutorService } from './executor.service';
@@ -7,7 +8,7 @@ import { QueryController } from './query.controller';
 
 /** The runner's gRPC API (commands and queries) over the Temporal client. */
 @Module({
-  imports: [TemporalModule, AiModule],
+  imports: [TemporalModule, CallbackModule, AiModule],
   controllers: [CommandController, QueryController],
   providers: [ExecutorService],
   exports: [ExecutorService],

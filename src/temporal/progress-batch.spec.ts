@@ -33,6 +33,21 @@ describe('progress batches', () => {
         error,
         undefined,
       ],
+      [
+        9,
+        'task_started',
+        'running',
+        '2026-01-01T00:00:02.000Z',
+        'flow',
+        'ask',
+        '/do/2/ask',
+        'call',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'mcp',
+      ],
     ];
     expect(unpackProgressBatch({ executionId: 'exec-1', events })).toEqual([
       {
@@ -63,13 +78,26 @@ describe('progress batches', () => {
         attempt: 2,
         error,
       },
+      {
+        executionId: 'exec-1',
+        eventId: 'exec-1:9',
+        sequence: 9,
+        eventType: 'task_started',
+        status: 'running',
+        workflowName: 'flow',
+        timestamp: '2026-01-01T00:00:02.000Z',
+        taskName: 'ask',
+        taskPosition: '/do/2/ask',
+        taskKind: 'call',
+        callKind: 'mcp',
+      },
     ]);
     expect(Object.keys(unpackProgressBatch({ executionId: 'e', events: [events[0]] })[0])).not.toContain('message');
   });
 });
 
 describe('model usage on progress events', () => {
-  it('travels as the thirteenth tuple element and maps onto the wire message', () => {
+  it('travels as the fourteenth tuple element and maps onto the wire message', () => {
     const usage = { model: 'gpt-4o-mini', inputTokens: 120, outputTokens: 30, turns: 3, toolCalls: 2 };
     const tuple: ProgressTuple = [
       3,
@@ -84,6 +112,7 @@ describe('model usage on progress events', () => {
       undefined,
       undefined,
       '{}',
+      undefined,
       usage,
     ];
     const [event] = unpackProgressBatch({ executionId: 'e', events: [tuple] });

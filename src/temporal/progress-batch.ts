@@ -8,8 +8,8 @@ import type { ModelUsageSummary, ProgressEventType, WorkflowErrorData, WorkflowP
 
 /**
  * [sequence, eventType, status, timestamp, workflowName, taskName, taskPosition, taskKind, message, attempt,
- * error, outputSummary, modelUsage?]: absent fields are undefined; `modelUsage` is present only on the
- * task events of model calls (older batches have twelve elements).
+ * error, outputSummary, callKind, modelUsage]: absent fields are undefined; the last two are optional, so
+ * shorter tuples still read (`modelUsage` is set only on the task events of model calls).
  */
 export type ProgressTuple = [
   number,
@@ -24,6 +24,7 @@ export type ProgressTuple = [
   number | undefined,
   WorkflowErrorData | undefined,
   string | undefined,
+  (string | undefined)?,
   ModelUsageSummary?,
 ];
 
@@ -50,7 +51,8 @@ export function unpackProgressEvent(executionId: string, t: ProgressTuple): Work
   if (t[9] !== undefined) event.attempt = t[9];
   if (t[10] !== undefined) event.error = t[10];
   if (t[11] !== undefined) event.outputSummary = t[11];
-  if (t[12] !== undefined) event.modelUsage = t[12];
+  if (t[12] !== undefined) event.callKind = t[12];
+  if (t[13] !== undefined) event.modelUsage = t[13];
   return event;
 }
 

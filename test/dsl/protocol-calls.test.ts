@@ -119,8 +119,16 @@ do:
     expect(mcp.authorizations.at(-1)).toBe(`Bearer ${SECRET}`);
     expect(JSON.stringify(await history(workflowId))).not.toContain(SECRET);
     expect(JSON.stringify(events)).not.toContain(SECRET);
-    const kinds = events.filter((e) => e.eventType === 'task_completed').map((e) => `${e.taskName}:${e.taskKind}`);
-    expect(kinds).toEqual(['echo:call', 'add:call']);
+    // Progress events name the call's protocol beside the task kind.
+    const kinds = events
+      .filter((e) => e.eventType === 'task_started' || e.eventType === 'task_completed')
+      .map((e) => `${e.eventType} ${e.taskName} ${e.taskKind} ${e.callKind}`);
+    expect(kinds).toEqual([
+      'task_started echo call mcp',
+      'task_completed echo call mcp',
+      'task_started add call mcp',
+      'task_completed add call mcp',
+    ]);
     await expectReplays(workflowId);
   });
 

@@ -76,7 +76,8 @@ export async function withMcpSession<T>(
     instance,
     method: what,
     transport: options.http ? 'http' : 'stdio',
-    command: options.stdio?.command,
+    // The command alone, and redacted: it could have been built from a secret.
+    command: options.stdio ? redact(options.stdio.command, opened) : undefined,
   });
   let session: McpSession | undefined;
   try {

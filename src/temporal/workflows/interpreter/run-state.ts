@@ -5,6 +5,7 @@
 import type {
   ExecutionStatus,
   ModelUsageSummary,
+  RecoveredFrom,
   TaskRecord,
   WorkflowErrorData,
   WorkflowExecuteInput,
@@ -39,6 +40,10 @@ export interface ResumeState {
   tasks: TaskRecord[];
   pendingEvents: unknown[];
   paused: boolean;
+  /** Set when `recover` started this run from a failed or terminated one (a new run, not a continuation). */
+  recovery?: { fromRunId: string; taskPosition?: string; reason?: string };
+  /** Carried across continue-as-new: the recovery that started this execution's current chain of runs. */
+  recoveredFrom?: RecoveredFrom;
   /** Earlier form (top-level only), still read when a run continued by an older worker resumes. */
   topIndex?: number;
   data?: unknown;
@@ -96,6 +101,8 @@ export interface RunState {
    * (the activity result is in history), again after continue-as-new.
    */
   catalogFunctions?: Map<string, Record<string, unknown>>;
+  /** Set on a run `recover` started; carried across continue-as-new. */
+  recoveredFrom?: RecoveredFrom;
 }
 
 /** One task being executed by its kind's executor. */
