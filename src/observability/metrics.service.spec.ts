@@ -124,6 +124,18 @@ describe('MetricsService', () => {
     expect(await value('workflow_runner_execution_duration_seconds_count', { status: 'cancelled' })).toBeUndefined();
   });
 
+  it('counts model requests and tokens by model', async () => {
+    metrics.modelUsage({ model: 'gpt-4o-mini', operation: 'chat', inputTokens: 120, outputTokens: 30 });
+    metrics.modelUsage({ model: 'gpt-4o-mini', operation: 'chat', inputTokens: 80, outputTokens: 0 });
+    metrics.modelUsage({ model: 'text-embedding-3-small', operation: 'embed', inputTokens: 9, outputTokens: 0 });
+    expect(await value('workflow_runner_model_requests_total', { model: 'gpt-4o-mini', operation: 'chat' })).toBe(2);
+    expect(await value('workflow_runner_model_tokens_total', { model: 'gpt-4o-mini', direction: 'input' })).toBe(200);
+    expect(await value('workflow_runner_model_tokens_total', { model: 'gpt-4o-mini', direction: 'output' })).toBe(30);
+    expect(
+      await value('workflow_runner_model_tokens_total', { model: 'text-embedding-3-small', direction: 'output' }),
+    ).toBeUndefined();
+  });
+
   it('keeps exactly one worker state set', async () => {
     metrics.workerState('RUNNING');
     metrics.workerState('DRAINING');

@@ -1,6 +1,7 @@
 /**
  * The default catalog's model and vector functions end to end: real Temporal, the runner's worker, the
- * embedded vector store (PGlite with pgvector in a worker thread) and, in place of a language model (none
+ * embedded vector store (PGlite with pgvector in a worker thread) or a PostgreSQL server process (PGlite's
+ * socket server: the PostgreSQL wire protocol, reached through `pg`) and, in place of a language model (none
  * can run here), the local OpenAI-compatible model server, which answers deterministically and counts
  * every request it receives.
  */
@@ -12,6 +13,7 @@ import { startModelServer, type ModelServer } from '../../src/cli/demo-model-ser
 import { sealSecret } from '../../src/secrets/sealing';
 import type { VectorStoreProvider } from '../../src/ai/vector-store';
 import type { ModelUsageRecord } from '../../src/temporal/activities/deps';
+import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
 import { startTestRunner, type TestRunner } from '../support/runner-harness';
 import { workflow } from '../dsl/workflow-text';
 
@@ -241,5 +243,41 @@ do:
     expect(result.output).toMatchObject({ model: 'embed-model', vectors: [expect.any(Array), expect.any(Array)] });
     expect((result.output as { vectors: number[][] }).vectors[0]).toHaveLength(8);
     expect(events.find((e) => e.eventType === 'task_completed')?.modelUsage).toMatchObject({ model: 'embed-model' });
+  });
+});
+
+describe('default catalog: vectors on a PostgreSQL server (VECTOR_STORE_URL)', () => {
+  let model: ModelServer;
+  let postgres: PostgresServer;
+  let runner: TestRunner;
+  let vectors: VectorStoreProvider;
+
+  beforeAll(async () => {
+    model = await startModelServer();
+    postgres = await startPostgresServer();
+    vectors = vectorStoreProvider({ url: postgres.url });
+    runner = await startTestRunner({
+      activities: {
+        ai: {
+          models: { baseUrl: model.baseUrl, defaultModel: 'chat-model', defaultEmbeddingModel: 'embed-model' },
+          vectors,
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await runner?.shutdown();
+    await vectors?.close();
+    await postgres?.stop();
+    await model?.close();
+  });
+
+  it('runs the retrieval example against the server, through pg', async () => {
+    const { result } = await runner.run(example('retrieval'), exampleInput('retrieval'));
+    expect(result.status).toBe('completed');
+    expect(result.output).toMatchObject({
+      answer: 'Answer: New employees get 25 vacation days per year, plus public holidays.',
+      sources: [{ id: 'hr-1' }, expect.anything()],
+    });
   });
 });

@@ -38,8 +38,11 @@ describe('llm activities', () => {
     };
   });
 
-  it('makes one chat completion and reports its tokens', async () => {
+  it('makes one chat completion and reports its tokens, logging no text', async () => {
     const before = server.requests.length;
+    const logged: unknown[] = [];
+    const log = (message: string, fields?: Record<string, unknown>) => logged.push([message, fields]);
+    deps.logger = { debug: log, info: log, warn: log, error: log };
     const result = await createLlmChat(deps)({
       position: '/do/0/ask',
       messages: [
@@ -61,6 +64,11 @@ describe('llm activities', () => {
     expect(sent.authorization).toBe(`Bearer ${KEY}`);
     expect(sent.body).toMatchObject({ model: 'test-chat', max_tokens: 200, temperature: 0, stream: false });
     expect(usage).toEqual([{ model: 'test-chat', operation: 'chat', ...result.usage }]);
+    // The model and the counts only: neither the prompt nor the completion reach the log.
+    expect(logged).toEqual([
+      ['model request answered', { operation: 'chat', model: 'test-chat', ...result.usage, task: '/do/0/ask' }],
+    ]);
+    expect(JSON.stringify(logged)).not.toMatch(/Temporal|durable|Be brief/);
   });
 
   it('parses and validates a responseFormat reply', async () => {
