@@ -6,7 +6,7 @@
  * subgraph that follows a switch once per case and uses JSON pointers (with '/') as node ids.
  */
 import { kindsOf, isObject } from './dsl/task-walker';
-import type { WorkflowDocument } from './dsl/workflow-document';
+import type { WorkflowDocument } from './dsl/model';
 
 const START = 'start';
 const END = 'finish';

@@ -14,11 +14,11 @@ import { schemaValidator } from './validation/schema-validator';
 import { semanticProblems } from './validation/semantic-checks';
 import { SourceMap } from './validation/source-map';
 import { isObject, walkTasks } from './dsl/task-walker';
-import { SUPPORTED_DSL_VERSIONS, WorkflowDocument } from './dsl/workflow-document';
+import { SUPPORTED_DSL_VERSIONS, WorkflowDocument } from './dsl/model';
 import { parseYamlSource } from './validation/yaml-source';
 
 export { formatProblem, type ValidationProblem } from './validation/problems';
-export type { WorkflowDocument } from './dsl/workflow-document';
+export type { WorkflowDocument } from './dsl/model';
 
 export type LoadResult =
   | { ok: true; workflow: WorkflowDocument; warnings: ValidationProblem[] }
@@ -75,8 +75,16 @@ export function validateDocument(document: unknown, sourceMap?: SourceMap, maxDe
   problems.push(...(versionProblem ? schema.filter((p) => p.pointer !== '/document/dsl') : schema));
   const semantic = semanticProblems(document, sites);
   problems.push(...semantic.errors);
-  if (problems.length > 0) return fail(problems, sourceMap);
-  return { ok: true, workflow: document as WorkflowDocument, warnings: locate(semantic.warnings, sourceMap) };
+  if (problems.length > 0 || !isValidated(document)) return fail(problems, sourceMap);
+  return { ok: true, workflow: document, warnings: locate(semantic.warnings, sourceMap) };
+}
+
+/**
+ * The step from checked JSON to the model: with no schema or semantic problem left, the document is the
+ * model's WorkflowDocument (the schema requires what this looks at and checked everything else).
+ */
+function isValidated(document: Record<string, unknown>): document is Record<string, unknown> & WorkflowDocument {
+  return isObject(document.document) && Array.isArray(document.do);
 }
 
 function checkVersion(document: Record<string, unknown>): ValidationProblem | undefined {

@@ -6,8 +6,9 @@
  */
 import { compile, JqError, type Program } from '../../jq';
 import { dslError, WorkflowFault } from './errors';
+import type { EvaluationMode } from './model';
 
-export type EvaluationMode = 'strict' | 'loose';
+export type { EvaluationMode } from './model';
 
 /** Named runtime arguments (without `$`): context, input, output, task, workflow, runtime and user variables. */
 export type Variables = Record<string, unknown>;

@@ -14,7 +14,8 @@ import { DSL_ERROR_FAILURE_TYPE, FAULT_FAILURE_TYPE, type TaskRecord, type Workf
 import { exportContext, transformInput, transformOutput } from '../../../zigflow/dsl/data-flow';
 import { asErrorData, dslError, isWorkflowFault, WorkflowFault, withInstance } from '../../../zigflow/dsl/errors';
 import type { Variables } from '../../../zigflow/dsl/expressions';
-import { indexOfTask, taskKind, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
+import type { TaskKind } from '../../../zigflow/dsl/model';
+import { indexOfTask, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
 import { yieldPoint } from './activity-calls';
 import {
   continueAsNewNow,
@@ -23,7 +24,7 @@ import {
   leaveResumable,
   shouldContinueAsNew,
 } from './continue-as-new';
-import { EXECUTORS } from '../tasks/index';
+import { execute } from '../tasks';
 import {
   recordTask,
   type ListResult,
@@ -175,6 +176,8 @@ function startedAtNow(rs: RunState): Record<string, unknown> {
 interface TaskRun {
   rs: RunState;
   call: TaskCall;
+  /** The task's kind, reported with its events (undefined: the task has none). */
+  kind: TaskKind | undefined;
   vars: Variables;
   record: TaskRecord;
 }
@@ -215,10 +218,12 @@ export function runTask(
     taskDescriptor,
     vars: { vars, scopeOf: scope },
   };
-  const run: TaskRun = { rs, call, vars, record };
+  const { kind } = named;
+  const run: TaskRun = { rs, call, kind, vars, record };
   try {
-    const kind = taskKind(task);
-    if (!kind) throw new WorkflowFault(dslError('configuration', `task '${name}' has no known kind`));
+    if (named.kind === undefined) {
+      throw new WorkflowFault(dslError('configuration', `task '${name}' has no known kind`));
+    }
     vars.input = rawInput;
     const input = task.input ? transformInput(rs.evaluator, task.input, rawInput, vars, position) : rawInput;
     vars.input = input;
@@ -232,8 +237,8 @@ export function runTask(
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
       ms === undefined
-        ? EXECUTORS[kind](call)
-        : race(rs, ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
+        ? execute(named, call)
+        : race(rs, ms, `task ${name}`, position, async () => execute(named, call));
     if (isPromise(result))
       return result.then(
         (r) => finishTask(run, r),
@@ -246,7 +251,7 @@ export function runTask(
 }
 
 function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
-  const { rs, call, vars, record } = run;
+  const { rs, call, kind, vars, record } = run;
   try {
     call.taskDescriptor.output = result.output;
     vars.context = rs.context;
@@ -260,7 +265,7 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
     rs.progress.emit('task_completed', {
       taskName: call.name,
       taskPosition: call.position,
-      taskKind: taskKind(call.task),
+      taskKind: kind,
       outputSummary: rs.progress.summaryOf(output),
     });
     // A nested `then: end` or a switch case's directive takes precedence over the task's own `then`.
@@ -281,7 +286,7 @@ function failTask(run: TaskRun, e: unknown): never {
   rs.progress.emit('task_failed', {
     taskName: call.name,
     taskPosition: call.position,
-    taskKind: taskKind(call.task),
+    taskKind: run.kind,
     error: fault.error,
   });
   throw fault;

@@ -4,8 +4,12 @@
  */
 import type { ExecutionStatus, TaskRecord, WorkflowErrorData, WorkflowExecuteInput } from '../../contract';
 import type { ExpressionEvaluator, Variables } from '../../../zigflow/dsl/expressions';
-import type { FlowDirective, NamedTask, Task } from '../../../zigflow/dsl/tasks';
+import type { FlowDirective, TaskDefinition, WorkflowDocument } from '../../../zigflow/dsl/model';
+import type { NamedTask } from '../../../zigflow/dsl/tasks';
 import type { ProgressLog } from './progress';
+
+/** A CloudEvent as the `event` signal delivers it (a JSON object). */
+export type CloudEvent = Record<string, unknown>;
 
 /** Kept in the run result and carried across continue-as-new; older records are dropped past this bound. */
 export const MAX_TASK_RECORDS = 2000;
@@ -31,7 +35,7 @@ export interface ResumeState {
   startedAt: string;
   lastSequence: number;
   tasks: TaskRecord[];
-  pendingEvents: unknown[];
+  pendingEvents: CloudEvent[];
   paused: boolean;
   /** Earlier form (top-level only), still read when a run continued by an older worker resumes. */
   topIndex?: number;
@@ -47,7 +51,7 @@ export interface CurrentTask {
 export interface RunState {
   executionId: string;
   workflowName: string;
-  document: Record<string, any>;
+  document: WorkflowDocument;
   evaluator: ExpressionEvaluator;
   progress: ProgressLog;
   /** `$context`, replaced by `export.as`. */
@@ -64,7 +68,7 @@ export interface RunState {
   error?: WorkflowErrorData;
   tasks: TaskRecord[];
   /** CloudEvents received through the `event` signal and not yet consumed by a `listen` task. */
-  pendingEvents: unknown[];
+  pendingEvents: CloudEvent[];
   /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
   stepsSinceYield: number;
   /**
@@ -92,7 +96,8 @@ export interface TaskCall {
   rs: RunState;
   runner: Runner;
   name: string;
-  task: Task;
+  /** The task's definition (its kind-specific fields reach the executor as its second argument). */
+  task: TaskDefinition;
   position: string;
   /** Transformed task input. */
   input: unknown;
