@@ -107,6 +107,13 @@ describe('renderMermaid', () => {
     expect(g).not.toContain('t5 --> t6');
   });
 
+  it('labels a for over an inline array with its length', () => {
+    const g = graphOf(
+      'do:\n  - loop:\n      for: {each: c, in: [{n: 1}, {n: 2}]}\n      do:\n        - a: {set: {x: 1}}\n',
+    );
+    expect(g).toContain('subgraph t1["loop: for each c in [2 items]"]');
+  });
+
   it('escapes names that would break Mermaid syntax', () => {
     const workflow = {
       document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1' },

@@ -132,8 +132,11 @@ class MermaidWriter {
 
 function describe(kind: string, task: Record<string, unknown>): string {
   if (kind === 'call' && typeof task.call === 'string') return `call ${task.call}`;
-  if (kind === 'for' && isObject(task.for))
-    return `for each ${String(task.for.each ?? 'item')} in ${String(task.for.in)}`;
+  if (kind === 'for' && isObject(task.for)) {
+    const items = task.for.in;
+    const source = Array.isArray(items) ? `[${items.length} ${items.length === 1 ? 'item' : 'items'}]` : String(items);
+    return `for each ${String(task.for.each ?? 'item')} in ${source}`;
+  }
   if (kind === 'fork' && isObject(task.fork) && task.fork.compete === true) return 'fork (compete)';
   if (kind === 'run' && isObject(task.run))
     return `run ${Object.keys(task.run).find((k) => k !== 'await' && k !== 'return') ?? ''}`.trim();

@@ -111,7 +111,8 @@ export interface EmitTask extends TaskBase {
 }
 
 export interface ForTask extends TaskBase {
-  readonly for: Readonly<{ each?: string; in: RuntimeExpression; at?: string }>;
+  /** `in`: an expression, or (Open Workflow Specification, next version) an inline array of objects. */
+  readonly for: Readonly<{ each?: string; in: RuntimeExpression | readonly JsonObject[]; at?: string }>;
   readonly while?: RuntimeExpression;
   readonly do: TaskList;
 }
