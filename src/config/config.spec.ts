@@ -180,6 +180,37 @@ describe('activityDepsFromConfig', () => {
     });
     expect(activityDepsFromConfig(minimalConfig()).process?.containerRuntime).toBeUndefined();
   });
+
+  it('keeps MCP over stdio off by default and maps its allow-list when enabled', () => {
+    expect(activityDepsFromConfig(minimalConfig()).mcp).toEqual({
+      stdioEnabled: false,
+      stdioCommands: [],
+      timeoutMs: 60_000,
+    });
+    expect(activityDepsFromConfig(minimalConfig()).asyncApi).toEqual({ maxConsumeMs: 3_600_000 });
+    const config = validateEnvironment({
+      ...minimal,
+      CALL_MCP_STDIO_ENABLED: 'true',
+      CALL_MCP_STDIO_COMMANDS: 'node, npx @modelcontextprotocol/server-everything',
+      CALL_MCP_TIMEOUT: '2m',
+      CALL_ASYNCAPI_MAX_CONSUME: '10m',
+    });
+    expect(activityDepsFromConfig(config).mcp).toEqual({
+      stdioEnabled: true,
+      stdioCommands: [['node'], ['npx', '@modelcontextprotocol/server-everything']],
+      timeoutMs: 120_000,
+    });
+    expect(activityDepsFromConfig(config).asyncApi).toEqual({ maxConsumeMs: 600_000 });
+  });
+
+  it('refuses MCP over stdio enabled without an allow-list, and shell characters in it', () => {
+    expect(() => validateEnvironment({ ...minimal, CALL_MCP_STDIO_ENABLED: 'true' })).toThrow(
+      /CALL_MCP_STDIO_COMMANDS: is required \(a comma-separated list of commands/,
+    );
+    expect(() =>
+      validateEnvironment({ ...minimal, CALL_MCP_STDIO_ENABLED: 'true', CALL_MCP_STDIO_COMMANDS: 'node; rm -rf /' }),
+    ).toThrow(/CALL_MCP_STDIO_COMMANDS: must be a comma-separated list of commands/);
+  });
 });
 
 function minimalConfig() {

@@ -43,6 +43,16 @@ const IsHostList = () =>
     (v) => parseList(v).every((h) => /^[A-Za-z0-9.:-]+$/.test(h)),
     'must be a comma-separated list of host names or IP addresses',
   );
+/**
+ * `CALL_MCP_STDIO_COMMANDS`: comma-separated entries, each a command optionally followed by the leading
+ * arguments it must be called with (`node`, `npx @modelcontextprotocol/server-everything`).
+ */
+const IsCommandList = () =>
+  check(
+    'isCommandList',
+    (v) => parseList(v).every((entry) => /^[^\s'"`$;|&<>]+(?: [^\s'"`$;|&<>]+)*$/.test(entry)),
+    'must be a comma-separated list of commands, each optionally followed by its leading arguments (no quotes or shell characters)',
+  );
 const IsReadableFile = () => check('isReadableFile', (v) => existsSync(v), 'must name an existing file');
 const IsDirectory = () =>
   check('isDirectory', (v) => existsSync(v) && statSync(v).isDirectory(), 'must name an existing directory');
@@ -107,4 +117,14 @@ export class RunnerEnvironment {
   @IsOptional() @IsDuration() RUN_TIMEOUT?: string;
   @IsOptional() @IsIn(CONTAINER_RUNTIMES) CONTAINER_RUNTIME?: string;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EVENT_SINK_URL?: string;
+  @IsOptional() @IsBool() CALL_MCP_STDIO_ENABLED?: string;
+  // Required once stdio is enabled: without it any document could start any program on the worker.
+  @ValidateIf(
+    (env: RunnerEnvironment) =>
+      parseBoolean(env.CALL_MCP_STDIO_ENABLED ?? 'false') === true || env.CALL_MCP_STDIO_COMMANDS !== undefined,
+  )
+  @IsCommandList()
+  CALL_MCP_STDIO_COMMANDS?: string;
+  @IsOptional() @IsDuration() CALL_MCP_TIMEOUT?: string;
+  @IsOptional() @IsDuration() CALL_ASYNCAPI_MAX_CONSUME?: string;
 }

@@ -63,6 +63,14 @@ export interface RuntimeConfig {
   runTimeoutMs: number;
   containerRuntime: ContainerRuntime;
   eventSinkUrl?: string;
+  /** `call: mcp` over stdio starts a process on the worker: refused unless enabled. */
+  mcpStdioEnabled: boolean;
+  /** Allowed stdio servers: each entry a command and the leading arguments it must be called with. */
+  mcpStdioCommands: string[][];
+  /** Bound of one MCP call when the task sets no `timeout`. */
+  mcpTimeoutMs: number;
+  /** Longest an AsyncAPI subscription consumes when its `consume` sets no `for`. */
+  asyncApiMaxConsumeMs: number;
 }
 
 export interface RunnerConfig {
@@ -121,6 +129,10 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       runTimeoutMs: duration(env.RUN_TIMEOUT, '5m'),
       containerRuntime: (env.CONTAINER_RUNTIME as ContainerRuntime | undefined) ?? 'none',
       eventSinkUrl: env.EVENT_SINK_URL,
+      mcpStdioEnabled: bool(env.CALL_MCP_STDIO_ENABLED, false),
+      mcpStdioCommands: parseList(env.CALL_MCP_STDIO_COMMANDS).map((entry) => entry.split(' ')),
+      mcpTimeoutMs: duration(env.CALL_MCP_TIMEOUT, '60s'),
+      asyncApiMaxConsumeMs: duration(env.CALL_ASYNCAPI_MAX_CONSUME, '1h'),
     },
   };
 }

@@ -23,6 +23,7 @@ import {
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
+import { earlierRunIds } from '../temporal/execution-events';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionId } from './execute-request';
 import { failedPrecondition, notFound } from './rpc-errors';
@@ -37,9 +38,6 @@ interface EventsQuery {
 
 export type { RunStart } from './run-start';
 
-/** How far get_events walks back through continue-as-new runs. */
-const MAX_RUNS_WALKED = 50;
-
 /**
  * The runner's commands and queries over Temporal. Every read goes to Temporal (the workflow's
  * `status`/`events` queries, answered by replay for closed runs): the runner keeps no state of its own.
@@ -49,16 +47,21 @@ export class ExecutorService {
   private readonly log = new Logger(ExecutorService.name);
   private readonly limits: ExecuteLimits;
 
-  private readonly validate = startValidator();
+  private readonly validate: ReturnType<typeof startValidator>;
 
   constructor(
     private readonly temporal: TemporalService,
     @Inject(ConfigService) config: AppConfigService,
   ) {
+    const runtime = config.get('runtime', { infer: true });
     this.limits = {
       maxWorkflowBytes: config.get('server', { infer: true }).maxWorkflowBytes,
-      secretsKey: config.get('runtime', { infer: true }).secretsKey,
+      secretsKey: runtime.secretsKey,
     };
+    // Documents that the worker's validation would refuse are left for it to report as the run's failure.
+    this.validate = startValidator({
+      mcpStdio: { enabled: runtime.mcpStdioEnabled, commands: runtime.mcpStdioCommands },
+    });
   }
 
   /** Starts a run, or returns the run that already holds this execution id (running or closed). */
@@ -211,16 +214,7 @@ export class ExecutorService {
   }
 
   /** Run ids of this execution other than the latest, newest first (visibility API). */
-  private async earlierRuns(executionId: string): Promise<string[]> {
-    const runs: Array<{ runId: string; start: number }> = [];
-    // The id pattern (parseExecutionId) excludes quotes, so it is safe inside the visibility query.
-    for await (const info of this.temporal.client.workflow.list({ query: `WorkflowId = '${executionId}'` })) {
-      runs.push({ runId: info.runId, start: info.startTime.getTime() });
-      if (runs.length > MAX_RUNS_WALKED) break;
-    }
-    return runs
-      .sort((a, b) => b.start - a.start)
-      .slice(1)
-      .map((r) => r.runId);
+  private earlierRuns(executionId: string): Promise<string[]> {
+    return earlierRunIds(this.temporal.client, executionId);
   }
 }

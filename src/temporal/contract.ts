@@ -81,6 +81,8 @@ export interface WorkflowProgressEvent {
   taskPosition?: string;
   /** DSL task type of a task event (`set`, `call`, `for`, ...); absent on workflow events. */
   taskKind?: string;
+  /** Of a `call` task's events: `http`, `grpc`, `openapi`, `asyncapi`, `a2a`, `mcp` or `function`. */
+  callKind?: string;
   message?: string;
   /** ISO 8601, workflow time. */
   timestamp: string;

@@ -6,7 +6,7 @@
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import type { WorkflowProgressEvent } from './contract';
-import { createActivities } from './activities';
+import { createActivities, type RunnerActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
 import type { ActivityDeps } from './activities/deps';
 
@@ -16,6 +16,11 @@ export interface RunnerWorkerOptions {
   taskQueue: string;
   activities: ActivityDeps;
   onProgress: (event: WorkflowProgressEvent) => void;
+  /**
+   * Replaces activities before the worker registers them (`workflow-runner test` answers calls from its
+   * mocks this way); receives the real ones, created from `activities`.
+   */
+  wrapActivities?: (real: RunnerActivities) => RunnerActivities;
   /** A bundle made by `bundleWorkflowCode` (production images prebuild it); otherwise bundled from source. */
   workflowBundle?: WorkflowBundle;
   shutdownGraceTime?: Duration;
@@ -53,6 +58,7 @@ export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
 }
 
 export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<Worker> {
+  const wrap = options.wrapActivities ?? ((real: RunnerActivities) => real);
   const bundling = workflowBundleOptions();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -66,7 +72,7 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflowSource,
-    activities: createActivities(options.activities),
+    activities: wrap(createActivities(options.activities)),
     sinks: {
       progress: {
         emitBatch: {

@@ -359,6 +359,42 @@ export const BAD_DOCUMENTS: BadDocument[] = [
     message: "missing required property 'service'",
   },
   {
+    name: 'mcp call with a method the DSL does not list',
+    yaml: wf(
+      'do:\n  - a:\n      call: mcp\n      with:\n        method: tools/delete\n        transport: {http: {endpoint: "http://127.0.0.1/mcp"}}\n',
+    ),
+    kind: 'schema',
+    pointer: '/do/0/a/with/method',
+    message: 'expected "tools/list" or "tools/call"',
+    line: 10,
+    column: 17,
+  },
+  {
+    name: 'a2a call with a method the DSL does not list',
+    yaml: wf('do:\n  - a:\n      call: a2a\n      with: {method: message/explode, server: "http://127.0.0.1/a2a"}\n'),
+    kind: 'schema',
+    pointer: '/do/0/a/with/method',
+    message: 'expected "message/send" or "message/stream"',
+  },
+  {
+    name: 'a2a call with neither agentCard nor server',
+    yaml: wf('do:\n  - a:\n      call: a2a\n      with: {method: message/send}\n'),
+    kind: 'semantic',
+    pointer: '/do/0/a/with',
+    message: 'call: a2a needs agentCard or server to reach the agent',
+  },
+  {
+    name: 'asyncapi call with a protocol the runner does not speak',
+    yaml: wf(
+      'do:\n  - a:\n      call: asyncapi\n      with:\n        document: {endpoint: "http://127.0.0.1/api.yaml"}\n        operation: send\n        protocol: kafka\n        message: {payload: {}}\n',
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a/with/protocol',
+    message: "call: asyncapi protocol 'kafka' is not one this runner speaks (it speaks mqtt, secure-mqtt, mqtt5)",
+    line: 12,
+    column: 19,
+  },
+  {
     name: 'wait with an unknown unit',
     yaml: wf('do:\n  - a:\n      wait: {secondz: 3}\n'),
     kind: 'schema',
@@ -800,5 +836,52 @@ export const BAD_DOCUMENTS: BadDocument[] = [
     kind: 'semantic',
     pointer: '/do/0/a/for/in',
     message: "uses 'input_filename'",
+  },
+  // --- flow ---
+  {
+    name: 'then cycle with no exit',
+    yaml: wf('do:\n  - a:\n      set: {x: 1}\n      then: b\n  - b:\n      set: {x: 2}\n      then: a\n'),
+    kind: 'semantic',
+    pointer: '/do/0/a',
+    message: "tasks 'a' (/do/0/a), 'b' (/do/1/b) form a 'then' cycle with no exit",
+  },
+  {
+    name: 'task that jumps to itself',
+    yaml: wf('do:\n  - first:\n      set: {x: 1}\n  - spin:\n      set: {x: 2}\n      then: spin\n'),
+    kind: 'semantic',
+    pointer: '/do/1/spin',
+    message: "tasks 'spin' (/do/1/spin) form a 'then' cycle with no exit",
+  },
+  {
+    name: 'cycle whose switch cases all stay inside it',
+    yaml: wf(
+      "do:\n  - a:\n      switch:\n        - one: {when: '.x == 1', then: b}\n        - other: {then: b}\n  - b:\n      wait: PT1S\n      then: a\n",
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a',
+    message: "'then' cycle with no exit",
+  },
+  {
+    name: 'endless cycle inside a nested do',
+    yaml: wf('do:\n  - outer:\n      do:\n        - a: {set: {x: 1}, then: b}\n        - b: {set: {x: 2}, then: a}\n'),
+    kind: 'semantic',
+    pointer: '/do/0/outer/do/0/a',
+    message: "'then' cycle with no exit",
+  },
+  {
+    name: 'call http to a file: URI',
+    yaml: wf('do:\n  - a:\n      call: http\n      with: {method: get, endpoint: "file:///etc/passwd"}\n'),
+    kind: 'semantic',
+    pointer: '/do/0/a/with/endpoint',
+    message: "endpoint scheme 'file:' is not allowed",
+  },
+  {
+    name: 'openapi document on a gopher: URI',
+    yaml: wf(
+      'do:\n  - a:\n      call: openapi\n      with:\n        document: {endpoint: {uri: "gopher://x/1"}}\n        operationId: op\n',
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a/with/document/endpoint/uri',
+    message: "endpoint scheme 'gopher:' is not allowed",
   },
 ];

@@ -20,6 +20,7 @@ import {
 } from '../../src/temporal/definition-registry.contract';
 import { startTestRunner, waitFor, workflowBundle, type TestRunner } from '../support/runner-harness';
 import { startFakeHttp, type FakeHttp } from '../dsl/fake-http';
+import { startMcpHttpServer, type McpHttpFixture } from '../support/mcp-http-server';
 import { workflow } from '../dsl/workflow-text';
 
 // Workflow bundling and the real Temporal server make hooks and runs slower than jest defaults.
@@ -35,7 +36,11 @@ const PROTO_JSON = { enums: String, longs: String, bytes: String } as const;
 
 const CASES: Record<
   string,
-  { yaml: (http: FakeHttp) => string; input?: Record<string, unknown>; validated?: boolean }
+  {
+    yaml: (http: FakeHttp, servers: LiveServers) => string | Promise<string>;
+    input?: Record<string, unknown>;
+    validated?: boolean;
+  }
 > = {
   'set-switch-for': {
     yaml: () =>
@@ -96,6 +101,60 @@ do:
 `,
       ),
   },
+  // Recorded before call: mcp existed, when it failed in planning with a configuration error (caught here):
+  // the `protocol-calls` patch keeps such runs replaying without scheduling an activity. Re-recording it
+  // with today's code would record the new behaviour instead (it would need a live MCP server).
+  'unsupported-protocol-call': {
+    yaml: () =>
+      workflow(
+        'replay-unsupported-call',
+        `
+do:
+  - guarded:
+      try:
+        - tools:
+            call: mcp
+            with:
+              method: tools/list
+              transport: { http: { endpoint: 'http://127.0.0.1:9/mcp' } }
+      catch:
+        errors:
+          with: { type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration }
+        as: problem
+        do:
+          - note: { set: { unsupported: '\${ $problem.detail }' } }
+`,
+      ),
+  },
+  // call: mcp over Streamable HTTP (an SDK-built server, needed only while recording) then a call: a2a
+  // whose agent is unreachable, caught: both activity kinds and the protocol-calls patch marker in history.
+  'protocol-calls': {
+    yaml: async (_http, servers) =>
+      workflow(
+        'replay-protocol-calls',
+        `
+do:
+  - add:
+      call: mcp
+      with:
+        method: tools/call
+        parameters: { name: add, arguments: { a: 1, b: 2 } }
+        transport: { http: { endpoint: '${(await servers.mcp()).url}' } }
+  - ask:
+      try:
+        - send:
+            call: a2a
+            with:
+              method: message/send
+              server: http://127.0.0.1:9/a2a
+              parameters: { message: { parts: [ { kind: text, text: hi } ] } }
+      catch:
+        errors: { with: { type: https://open-workflow-specification.org/spec/1.0.0/errors/runtime } }
+        do:
+          - fallback: { set: { answered: false } }
+`,
+      ),
+  },
   'http-retry': {
     yaml: (http) =>
       workflow(
@@ -116,10 +175,20 @@ do:
 
 let runner: TestRunner | undefined;
 let http: FakeHttp | undefined;
+let mcpServer: McpHttpFixture | undefined;
+
+/** Servers some cases need while recording only (replays never call anything). */
+interface LiveServers {
+  mcp(): Promise<McpHttpFixture>;
+}
+const servers: LiveServers = {
+  mcp: async () => (mcpServer ??= await startMcpHttpServer()),
+};
 
 afterAll(async () => {
   await runner?.shutdown();
   await http?.close();
+  await mcpServer?.stop();
 });
 
 describe('replay of recorded histories', () => {
@@ -128,7 +197,7 @@ describe('replay of recorded histories', () => {
     if (!existsSync(file) || process.env.RECORD_HISTORIES) {
       http ??= await startFakeHttp();
       runner ??= await startTestRunner();
-      const handle = await runner.start(CASES[name].yaml(http), CASES[name].input ?? {}, {
+      const handle = await runner.start(await CASES[name].yaml(http, servers), CASES[name].input ?? {}, {
         executionId: `replay-${name}`,
         validated: CASES[name].validated,
       });

@@ -35,6 +35,24 @@ export function createCallHttp(deps: ActivityDeps) {
   };
 }
 
+/** A `call: http` request as it will be sent, before authentication. */
+export interface HttpRequestPlan {
+  method: string;
+  /** The URL the workflow asked for (template filled, query appended). */
+  url: URL;
+  /** Lower-cased names; `authorization` is added once authentication is resolved. */
+  headers: Record<string, string>;
+  body?: string;
+  auth?: Authentication;
+}
+
+/** What came back, as {@link httpOutput} reads it. */
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+}
+
 /** Makes the request; `observed.authorization` receives the authorization actually sent, if any. */
 export async function performHttp(
   deps: ActivityDeps,
@@ -44,22 +62,12 @@ export async function performHttp(
   observed: CallObservation = {},
 ): Promise<unknown> {
   const settings = deps.http ?? {};
-  const method = String(args.method ?? 'get').toUpperCase();
-  const { uri, auth } = endpointOf(args, input, instance);
-  const url = buildUrl(uri, args.query, instance);
+  const plan = planHttpRequest(args, input, instance);
+  const { method, url, headers, body, auth } = plan;
   const finalUrl = new URL(settings.rewriteUrl ? settings.rewriteUrl(url.toString()) : url.toString());
   // Both the URL the workflow asked for and the one actually called must pass the network policy.
   await assertCallable(url, settings, instance);
   if (finalUrl.host !== url.host) await assertCallable(finalUrl, settings, instance);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args.headers ?? {}))
-    headers[k.toLowerCase()] = typeof v === 'string' ? v : JSON.stringify(v);
-  let body: string | undefined;
-  if (args.body !== undefined && args.body !== null && method !== 'GET' && method !== 'HEAD') {
-    body = typeof args.body === 'string' ? args.body : JSON.stringify(args.body);
-    if (typeof args.body !== 'string') headers['content-type'] ??= 'application/json';
-  }
-  headers.accept ??= 'application/json, text/plain;q=0.9, */*;q=0.8';
   const send = (target: string, init: RequestInit) => {
     const signal = AbortSignal.timeout(settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS);
     return fetch(target, { ...init, signal, redirect: args.redirect === true ? 'follow' : 'manual' });
@@ -79,24 +87,50 @@ export async function performHttp(
     }
   }
   const bytes = await readBody(response, settings.maxResponseBytes ?? DEFAULT_MAX_BYTES, instance);
+  return httpOutput(args, plan, { status: response.status, headers: response.headers, bytes }, instance);
+}
+
+/** Method, URL, headers and body of a `call: http` from its evaluated arguments and the task input. */
+export function planHttpRequest(args: HttpArgs, input: unknown, instance: string): HttpRequestPlan {
+  const method = String(args.method ?? 'get').toUpperCase();
+  const { uri, auth } = endpointOf(args, input, instance);
+  const url = buildUrl(uri, args.query, instance);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args.headers ?? {}))
+    headers[k.toLowerCase()] = typeof v === 'string' ? v : JSON.stringify(v);
+  let body: string | undefined;
+  if (args.body !== undefined && args.body !== null && method !== 'GET' && method !== 'HEAD') {
+    body = typeof args.body === 'string' ? args.body : JSON.stringify(args.body);
+    if (typeof args.body !== 'string') headers['content-type'] ??= 'application/json';
+  }
+  headers.accept ??= 'application/json, text/plain;q=0.9, */*;q=0.8';
+  return { method, url, headers, body, auth };
+}
+
+/**
+ * The task output for an answer, by `output` mode; a status outside 2xx (3xx too unless `redirect: true`)
+ * is a `communication` error carrying it.
+ */
+export function httpOutput(args: HttpArgs, plan: HttpRequestPlan, answer: HttpAnswer, instance: string): unknown {
+  const { method, url, headers } = plan;
   const okRange = args.redirect === true ? 400 : 300;
-  if (response.status < 200 || response.status >= okRange) {
-    const preview = bytes.toString('utf8').slice(0, 200);
-    throw failure('communication', `HTTP ${response.status} from ${method} ${url.origin}${url.pathname}: ${preview}`, {
+  if (answer.status < 200 || answer.status >= okRange) {
+    const preview = answer.bytes.toString('utf8').slice(0, 200);
+    throw failure('communication', `HTTP ${answer.status} from ${method} ${url.origin}${url.pathname}: ${preview}`, {
       instance,
-      status: response.status,
-      title: `HTTP ${response.status}`,
+      status: answer.status,
+      title: `HTTP ${answer.status}`,
     });
   }
-  const content = decode(bytes, response.headers.get('content-type'));
-  if (args.output === 'raw') return bytes.toString('base64');
+  const content = decode(answer.bytes, answer.headers.get('content-type'));
+  if (args.output === 'raw') return answer.bytes.toString('base64');
   if (args.output === 'response') {
     const redacted = { ...headers };
     if (redacted.authorization) redacted.authorization = '<redacted>';
     return {
       request: { method, uri: url.toString(), headers: redacted },
-      statusCode: response.status,
-      headers: Object.fromEntries(response.headers.entries()),
+      statusCode: answer.status,
+      headers: Object.fromEntries(answer.headers.entries()),
       content,
     };
   }

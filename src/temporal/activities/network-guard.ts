@@ -34,8 +34,23 @@ export function isBlockedAddress(ip: string, blockPrivate: boolean): boolean {
   return lower === '::1' || /^f[cd]/.test(lower);
 }
 
+/** The only schemes outgoing calls may use (fetch would fail `file:` and others with an opaque network error). */
+const CALLABLE_PROTOCOLS = new Set(['http:', 'https:']);
+
 export async function assertCallable(url: URL, settings: HttpSettings, instance: string): Promise<void> {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (!CALLABLE_PROTOCOLS.has(url.protocol)) {
+    throw failure(
+      'configuration',
+      `endpoint scheme '${url.protocol}' is not allowed: the runner calls http and https URIs only`,
+      { instance, status: 400 },
+    );
+  }
+  await assertHostCallable(url.hostname, settings, instance);
+}
+
+/** The host part of the policy, for protocols other than HTTP (an MQTT broker named by an AsyncAPI server). */
+export async function assertHostCallable(hostname: string, settings: HttpSettings, instance: string): Promise<void> {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (settings.allowHosts?.some((h) => h.toLowerCase() === host)) return;
   if (METADATA_HOSTS.has(host)) throw refused(host, instance);
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);

@@ -41,6 +41,19 @@ export function namedTask(name: string, task: TaskDefinition): NamedTask {
   return { name, kind: undefined, task };
 }
 
+const BUILT_IN_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp']);
+
+/**
+ * The protocol of a `call` task (`http`, `grpc`, `openapi`, `asyncapi`, `a2a`, `mcp`), `function` for a
+ * `use.functions` or catalog function; undefined for other tasks. Progress events carry it.
+ */
+export function callKind(named: NamedTask): string | undefined {
+  if (named.kind !== 'call') return undefined;
+  const target = named.task.call;
+  if (typeof target !== 'string') return undefined;
+  return BUILT_IN_CALLS.has(target) ? target : 'function';
+}
+
 /** A task list (`do`, `try`, `for.do`, `catch.do`, fork branches) as ordered named tasks. */
 export function taskList(list: TaskList | undefined): NamedTask[] {
   if (!Array.isArray(list)) return [];

@@ -3,8 +3,10 @@
  * `use.functions` / `errors` / `retries` / `authentications` / `timeouts`, the `evaluate` block, and
  * (through expression-checks) every runtime expression.
  */
+import { callProblems } from './call-checks';
+import type { McpStdioPolicy } from '../dsl/calls';
 import { expressionProblems } from './expression-checks';
-import { unreachableTasks } from './flow-checks';
+import { endlessCycles, unreachableTasks } from './flow-checks';
 import { DraftProblem, listNames, ValidationProblem } from './problems';
 import { joinPointer } from '../dsl/pointers';
 import { isObject, TaskSite } from '../dsl/task-walker';
@@ -21,14 +23,22 @@ export interface SemanticResult {
   warnings: DraftProblem[];
 }
 
-export function semanticProblems(document: Record<string, unknown>, sites: TaskSite[]): SemanticResult {
+/** `mcpStdio`: the runner's stdio policy, when the validating party knows it (the worker, the executor). */
+export function semanticProblems(
+  document: Record<string, unknown>,
+  sites: TaskSite[],
+  mcpStdio?: McpStdioPolicy,
+): SemanticResult {
   const use = isObject(document.use) ? document.use : {};
   const errors: ValidationProblem[] = [
     ...duplicateNames(sites),
     ...thenTargets(sites),
     ...references(document, use, sites),
     ...evaluateBlock(document.evaluate),
+    ...endlessCycles(sites),
+    ...endpointSchemes(document, sites),
     ...expressionProblems(document, sites),
+    ...callProblems(sites, mcpStdio),
   ];
   const warnings: DraftProblem[] = Object.keys(document)
     .filter((k) => !KNOWN_TOP_LEVEL.has(k))
@@ -217,6 +227,49 @@ function evaluateBlock(evaluate: unknown): ValidationProblem[] {
         `evaluate.language ${JSON.stringify(evaluate.language)} is not supported: this runner evaluates jq`,
       ),
     );
+  }
+  return out;
+}
+
+/** Schemes an endpoint may use: the runner's calls and resources speak HTTP only. */
+const ENDPOINT_SCHEMES = new Set(['http', 'https']);
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+
+/**
+ * Literal endpoint URIs (`endpoint: <uri>` or `endpoint: { uri }`, anywhere but inside inline JSON schemas and
+ * the `with` arguments of a `use.functions` call, which are the function's own data) must be http or https:
+ * `file:`, `ftp:`, `gopher:` and the like are refused here rather than failing at run time as a network error.
+ * Runtime expressions are checked when the activity resolves them.
+ */
+function endpointSchemes(document: Record<string, unknown>, sites: TaskSite[]): ValidationProblem[] {
+  const functionArguments = new Set(
+    sites
+      .filter((s) => s.kind === 'call' && isObject(s.task) && !BUILT_IN_CALLS.has(String(s.task.call)))
+      .map((s) => joinPointer(s.pointer, 'with')),
+  );
+  const out: ValidationProblem[] = [];
+  const check = (uri: unknown, pointer: string) => {
+    if (typeof uri !== 'string' || uri.trimStart().startsWith('${')) return;
+    const scheme = SCHEME.exec(uri.trim())?.[1].toLowerCase();
+    if (scheme !== undefined && !ENDPOINT_SCHEMES.has(scheme))
+      out.push(
+        problem(pointer, `endpoint scheme '${scheme}:' is not allowed: the runner calls http and https URIs only`),
+      );
+  };
+  const stack: { value: unknown; pointer: string }[] = [{ value: document, pointer: '' }];
+  while (stack.length > 0) {
+    const { value, pointer } = stack.pop()!;
+    if (pointer.endsWith('/schema/document') || functionArguments.has(pointer)) continue;
+    if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, pointer: joinPointer(pointer, i) }));
+    if (!isObject(value)) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const at = joinPointer(pointer, key);
+      if (key === 'endpoint') {
+        if (isObject(child)) check(child.uri, joinPointer(at, 'uri'));
+        else check(child, at);
+      }
+      stack.push({ value: child, pointer: at });
+    }
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { exportContext, transformInput, transformOutput } from '../../../zigflow
 import { asErrorData, dslError, isWorkflowFault, WorkflowFault, withInstance } from '../../../zigflow/dsl/errors';
 import type { Variables } from '../../../zigflow/dsl/expressions';
 import type { TaskKind } from '../../../zigflow/dsl/model';
-import { indexOfTask, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
+import { callKind, indexOfTask, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
 import { yieldPoint } from './activity-calls';
 import {
   continueAsNewNow,
@@ -176,8 +176,9 @@ function startedAtNow(rs: RunState): Record<string, unknown> {
 interface TaskRun {
   rs: RunState;
   call: TaskCall;
-  /** The task's kind, reported with its events (undefined: the task has none). */
-  kind: TaskKind | undefined;
+  /** The kind fields of the task's progress events: its kind (none when it has none), a call's protocol. */
+  taskKind: TaskKind | undefined;
+  callKind: string | undefined;
   vars: Variables;
   record: TaskRecord;
 }
@@ -218,8 +219,7 @@ export function runTask(
     taskDescriptor,
     vars: { vars, scopeOf: scope },
   };
-  const { kind } = named;
-  const run: TaskRun = { rs, call, kind, vars, record };
+  const run: TaskRun = { rs, call, taskKind: named.kind, callKind: callKind(named), vars, record };
   try {
     if (named.kind === undefined) {
       throw new WorkflowFault(dslError('configuration', `task '${name}' has no known kind`));
@@ -230,10 +230,20 @@ export function runTask(
     call.input = input;
     if (task.if !== undefined && !rs.evaluator.evaluateCondition(task.if, input, vars, position)) {
       record.status = 'skipped';
-      rs.progress.emit('task_skipped', { taskName: name, taskPosition: position, taskKind: kind });
+      rs.progress.emit('task_skipped', {
+        taskName: name,
+        taskPosition: position,
+        taskKind: run.taskKind,
+        callKind: run.callKind,
+      });
       return { output: rawInput, flow: 'continue' };
     }
-    rs.progress.emit('task_started', { taskName: name, taskPosition: position, taskKind: kind });
+    rs.progress.emit('task_started', {
+      taskName: name,
+      taskPosition: position,
+      taskKind: run.taskKind,
+      callKind: run.callKind,
+    });
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
       ms === undefined
@@ -251,7 +261,7 @@ export function runTask(
 }
 
 function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
-  const { rs, call, kind, vars, record } = run;
+  const { rs, call, vars, record } = run;
   try {
     call.taskDescriptor.output = result.output;
     vars.context = rs.context;
@@ -265,7 +275,8 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
     rs.progress.emit('task_completed', {
       taskName: call.name,
       taskPosition: call.position,
-      taskKind: kind,
+      taskKind: run.taskKind,
+      callKind: run.callKind,
       outputSummary: rs.progress.summaryOf(output),
     });
     // A nested `then: end` or a switch case's directive takes precedence over the task's own `then`.
@@ -286,7 +297,8 @@ function failTask(run: TaskRun, e: unknown): never {
   rs.progress.emit('task_failed', {
     taskName: call.name,
     taskPosition: call.position,
-    taskKind: run.kind,
+    taskKind: run.taskKind,
+    callKind: run.callKind,
     error: fault.error,
   });
   throw fault;

@@ -17,7 +17,7 @@ const MAX_PAGE = 1000;
 export type ProgressFields = Partial<
   Pick<
     WorkflowProgressEvent,
-    'taskName' | 'taskPosition' | 'taskKind' | 'message' | 'attempt' | 'error' | 'outputSummary'
+    'taskName' | 'taskPosition' | 'taskKind' | 'callKind' | 'message' | 'attempt' | 'error' | 'outputSummary'
   >
 > & { status?: WorkflowProgressEvent['status'] };
 
@@ -89,6 +89,7 @@ export class ProgressLog {
       fields.error,
       fields.outputSummary,
     ];
+    if (fields.callKind !== undefined) tuple.push(fields.callKind);
     this.kept.push(tuple);
     if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
     this.unsent.push(tuple);

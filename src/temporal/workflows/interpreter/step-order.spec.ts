@@ -104,7 +104,7 @@ const COMMUNICATION = 'https://serverlessworkflow.io/spec/1.0.0/errors/communica
 /** What a completed command returns: calls to a `/fail` endpoint fail with a DSL communication error. */
 function complete(p: Pending): void {
   const args = (p.request as { args?: { endpoint?: unknown } } | undefined)?.args;
-  if (typeof args?.endpoint === 'string' && args.endpoint.includes('/fail')) {
+  if ((typeof args?.endpoint === 'string' && args.endpoint.includes('/fail')) || p.label.includes('failing')) {
     const error = { type: COMMUNICATION, status: 503, title: 'unavailable' };
     p.reject(
       new sdk.ActivityFailure(sdk.ApplicationFailure.create({ message: 'x', type: 'DslError', details: [error] })),
@@ -121,6 +121,10 @@ function complete(p: Pending): void {
   }
   if (p.label.startsWith('child')) {
     p.resolve({ status: 'completed', output: {}, tasks: [] });
+    return;
+  }
+  if (p.label.startsWith('activity callAsyncApi')) {
+    p.resolve([{ payload: { n: 1 } }]);
     return;
   }
   p.resolve({ at: p.label });
@@ -315,6 +319,57 @@ const TIMEOUTS = `${header('timeout-shapes')}do:
   - last: ${http('/last')}
 `;
 
+/** Branches whose first step is a protocol call (`mcp`, `a2a`, `asyncapi` with a subscription's foreach). */
+const PROTOCOL_FORK = `${header('protocol-shapes')}do:
+  - split:
+      fork:
+        branches:
+          - mcp:
+              do:
+                - first:
+                    call: mcp
+                    with: { method: tools/list, transport: { http: { endpoint: 'http://svc/mcp' } } }
+                - second: ${http('/mcp/2')}
+          - guardedMcp:
+              do:
+                - first:
+                    try:
+                      - get:
+                          call: mcp
+                          with: { method: tools/list, transport: { http: { endpoint: 'http://svc/mcp' } } }
+                    catch: {}
+                - second: { wait: { milliseconds: 1 } }
+          - a2a:
+              do:
+                - failing:
+                    try:
+                      - send:
+                          call: a2a
+                          with:
+                            method: message/send
+                            server: http://svc/a2a
+                            parameters: { message: { parts: [ { kind: text, text: hi } ] } }
+                    catch: {}
+                - second: ${http('/a2a/2')}
+          - subscription:
+              do:
+                - first:
+                    call: asyncapi
+                    with:
+                      document: { endpoint: 'http://svc/asyncapi.json' }
+                      operation: watchOrders
+                      subscription:
+                        consume: { amount: 1 }
+                        foreach:
+                          do:
+                            - each: ${http('/subscription/each')}
+                - second: ${http('/subscription/2')}
+          - plain:
+              do:
+                - first: ${http('/plain')}
+                - second: ${http('/plain/2')}
+`;
+
 const WORKFLOW_TIMEOUT = `${header('workflow-timeout', 'timeout: { after: PT1H }\n')}do:
   - first:
       try:
@@ -331,6 +386,11 @@ describe('microtask steps of concurrent regions', () => {
 
   it('the same branches, completions applied in reverse order', async () => {
     expect(await run(FORK, { hold: / timeout$/, reverse: true })).toEqual(EXPECTED_FORK_REVERSED);
+  });
+
+  it('protocol calls in fork branches issue their next commands in the recorded order', async () => {
+    expect(await run(PROTOCOL_FORK)).toEqual(EXPECTED_PROTOCOL_FORK);
+    expect(await run(PROTOCOL_FORK, { reverse: true })).toEqual(EXPECTED_PROTOCOL_FORK_REVERSED);
   });
 
   it('task timeouts racing their work in one activation are decided as recorded', async () => {
@@ -514,4 +574,39 @@ const EXPECTED_WORKFLOW_TIMEOUT_REVERSED: string[] = [
   '5 cancel scope 1',
   '9 activity callHttp /do/1/second http',
   'failed workflow timed out after 3600000 ms',
+];
+
+const EXPECTED_PROTOCOL_FORK: string[] = [
+  '0 activity callMcp /do/0/split/fork/branches/0/mcp/do/0/first mcp',
+  '0 activity callMcp /do/0/split/fork/branches/1/guardedMcp/do/0/first/try/0/get mcp',
+  '0 activity callA2a /do/0/split/fork/branches/2/a2a/do/0/failing/try/0/send a2a',
+  '0 activity callAsyncApi /do/0/split/fork/branches/3/subscription/do/0/first asyncapi',
+  '0 activity callHttp /do/0/split/fork/branches/4/plain/do/0/first http',
+  '-- activation 1',
+  '2 activity callHttp /do/0/split/fork/branches/3/subscription/do/0/first/with/subscription/foreach/do/0/each http',
+  '4 activity callHttp /do/0/split/fork/branches/4/plain/do/1/second http',
+  '5 activity callHttp /do/0/split/fork/branches/0/mcp/do/1/second http',
+  '10 timer wait second',
+  '12 activity callHttp /do/0/split/fork/branches/2/a2a/do/1/second http',
+  '-- activation 2',
+  '9 activity callHttp /do/0/split/fork/branches/3/subscription/do/1/second http',
+  '-- activation 3',
+  'completed [{"at":"activity callHttp /do/0/split/fork/branches/0/mcp/do/1/second http"},{"at":"activity callMcp /do/0/split/fork/branches/1/guardedMcp/do/0/first/try/0/get mcp"},{"at":"activity callHttp /do/0/split/fork/branches/2/a2a/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/3/subscription/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/4/plain/do/1/second http"}]',
+];
+const EXPECTED_PROTOCOL_FORK_REVERSED: string[] = [
+  '0 activity callMcp /do/0/split/fork/branches/0/mcp/do/0/first mcp',
+  '0 activity callMcp /do/0/split/fork/branches/1/guardedMcp/do/0/first/try/0/get mcp',
+  '0 activity callA2a /do/0/split/fork/branches/2/a2a/do/0/failing/try/0/send a2a',
+  '0 activity callAsyncApi /do/0/split/fork/branches/3/subscription/do/0/first asyncapi',
+  '0 activity callHttp /do/0/split/fork/branches/4/plain/do/0/first http',
+  '-- activation 1',
+  '2 activity callHttp /do/0/split/fork/branches/3/subscription/do/0/first/with/subscription/foreach/do/0/each http',
+  '4 activity callHttp /do/0/split/fork/branches/4/plain/do/1/second http',
+  '5 activity callHttp /do/0/split/fork/branches/0/mcp/do/1/second http',
+  '10 timer wait second',
+  '12 activity callHttp /do/0/split/fork/branches/2/a2a/do/1/second http',
+  '-- activation 2',
+  '9 activity callHttp /do/0/split/fork/branches/3/subscription/do/1/second http',
+  '-- activation 3',
+  'completed [{"at":"activity callHttp /do/0/split/fork/branches/0/mcp/do/1/second http"},{"at":"activity callMcp /do/0/split/fork/branches/1/guardedMcp/do/0/first/try/0/get mcp"},{"at":"activity callHttp /do/0/split/fork/branches/2/a2a/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/3/subscription/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/4/plain/do/1/second http"}]',
 ];

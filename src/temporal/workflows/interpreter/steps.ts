@@ -102,7 +102,7 @@ export function activity<K extends ActivityName>(
   name: K,
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
-): MaybePromise<ActivityResult<K>> {
+): PromiseLike<ActivityResult<K>> {
   if (rs.racing > 0) return callActivity(rs, name, request, summary);
   const restart = () => {
     rs.stepsSinceYield = 0;

@@ -1,7 +1,8 @@
 /**
- * `call`: `http`, `openapi` and `grpc` run in activities (arguments evaluated here, except expressions that
- * read `$secrets`, which the activity evaluates); a name from `use.functions` runs that function's task
- * definition with the evaluated `with` as its input.
+ * `call`: `http`, `openapi`, `grpc`, `mcp`, `a2a` and `asyncapi` run in activities (arguments evaluated
+ * here, except expressions that read `$secrets`, which the activity evaluates); a name from
+ * `use.functions` runs that function's task definition with the evaluated `with` as its input.
+ * protocol-calls.ts shapes the `mcp`, `a2a` and `asyncapi` requests and runs a subscription's `foreach`.
  */
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
@@ -10,6 +11,7 @@ import { namedTask } from '../../../zigflow/dsl/tasks';
 import type { AuthorizedResult, HttpCallRequest } from '../../activities/types';
 import { deferredScope } from '../interpreter/activity-calls';
 import { activity, runSteps, type Steps } from '../interpreter/steps';
+import { PROTOCOL_CALLS, protocolCallPlan, runSubscriptionForeach, type ProtocolCallPlan } from './protocol-calls';
 import {
   taskVariables,
   type MaybePromise,
@@ -25,10 +27,13 @@ import {
 const AUTHORIZATION_PATCH = 'authorization-descriptor';
 const READS_AUTHORIZATION = /\$authorization\b/;
 
-/** DSL built-in call targets; `asyncapi`, `a2a` and `mcp` have no activity here yet (a `configuration` error). */
+/** DSL built-in call targets: `mcp`, `a2a` and `asyncapi` are planned in protocol-calls.ts. */
 const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
 
-/** The activity that performs each built-in call target: a new target is its activity plus one line here. */
+/**
+ * The activity that performs each request-shaped built-in call target (arguments evaluated as one template): a
+ * new such target is its activity plus one line here.
+ */
 const CALL_ACTIVITIES: Readonly<Partial<Record<string, CallActivity>>> = {
   http: 'callHttp',
   openapi: 'callOpenApi',
@@ -39,7 +44,8 @@ type CallActivity = 'callHttp' | 'callOpenApi' | 'callGrpc';
 
 type CallPlan =
   | { kind: 'function'; name: string }
-  | { kind: 'activity'; name: CallActivity; request: HttpCallRequest; summary: string };
+  | { kind: 'activity'; name: CallActivity; request: HttpCallRequest; summary: string }
+  | ProtocolCallPlan;
 
 export function runCall(call: TaskCall, task: CallTask): MaybePromise<TaskResult> {
   return runSteps(call.rs, callSteps(call, task));
@@ -48,6 +54,7 @@ export function runCall(call: TaskCall, task: CallTask): MaybePromise<TaskResult
 function* callSteps(call: TaskCall, task: CallTask): Steps<TaskResult> {
   const plan = planCall(call, task);
   if (plan.kind === 'function') return runSteps(call.rs, functionSteps(call, task, plan.name));
+  if (plan.kind === 'protocol') return runProtocolCall(call, plan);
   const result: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
   if (!plan.request.describeAuthorization) return { output: result };
   const { output, authorization } = result as AuthorizedResult;
@@ -58,6 +65,7 @@ function planCall(call: TaskCall, task: CallTask): CallPlan {
   const target = task.call;
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
   if (!BUILT_IN.includes(target)) return { kind: 'function', name: target };
+  if (PROTOCOL_CALLS.includes(target)) return protocolCallPlan(call, task, target, resolveAuthentication);
   const args = evaluateArgs(call, task);
   const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
   const name = CALL_ACTIVITIES[target];
@@ -94,8 +102,20 @@ export function namedAuthentication(call: Pick<TaskCall, 'rs' | 'position'>, aut
   return known[name];
 }
 
+/**
+ * A protocol call's activity, then (for an AsyncAPI subscription with `foreach`) the iteration over the
+ * consumed messages in workflow code. The foreach path awaits: it runs tasks after the activity.
+ */
+function runProtocolCall(call: TaskCall, plan: ProtocolCallPlan): PromiseLike<TaskResult> {
+  const { foreach } = plan;
+  // `then` on the activity's wait, not a step of callSteps: the steps these calls were recorded with.
+  return activity(call.rs, plan.name, plan.request, plan.summary).then((output) =>
+    foreach === undefined ? { output } : runSubscriptionForeach(call, foreach, output),
+  );
+}
+
 /** Replaces `authentication: { use: name }` (on the endpoint or the call) with the `use.authentications` entry. */
-function resolveAuthentication(call: TaskCall, args: JsonObject): Record<string, unknown> {
+export function resolveAuthentication(call: TaskCall, args: JsonObject): Record<string, unknown> {
   const resolve = (auth: unknown): unknown => namedAuthentication(call, auth);
   const out: Record<string, unknown> = { ...args };
   if (out.authentication !== undefined) out.authentication = resolve(out.authentication);

@@ -1,11 +1,16 @@
+/**
+ * How a run ended, as the CLI reports it (`run --json`, `test`): from the run result, or from the failure
+ * and the progress events when there is no result.
+ */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import {
   FAULT_FAILURE_TYPE,
   type TaskRecord,
   type WorkflowErrorData,
+  type WorkflowProgressEvent,
   type WorkflowRunResult,
-} from '../temporal/contract';
+} from './contract';
 
 /** The one JSON document `run --json` prints: exactly these four keys, in this order. */
 export interface RunReport {
@@ -68,4 +73,38 @@ export function reportOfFailure(err: unknown, tracked: (cancelled: boolean) => T
     error: { type: RUNTIME_ERROR, status: 500, title, detail: cause?.message ?? err.message },
     tasks: tracked(cause instanceof TerminatedFailure),
   };
+}
+
+const TASK_END: Partial<Record<WorkflowProgressEvent['eventType'], TaskRecord['status']>> = {
+  task_completed: 'completed',
+  task_failed: 'failed',
+  task_skipped: 'skipped',
+};
+
+/**
+ * Collects the tasks of a run from its progress events, in the order they started: the task list of
+ * a report when the run ends without a result (cancelled, or failed outside the DSL).
+ */
+export class TaskTracker {
+  private readonly tasks = new Map<string, TaskRecord>();
+
+  observe(e: WorkflowProgressEvent): void {
+    if (!e.taskPosition || !e.taskName) return;
+    if (e.eventType === 'task_started' && !this.tasks.has(e.taskPosition)) {
+      this.tasks.set(e.taskPosition, { name: e.taskName, position: e.taskPosition, status: 'running' });
+      return;
+    }
+    const end = TASK_END[e.eventType];
+    if (!end) return;
+    const known = this.tasks.get(e.taskPosition);
+    if (known) known.status = end;
+    else this.tasks.set(e.taskPosition, { name: e.taskName, position: e.taskPosition, status: end });
+  }
+
+  /** The tasks seen; those still running when the run ended are reported as `cancelled` when it was. */
+  list(runCancelled: boolean): TaskRecord[] {
+    return [...this.tasks.values()].map((t) =>
+      runCancelled && t.status === 'running' ? { ...t, status: 'cancelled' } : { ...t },
+    );
+  }
 }
