@@ -2,10 +2,13 @@
  * The benchmark: each reference workflow as DSL YAML through the runner and as the equivalent
  * hand-written Temporal workflow, on one worker, one dev server, side by side.
  *
- *   npx ts-node --transpile-only bench/run.ts [--scale 1] [--concurrency 50] [--only pure-data,...] [--warmup N] [--rounds N]
+ *   npx ts-node --transpile-only bench/run.ts [--scale 1] [--concurrency 50] [--only pure-data,...] [--warmup N] [--rounds N] [--codec]
  *
  * `--scale` multiplies the executions measured per variant and round (default 1: about eight minutes on 2
  * vCPUs); `--rounds` overrides the measured rounds, in which the variants alternate.
+ * `--codec` encrypts every payload of both variants (the runner's AES-256-GCM payload codec, worker and
+ * client) and writes bench/results/codec.json (and codec.md) instead: compare its wf/s with latest.json's
+ * for the codec's cost.
  * Prints a table and writes bench/results/latest.json (and latest.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +37,8 @@ interface Options {
   warmup?: number;
   /** Overrides each reference workflow's number of measured rounds. */
   rounds?: number;
+  /** Payload encryption on (results under the name `codec`). */
+  codec: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -47,6 +52,7 @@ function parseOptions(argv: string[]): Options {
     only: value('--only')?.split(','),
     warmup: value('--warmup') === undefined ? undefined : Number(value('--warmup')),
     rounds: value('--rounds') === undefined ? undefined : Number(value('--rounds')),
+    codec: argv.includes('--codec'),
   };
 }
 
@@ -167,7 +173,7 @@ async function benchWorkflow(env: BenchEnv, reference: ReferenceWorkflow, option
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const env = await startBenchEnv(log);
+  const env = await startBenchEnv(log, { codec: options.codec });
   const results: BenchResults = {
     machine: machine(),
     settings: { concurrency: options.concurrency, scale: options.scale },
@@ -188,9 +194,10 @@ async function main(): Promise<void> {
   }
   const dir = resolve(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(resolve(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const name = options.codec ? 'codec' : 'latest';
+  writeFileSync(resolve(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
-  writeFileSync(resolve(dir, 'latest.md'), `${table}\n`);
+  writeFileSync(resolve(dir, `${name}.md`), `${table}\n`);
   process.stdout.write(`${table}\n\nmachine: ${JSON.stringify(results.machine)}\n`);
 }
 

@@ -3,8 +3,13 @@
  * worker in a child process (so its CPU and memory are measured apart from the load generator) that
  * serves both the runner's workflow type and the hand-written workflows, and a client.
  */
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { runnerDataConverter } from '../../src/codec/data-converter';
+import { loadKeyRing } from '../../src/codec/key-ring';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
 import { spawnWorkerProcess, type WorkerProcessHandle } from '../../test/support/worker-process';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http';
@@ -18,7 +23,13 @@ export interface BenchEnv {
   close(): Promise<void>;
 }
 
-export async function startBenchEnv(log: (line: string) => void): Promise<BenchEnv> {
+export interface BenchEnvOptions {
+  /** Encrypt every payload (worker and client) with the runner's AES-256-GCM codec and a fresh key. */
+  codec?: boolean;
+}
+
+export async function startBenchEnv(log: (line: string) => void, options: BenchEnvOptions = {}): Promise<BenchEnv> {
+  const payloadKeysDir = options.codec ? freshKeyDir() : undefined;
   log('starting Temporal dev server');
   const server = await startDevServer({ headless: true });
   const http = await startLocalHttpServer();
@@ -27,6 +38,7 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
   const worker = spawnWorkerProcess({
     address: server.address,
     taskQueue,
+    payloadKeysDir,
     progress: 'none',
     workflowsPath: resolve(__dirname, '..', 'handwritten', 'index.ts'),
     // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
@@ -34,7 +46,8 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
   });
   await worker.ready;
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  const dataConverter = payloadKeysDir ? runnerDataConverter(loadKeyRing(payloadKeysDir)) : undefined;
+  const client = new Client({ connection, namespace: server.namespace, dataConverter });
   return {
     server,
     http,
@@ -49,4 +62,10 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
       await server.stop();
     },
   };
+}
+
+function freshKeyDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-payload-keys-'));
+  writeFileSync(join(dir, 'bench'), randomBytes(32).toString('base64'));
+  return dir;
 }

@@ -10,7 +10,17 @@ export type Command =
   | TestCommand
   | { name: 'run'; file: string; json: boolean; input?: string; inputFile?: string }
   | { name: 'serve' }
-  | DefinitionsCommand;
+  | DefinitionsCommand
+  | OperationCommand;
+
+/** `terminate`/`recover`: commands on one execution, through the runner's gRPC API. */
+export type OperationCommand = {
+  name: 'terminate' | 'recover';
+  executionId: string;
+  reason: string;
+  runner?: string;
+  json: boolean;
+};
 
 /** `test [PATH...]`: run workflow test files on a time-skipping test server. */
 export interface TestCommand {
@@ -53,6 +63,12 @@ Commands:
                                 List registered definitions (* marks the latest version)
   definitions remove NAMESPACE NAME [VERSION] [--json]
                                 Remove one version, or every version of NAMESPACE/NAME
+  terminate EXECUTION_ID [--reason R] [--runner HOST:PORT] [--json]
+                                End a run at once (it reports workflow_cancelled)
+  recover EXECUTION_ID [--reason R] [--runner HOST:PORT] [--json]
+                                Start a failed or terminated run again at the task that
+                                failed; both go through the runner's gRPC API at --runner,
+                                WORKFLOW_RUNNER_ADDRESS or 127.0.0.1:50051
 
 Options:
   -h, --help                    Show this help (or a command's: workflow-runner run --help)
@@ -80,6 +96,8 @@ const COMMAND_OPTIONS = {
   run: { json: { type: 'boolean' }, input: { type: 'string' }, 'input-file': { type: 'string' } },
   serve: {},
   definitions: {},
+  terminate: { json: { type: 'boolean' }, reason: { type: 'string' }, runner: { type: 'string' } },
+  recover: { json: { type: 'boolean' }, reason: { type: 'string' }, runner: { type: 'string' } },
 } as const;
 
 const DEFINITIONS_OPTIONS = {
@@ -106,6 +124,18 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (first === 'definitions') return parseDefinitionsLine(rest);
 
   const { values, positionals } = parseOptions(first, rest, COMMAND_OPTIONS[first]);
+  if (first === 'terminate' || first === 'recover') {
+    if (positionals.length !== 1)
+      throw new CliError(`${first} needs exactly one EXECUTION_ID argument, got ${positionals.length}`, EXIT.USAGE);
+    const runner = values.runner as string | undefined;
+    return {
+      name: first,
+      executionId: positionals[0],
+      reason: (values.reason as string | undefined) ?? '',
+      json: values.json === true,
+      ...(runner ? { runner } : {}),
+    };
+  }
   if (first === 'serve' || first === 'schema') {
     if (positionals.length > 0) throw new CliError(`${first} takes no arguments, got '${positionals[0]}'`, EXIT.USAGE);
     return first === 'serve' ? { name: 'serve' } : { name: 'schema', test: values.test === true };

@@ -7,6 +7,7 @@
 import { renderMermaid, type TaskRunStatus } from '../zigflow/graph';
 import type { Command } from './args';
 import type { CliIo } from './cli-io';
+import { cliDataConverter } from './cli-codec';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { formatProblem, loadWorkflowFile } from './validate.command';
 
@@ -46,7 +47,7 @@ async function runStatuses(io: CliIo, executionId: string, workflowName: string)
   let connection: import('@temporalio/client').Connection | undefined;
   try {
     connection = await Connection.connect({ address, connectTimeout: 10_000 });
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter: cliDataConverter(io) });
     const events = await connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
       readExecutionEvents(client, executionId),
     );

@@ -41,11 +41,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       case 'run':
         return await (await import('./run.command')).runCommand(io, command);
       case 'serve':
-        return await (await import('./serve.command')).serveCommand(io);
+        return await (await import('./serve.command')).serveCommand(io, version());
       case 'test':
         return await (await import('./test.command')).testCommand(io, command);
       case 'definitions':
         return await (await import('./definitions.command')).definitionsCommand(io, command);
+      case 'terminate':
+      case 'recover':
+        return await (await import('./operation.command')).operationCommand(io, command);
     }
   } catch (err) {
     if (err instanceof CliError) {

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { parseBoolean, parseList } from '../config/parse';
+import { cliDataConverter } from './cli-codec';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
@@ -81,6 +83,7 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
     const detail = loaded.problems.map((p) => formatProblem(options.file, p)).join('\n');
     return printReport(io, invalidReport(detail), options.json);
   }
+  const dataConverter = cliDataConverter(io);
   // The CLI owns Ctrl-C (it cancels the run); Temporal's runtime must not stop the worker on it first.
   installQuietRuntime();
   const target = await resolveTemporal(io);
@@ -92,7 +95,7 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
       // Validated above: the run need not validate it again.
       document: loaded.workflow,
     };
-    return printReport(io, await execute(io, target, executeInput), options.json);
+    return printReport(io, await execute(io, target, executeInput, dataConverter), options.json);
   } finally {
     await target.close();
   }
@@ -114,6 +117,7 @@ export function installQuietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
 
 async function connect(
   target: TemporalTarget,
+  dataConverter: DataConverter | undefined,
 ): Promise<{ native: NativeConnection; client: Client; connection: Connection }> {
   const timeout = <T>(p: Promise<T>) =>
     Promise.race([
@@ -128,14 +132,19 @@ async function connect(
     );
     await timeout(connection.workflowService.getSystemInfo({}));
     const native = await timeout(NativeConnection.connect({ address: target.address }));
-    return { native, connection, client: new Client({ connection, namespace: target.namespace }) };
+    return { native, connection, client: new Client({ connection, namespace: target.namespace, dataConverter }) };
   } catch (err) {
     throw new CliError(`cannot reach Temporal at ${target.address}: ${(err as Error).message}`, EXIT.ENVIRONMENT);
   }
 }
 
-async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecuteInput): Promise<RunReport> {
-  const { native, client, connection } = await connect(target);
+async function execute(
+  io: CliIo,
+  target: TemporalTarget,
+  input: WorkflowExecuteInput,
+  dataConverter: DataConverter | undefined,
+): Promise<RunReport> {
+  const { native, client, connection } = await connect(target, dataConverter);
   const tracker = new TaskTracker();
   const taskQueue = `workflow-runner-cli-${randomUUID()}`;
   try {
@@ -150,6 +159,7 @@ async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecute
       },
       workflowBundle: prebuiltWorkflowBundle(),
       shutdownGraceTime: '5s',
+      dataConverter,
     });
     return await worker.runUntil(async () => {
       const handle = await client.workflow.start(WORKFLOW_TYPE, {

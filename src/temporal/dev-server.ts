@@ -15,6 +15,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Turn the Web UI off (tests). */
   headless?: boolean;
+  /** Codec server the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** Persist state in this SQLite file (fault tests restart the server on it). */
   dbFile?: string;
   namespace?: string;
@@ -72,6 +74,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--ui-port', String(uiPort));
   }
   if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.uiCodecEndpoint && !options.headless) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   args.push('--log-level', 'error');
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = options.log;

@@ -13,8 +13,9 @@ const PAGE = 1000;
 /** Run ids of the execution's earlier runs, newest first (the latest run excluded). */
 export async function earlierRunIds(client: Client, executionId: string): Promise<string[]> {
   const runs: Array<{ runId: string; start: number }> = [];
-  // Execution ids are checked by the callers' id pattern (no quotes), so they are safe in the visibility query.
-  for await (const info of client.workflow.list({ query: `WorkflowId = '${executionId}'` })) {
+  // Escaped: execution ids from the API exclude quotes, but the delivery reads workflow ids Temporal gave it.
+  const quoted = executionId.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  for await (const info of client.workflow.list({ query: `WorkflowId = '${quoted}'` })) {
     runs.push({ runId: info.runId, start: info.startTime.getTime() });
     if (runs.length > MAX_RUNS_WALKED) break;
   }

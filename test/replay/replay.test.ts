@@ -18,6 +18,8 @@ import {
   afterLoopId,
   type AfterLoopArgs,
 } from '../../src/temporal/definition-registry.contract';
+import { DeliveryLedgerClient } from '../../src/temporal/delivery-ledger.client';
+import type { CheckpointRequest } from '../../src/temporal/delivery-ledger.contract';
 import { startTestRunner, waitFor, workflowBundle, type TestRunner } from '../support/runner-harness';
 import { startFakeHttp, type FakeHttp } from '../dsl/fake-http';
 import { startMcpHttpServer, type McpHttpFixture } from '../support/mcp-http-server';
@@ -309,6 +311,46 @@ describe('replay of recorded definition workflows', () => {
       await handle.result();
       return loopId;
     });
+  });
+});
+
+/** The delivery ledger, recorded from a live exchange: checkpoints, a refused one, a claim, a release, a leave. */
+describe('replay of a recorded delivery ledger', () => {
+  let runner: TestRunner | undefined;
+
+  afterAll(async () => {
+    await runner?.shutdown();
+  });
+
+  it('deliveryLedger (checkpoints, claim, release, leave signal) replays deterministically', async () => {
+    const file = join(DIR, 'delivery-ledger.json');
+    if (!existsSync(file) || process.env.RECORD_HISTORIES) {
+      runner = await startTestRunner();
+      const ledger = new DeliveryLedgerClient(runner.client, runner.taskQueue);
+      const base = (replica: string): CheckpointRequest => ({
+        replica,
+        deadAfterMs: 1000,
+        uptimeMs: 100,
+        entries: [],
+        done: [],
+        released: [],
+        recovering: [],
+      });
+      await ledger.checkpoint({ ...base('a'), first: true, entries: [['run-1', 2, 1]] });
+      await ledger.checkpoint({ ...base('b'), first: true, entries: [['run-2', 5, 0]], done: ['run-0'] });
+      // Refused by the update validator: never enters history.
+      await expect(ledger.checkpoint({ ...base('b'), deadAfterMs: -1 })).rejects.toThrow();
+      await waitFor(async () => (await ledger.checkpoint(base('b'))).claims.length > 0, 30_000);
+      await ledger.checkpoint({ ...base('b'), recovering: ['a'] });
+      await ledger.checkpoint({ ...base('b'), released: ['a'] });
+      await ledger.leave({ ...base('b'), leaving: true, windowClosed: true });
+      await waitFor(async () => (await ledger.summary())?.replicas.length === 0, 30_000);
+      const history = await runner.client.workflow.getHandle(ledger.workflowId).fetchHistory();
+      writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(history), PROTO_JSON), null, 1)}\n`);
+    }
+    const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
+    const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, 'replay-delivery-ledger');
   });
 });
 
