@@ -356,37 +356,17 @@ describe('replay of a recorded delivery ledger', () => {
 
 /**
  * Concurrency guard: branches of different shapes whose activities complete in the same activation. The
- * order in which they issue their next commands (a timer, an activity: different kinds, so a changed
- * order fails the replay) depends on how many promise steps each branch's code takes. Recorded with three
- * workers in turn (workflows only until both calls are scheduled, activities only until both have
- * completed, then both) so the two completions reach the workflow in one activation.
+ * order in which they issue their next commands (timers and activities of different types: a changed order
+ * fails the replay) depends on how many promise steps each branch's code takes. Recorded with three
+ * workers in turn (workflows only until every first activity is scheduled, activities only until all have
+ * finished, then both) so the completions reach the workflow in one activation.
  */
 describe('replay of concurrent completions in one activation', () => {
   it('fork of a plain and a try-guarded call branch replays deterministically', async () => {
-    const name = 'fork-same-activation';
-    const file = join(DIR, `${name}.json`);
-    if (!existsSync(file) || process.env.RECORD_HISTORIES) {
-      http ??= await startFakeHttp();
-      writeFileSync(
-        file,
-        `${JSON.stringify(History.toObject(History.fromObject(await recordSameActivation(http)), PROTO_JSON), null, 1)}\n`,
-      );
-    }
-    const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
-    // The recording is what the test is about: both first calls completed before one workflow task.
-    const events = history.events ?? [];
-    const completed = events.flatMap((e, i) => (e.activityTaskCompletedEventAttributes ? [i] : []));
-    expect(completed.length).toBeGreaterThanOrEqual(2);
-    expect(events.slice(completed[0], completed[1]).some((e) => e.workflowTaskStartedEventAttributes)).toBe(false);
-    const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, `replay-${name}`);
-  });
-});
-
-async function recordSameActivation(server: FakeHttp): Promise<temporal.api.history.v1.IHistory> {
-  const yaml = workflow(
-    'replay-same-activation',
-    `
+    await recordAndReplaySameActivation('fork-same-activation', 2, (url) =>
+      workflow(
+        'replay-same-activation',
+        `
 do:
   - split:
       fork:
@@ -395,25 +375,117 @@ do:
               do:
                 - first:
                     try:
-                      - get: { call: http, with: { method: get, endpoint: '${server.url}/echo/guarded/1' } }
+                      - get: { call: http, with: { method: get, endpoint: '${url}/echo/guarded/1' } }
                     catch:
                       errors: { with: { type: https://serverlessworkflow.io/spec/1.0.0/errors/communication } }
                 - second: { wait: { milliseconds: 1 } }
           - plain:
               do:
-                - first: { call: http, with: { method: get, endpoint: '${server.url}/echo/plain/1' } }
-                - second: { call: http, with: { method: get, endpoint: '${server.url}/echo/plain/2' } }
+                - first: { call: http, with: { method: get, endpoint: '${url}/echo/plain/1' } }
+                - second: { call: http, with: { method: get, endpoint: '${url}/echo/plain/2' } }
 `,
+      ),
+    );
+  });
+
+  // One branch per way of waiting in a concurrent region (see src/temporal/workflows/interpreter/
+  // step-order.spec.ts, which pins the microtask steps of each); their next commands alternate in kind.
+  it('fork of six differently waiting branches replays deterministically', async () => {
+    await recordAndReplaySameActivation('fork-shapes-same-activation', 6, (url) =>
+      workflow(
+        'replay-fork-shapes',
+        `
+use:
+  functions:
+    fetch: { call: http, with: { method: get, endpoint: '${url}/echo/function/1' } }
+do:
+  - split:
+      fork:
+        branches:
+          - function:
+              do:
+                - first: { call: fetch }
+                - second: { wait: { milliseconds: 1 } }
+          - plain:
+              do:
+                - first: { call: http, with: { method: get, endpoint: '${url}/echo/plain/1' } }
+                - second: { emit: { event: { with: { source: 'https://replay.example', type: replay.plain } } } }
+          - bounded:
+              do:
+                - first:
+                    try:
+                      - get: { call: http, with: { method: get, endpoint: '${url}/echo/bounded/1' } }
+                    catch: { retry: { limit: { attempt: { count: 1, duration: PT1H } } } }
+                - second: { call: http, with: { method: get, endpoint: '${url}/echo/bounded/2' } }
+          - nested:
+              do:
+                - first:
+                    do:
+                      - inner: { call: http, with: { method: get, endpoint: '${url}/echo/nested/1' } }
+                - second:
+                    try:
+                      - shell: { run: { shell: { command: 'true' } } }
+                    catch: {}
+          - emitted:
+              do:
+                - first: { emit: { event: { with: { source: 'https://replay.example', type: replay.emitted } } } }
+                - second: { wait: { milliseconds: 1 } }
+          - caught:
+              do:
+                - first:
+                    try:
+                      - get: { call: http, with: { method: get, endpoint: '${url}/missing/caught' } }
+                    catch:
+                      do:
+                        - handle: { call: http, with: { method: get, endpoint: '${url}/echo/caught/2' } }
+                - second: { wait: { milliseconds: 1 } }
+`,
+      ),
+    );
+  });
+});
+
+/** Records `name` (unless stored) with its first `activities` activities completing in one activation; replays it. */
+async function recordAndReplaySameActivation(
+  name: string,
+  activities: number,
+  yaml: (url: string) => string,
+): Promise<void> {
+  const file = join(DIR, `${name}.json`);
+  if (!existsSync(file) || process.env.RECORD_HISTORIES) {
+    http ??= await startFakeHttp();
+    const recorded = await recordSameActivation(name, yaml(http.url), activities);
+    writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(recorded), PROTO_JSON), null, 1)}\n`);
+  }
+  const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
+  // The recording is what the test is about: the first activities all finished before one workflow task.
+  const events = history.events ?? [];
+  const finished = events.flatMap((e, i) =>
+    e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes ? [i] : [],
   );
+  expect(finished.length).toBeGreaterThanOrEqual(activities);
+  const firstBatch = events.slice(finished[0], finished[activities - 1]);
+  expect(firstBatch.some((e) => e.workflowTaskStartedEventAttributes)).toBe(false);
+  const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, `replay-${name}`);
+}
+
+async function recordSameActivation(
+  name: string,
+  yaml: string,
+  activities: number,
+): Promise<temporal.api.history.v1.IHistory> {
   const address = process.env.TEMPORAL_TEST_ADDRESS as string;
   const connection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }) });
-  const taskQueue = `replay-same-activation-${randomUUID()}`;
+  const taskQueue = `${name}-${randomUUID()}`;
   const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
-  const workflowId = `replay-same-activation-${randomUUID()}`;
+  const workflowId = `${name}-${randomUUID()}`;
   const history = () => client.workflow.getHandle(workflowId).fetchHistory();
-  const count = async (type: string) =>
-    ((await history()).events ?? []).filter((e) => String(e.eventType) === type || e[type as keyof typeof e]).length;
+  const count = async (...types: string[]) =>
+    ((await history()).events ?? []).filter((e) =>
+      types.some((type) => String(e.eventType) === type || e[type as keyof typeof e]),
+    ).length;
   /** Runs a worker until `done` holds, then shuts it down. */
   const phase = async (worker: Worker, done: () => Promise<boolean>) => {
     const running = worker.run();
@@ -434,9 +506,13 @@ do:
       sinks,
       activities: { validateWorkflow: createActivities({}).validateWorkflow },
     });
-    await phase(workflowsOnly, async () => (await count('activityTaskScheduledEventAttributes')) === 2);
+    await phase(workflowsOnly, async () => (await count('activityTaskScheduledEventAttributes')) === activities);
     const activitiesOnly = await Worker.create({ connection, taskQueue, activities: createActivities({}) });
-    await phase(activitiesOnly, async () => (await count('activityTaskCompletedEventAttributes')) === 2);
+    await phase(
+      activitiesOnly,
+      async () =>
+        (await count('activityTaskCompletedEventAttributes', 'activityTaskFailedEventAttributes')) === activities,
+    );
     const both = await Worker.create({
       connection,
       taskQueue,

@@ -3,6 +3,7 @@
  * `import type` and calls the activities by name through `scheduleActivity`.
  */
 import type { WorkflowErrorData } from '../contract';
+import type { WorkflowDocument } from '../../zigflow/dsl/model';
 
 /** Re-exported for activity code: the failure type is part of the Temporal contract (contract.ts). */
 export { DSL_ERROR_FAILURE_TYPE } from '../contract';
@@ -16,7 +17,7 @@ export interface ValidationProblem {
 }
 
 export type ValidateWorkflowResult =
-  { ok: true; workflow: Record<string, unknown> } | { ok: false; problems: ValidationProblem[] };
+  { ok: true; workflow: WorkflowDocument } | { ok: false; problems: ValidationProblem[] };
 
 /**
  * What an activity needs to finish evaluating expressions that read `$secrets`: the task's transformed

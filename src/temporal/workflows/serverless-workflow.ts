@@ -30,20 +30,15 @@ import {
 } from '../contract';
 import { transformInput, transformOutput } from '../../zigflow/dsl/data-flow';
 import { dslError, isWorkflowFault } from '../../zigflow/dsl/errors';
-import { ExpressionEvaluator, type EvaluationMode } from '../../zigflow/dsl/expressions';
+import { ExpressionEvaluator } from '../../zigflow/dsl/expressions';
+import type { WorkflowDocument } from '../../zigflow/dsl/model';
 import { taskList } from '../../zigflow/dsl/tasks';
 import { validateDocument } from './interpreter/activity-calls';
 import { runner, toErrorData } from './interpreter/interpreter';
 import { ProgressLog, summarize } from './interpreter/progress';
-import {
-  andThen,
-  isPromise,
-  type ListResult,
-  type MaybePromise,
-  type ResumeState,
-  type RunState,
-} from './interpreter/run-state';
-import { timeoutMs, withTimeout } from './interpreter/timeout';
+import type { ListResult, ResumeState, RunState } from './interpreter/run-state';
+import { isPromise, race, runSteps, type Steps } from './interpreter/steps';
+import { timeoutMs } from './interpreter/timeout';
 import { recoveryPoint, resumeCursors } from './interpreter/continue-as-new';
 import { resolveSchemaResources } from './interpreter/schema-resources';
 import { mayHaveSchemaResources } from '../../zigflow/dsl/schema-resources';
@@ -60,6 +55,8 @@ const DEFAULT_CONTINUE_AS_NEW_EVENTS = 10_000;
 const MAX_PENDING_EVENTS = 10_000;
 const RUNTIME_NAME = 'workflow-runner';
 const RUNTIME_VERSION = '0.1.0';
+/** The run state's document until validation hands over the real one (nothing reads it before). */
+const NOT_YET_VALIDATED: WorkflowDocument = { document: { dsl: '', namespace: '', name: '', version: '' }, do: [] };
 
 /**
  * @param input the contract's start argument
@@ -88,13 +85,11 @@ export async function serverlessWorkflow(
     prepare(rs, validation.workflow);
     if (!resume) rs.progress.emit('workflow_validated');
     const ms = timeoutMs(rs.document.timeout, rs.document.use?.timeouts, '');
-    let output: unknown;
-    if (ms === undefined) {
-      const result = executeInline(rs, input, resume);
-      output = isPromise(result) ? await result : result;
-    } else {
-      output = await withTimeout(rs, ms, 'workflow', '', () => execute(rs, input, resume));
-    }
+    const result =
+      ms === undefined
+        ? runSteps(rs, documentSteps(rs, input, resume))
+        : race(rs, ms, 'workflow', '', () => runSteps(rs, documentSteps(rs, input, resume)));
+    const output = isPromise(result) ? await result : result;
     rs.status = 'completed';
     rs.currentTask = undefined;
     rs.progress.emit('workflow_completed', { outputSummary: summarize(output) });
@@ -151,14 +146,12 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
   // executionId empty: the workflow id is then the execution id (as for every other run).
   const executionId = input.executionId || workflowInfo().workflowId;
   const progress = new ProgressLog(executionId, resume?.lastSequence ?? 0);
-  progress.workflowName = input.document
-    ? String((input.document.document as { name?: unknown } | undefined)?.name ?? '')
-    : guessName(input.workflowYaml);
+  progress.workflowName = input.document ? String(input.document.document?.name ?? '') : guessName(input.workflowYaml);
   const threshold = Number(input.metadata?.['runner.continueAsNewAfterEvents']);
   return {
     executionId,
     workflowName: progress.workflowName,
-    document: {},
+    document: NOT_YET_VALIDATED,
     evaluator: new ExpressionEvaluator({ now: () => Date.now() / 1000, env }),
     progress,
     context: resume?.context ?? {},
@@ -188,11 +181,11 @@ function guessName(yamlText: string): string {
   return m ? m[1] : '';
 }
 
-function prepare(rs: RunState, document: Record<string, any>): void {
+function prepare(rs: RunState, document: WorkflowDocument): void {
   rs.document = document;
   rs.workflowName = String(document.document?.name ?? rs.workflowName);
   rs.progress.workflowName = rs.workflowName;
-  const mode = (document.evaluate?.mode ?? 'strict') as EvaluationMode;
+  const mode = document.evaluate?.mode ?? 'strict';
   rs.evaluator = new ExpressionEvaluator({ mode, now: () => Date.now() / 1000, env: rs.env });
   const startedMs = Date.parse(rs.startedAt);
   rs.workflowDescriptor = {
@@ -204,21 +197,21 @@ function prepare(rs: RunState, document: Record<string, any>): void {
 }
 
 /**
- * The document's tasks and output, inside the workflow timeout's race (real promises throughout, see
- * interpreter/later.ts). External schemas are fetched by every run (a continued one too); the common document without
- * any is checked synchronously (no promise, no walk with pointers).
+ * The document's tasks and output, driven by steps.ts: inside the workflow timeout's race (a concurrent
+ * region) with its recorded promise steps, otherwise synchronous while the tasks are, a Later when they wait.
+ * External schemas are fetched by every run (a continued one too); the common document without any is
+ * checked synchronously (no promise, no walk with pointers).
  */
-async function execute(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): Promise<unknown> {
-  if (mayHaveSchemaResources(rs.document)) await resolveSchemaResources(rs, input.input ?? {});
-  const result = await runner.runList(rs, taskList(rs.document.do), '/do', workflowInput(rs, input, resume), {});
+function* documentSteps(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): Steps<unknown> {
+  if (mayHaveSchemaResources(rs.document)) yield resolveSchemaResources(rs, input.input ?? {});
+  const result: ListResult = yield runner.runList(
+    rs,
+    taskList(rs.document.do),
+    '/do',
+    workflowInput(rs, input, resume),
+    {},
+  );
   return workflowOutput(rs, result);
-}
-
-/** {@link execute} without a workflow timeout: synchronous while the tasks are, a Later when they wait. */
-function executeInline(rs: RunState, input: WorkflowExecuteInput, resume?: ResumeState): MaybePromise<unknown> {
-  if (mayHaveSchemaResources(rs.document)) return execute(rs, input, resume);
-  const result = runner.runList(rs, taskList(rs.document.do), '/do', workflowInput(rs, input, resume), {});
-  return andThen(result, (r) => workflowOutput(rs, r));
 }
 
 /** The transformed workflow input; a continued run's top-level list starts from its cursor (data included). */

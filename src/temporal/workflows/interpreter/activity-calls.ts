@@ -6,11 +6,10 @@
 import { scheduleActivity, scheduleLocalActivity } from '@temporalio/workflow';
 import type { RunnerActivities, DeferredScope, ValidateWorkflowResult } from '../../activities/types';
 import { DSL_ERROR_FAILURE_TYPE } from '../../contract';
-import { taskVariables, type RunState, type TaskCall } from './run-state';
+import { taskVariables, type TaskCall } from './run-state';
 import { isDeferred } from '../../../zigflow/dsl/expressions';
-import { Later } from './later';
 
-type ActivityName = Exclude<keyof RunnerActivities, 'validateWorkflow' | 'yieldPoint'>;
+export type ActivityName = Exclude<keyof RunnerActivities, 'validateWorkflow' | 'yieldPoint'>;
 
 /**
  * Activities that heartbeat while they wait (activities/activity-context.ts, every 5 s). With a heartbeat
@@ -39,9 +38,10 @@ export const ACTIVITY_HEARTBEAT_TIMEOUT = '30 seconds';
  */
 const START_TO_CLOSE: Partial<Record<ActivityName, '24 hours'>> = { callAsyncApi: '24 hours' };
 
-type ActivityResult<K extends ActivityName> = Awaited<ReturnType<RunnerActivities[K]>>;
+export type ActivityResult<K extends ActivityName> = Awaited<ReturnType<RunnerActivities[K]>>;
 
-function schedule<K extends ActivityName>(
+/** Schedules one of the runner's activities; interpreter code waits for it through steps.ts `activity`. */
+export function scheduleRunnerActivity<K extends ActivityName>(
   name: K,
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
@@ -52,45 +52,6 @@ function schedule<K extends ActivityName>(
     retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
     summary,
   });
-}
-
-export async function callActivity<K extends ActivityName>(
-  rs: RunState,
-  name: K,
-  request: Parameters<RunnerActivities[K]>[0],
-  summary: string,
-): Promise<ActivityResult<K>> {
-  try {
-    return await schedule(name, request, summary);
-  } finally {
-    // An activity ends the activation anyway, so the pure-data step budget starts afresh.
-    rs.stepsSinceYield = 0;
-  }
-}
-
-/**
- * {@link callActivity} as a {@link Later} (no promise beyond the SDK's own): for interpreter steps outside
- * concurrent regions, whose continuations compose on it.
- */
-export function activityLater<K extends ActivityName>(
-  rs: RunState,
-  name: K,
-  request: Parameters<RunnerActivities[K]>[0],
-  summary: string,
-): Later<ActivityResult<K>> {
-  const restart = () => {
-    rs.stepsSinceYield = 0;
-  };
-  return Later.from(schedule(name, request, summary)).then(
-    (result) => {
-      restart();
-      return result;
-    },
-    (e: unknown) => {
-      restart();
-      throw e;
-    },
-  );
 }
 
 export async function validateDocument(yamlText: string): Promise<ValidateWorkflowResult> {
@@ -125,7 +86,7 @@ export function deferredScope(call: TaskCall, args: unknown, evaluatesExpression
 function containsDeferred(value: unknown): boolean {
   if (isDeferred(value)) return true;
   if (Array.isArray(value)) return value.some(containsDeferred);
-  if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).some(containsDeferred);
+  if (value && typeof value === 'object') return Object.values(value).some(containsDeferred);
   return false;
 }
 

@@ -11,7 +11,7 @@
  *
  * Running continuations synchronously changes how many microtask steps a branch takes, which decides the
  * order in which concurrent branches issue commands. The interpreter therefore uses Laters only where one
- * chain runs (RunState.racing is 0); inside `fork` branches and timeout races it keeps real promises.
+ * chain runs; inside `fork` branches and timeout races it keeps real promises (steps.ts decides).
  */
 type State = 'pending' | 'fulfilled' | 'rejected';
 

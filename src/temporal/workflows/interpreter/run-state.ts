@@ -10,8 +10,12 @@ import type {
   WorkflowExecuteInput,
 } from '../../contract';
 import type { ExpressionEvaluator, Variables } from '../../../zigflow/dsl/expressions';
-import type { FlowDirective, NamedTask, Task } from '../../../zigflow/dsl/tasks';
+import type { FlowDirective, TaskDefinition, WorkflowDocument } from '../../../zigflow/dsl/model';
+import type { NamedTask } from '../../../zigflow/dsl/tasks';
 import type { ProgressLog } from './progress';
+
+/** A CloudEvent as the `event` signal delivers it (a JSON object). */
+export type CloudEvent = Record<string, unknown>;
 
 /** Kept in the run result and carried across continue-as-new; older records are dropped past this bound. */
 export const MAX_TASK_RECORDS = 2000;
@@ -37,7 +41,7 @@ export interface ResumeState {
   startedAt: string;
   lastSequence: number;
   tasks: TaskRecord[];
-  pendingEvents: unknown[];
+  pendingEvents: CloudEvent[];
   paused: boolean;
   /** Set when `recover` started this run from a failed or terminated one (a new run, not a continuation). */
   recovery?: { fromRunId: string; taskPosition?: string; reason?: string };
@@ -57,7 +61,7 @@ export interface CurrentTask {
 export interface RunState {
   executionId: string;
   workflowName: string;
-  document: Record<string, any>;
+  document: WorkflowDocument;
   evaluator: ExpressionEvaluator;
   progress: ProgressLog;
   /** `$context`, replaced by `export.as`. */
@@ -74,13 +78,13 @@ export interface RunState {
   error?: WorkflowErrorData;
   tasks: TaskRecord[];
   /** CloudEvents received through the `event` signal and not yet consumed by a `listen` task. */
-  pendingEvents: unknown[];
+  pendingEvents: CloudEvent[];
   /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
   stepsSinceYield: number;
   /**
-   * Concurrent regions open now (`fork` branches, timeout races). Inside one, the interpreter keeps real
-   * promises at every step, so concurrent branches issue their commands in the order recorded histories
-   * hold; outside, where one chain runs, waits are composed as Laters (later.ts).
+   * Concurrent regions open now (`fork` branches, timeout races). Read and changed only by steps.ts, which
+   * waits with real promise steps inside a region (the command order recorded histories hold) and with
+   * Laters outside (later.ts).
    */
   racing: number;
   /** `$task.startedAt` of the tasks started at this workflow time (interpreter.ts). */
@@ -104,7 +108,8 @@ export interface TaskCall {
   rs: RunState;
   runner: Runner;
   name: string;
-  task: Task;
+  /** The task's definition (its kind-specific fields reach the executor as its second argument). */
+  task: TaskDefinition;
   position: string;
   /** Transformed task input. */
   input: unknown;
@@ -130,19 +135,9 @@ export interface TaskResult {
  */
 export type MaybePromise<T> = T | PromiseLike<T>;
 
-/** Whether a step waits: a promise, or a Later (later.ts). */
-export function isPromise<T>(value: MaybePromise<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
-
 /** A composite task's result from its list's: a nested `then: end` ends the workflow. */
 export function listTaskResult(result: ListResult): TaskResult {
   return { output: result.output, flow: result.ended ? 'end' : undefined };
-}
-
-/** `f` applied to a value now, or when it arrives. */
-export function andThen<T, R>(value: MaybePromise<T>, f: (v: T) => R | PromiseLike<R>): MaybePromise<R> {
-  return isPromise(value) ? value.then(f) : f(value);
 }
 
 export interface TaskOutcome {

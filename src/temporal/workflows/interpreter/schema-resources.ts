@@ -4,11 +4,12 @@
  * schemas are inline. Documents without external schemas schedule nothing (their histories are unchanged).
  */
 import { patched } from '@temporalio/workflow';
+import { isJsonObject } from '../../../zigflow/dsl/model';
 import { distinctResources, schemaResourceSites, withFetchedSchemas } from '../../../zigflow/dsl/schema-resources';
 import type { SchemaResource } from '../../activities/types';
-import { callActivity } from './activity-calls';
 import { namedAuthentication } from '../tasks/call';
 import type { RunState } from './run-state';
+import { activity } from './steps';
 
 /**
  * Runs recorded before external schemas were supported faulted at their first external schema without
@@ -41,14 +42,12 @@ export async function resolveSchemaResources(rs: RunState, input: unknown): Prom
   }));
   const scope = { input, variables, sealedSecrets: rs.sealedSecrets, env: rs.env, mode: rs.evaluator.mode };
   const summary = `schemas ${resources.map((r) => r.instance).join(' ')}`.slice(0, 200);
-  const schemas = await callActivity(rs, 'fetchSchemas', { resources, scope }, summary);
+  const schemas = await activity(rs, 'fetchSchemas', { resources, scope }, summary);
   rs.document = withFetchedSchemas(rs.document, sites, schemas);
 }
 
 /** `endpoint.authentication: { use: name }` replaced by the `use.authentications` entry, as for `call: http`. */
 function withNamedAuthentication(rs: RunState, position: string, endpoint: unknown): unknown {
-  if (!endpoint || typeof endpoint !== 'object' || Array.isArray(endpoint)) return endpoint;
-  const e = endpoint as Record<string, unknown>;
-  if (e.authentication === undefined) return endpoint;
-  return { ...e, authentication: namedAuthentication({ rs, position }, e.authentication) };
+  if (!isJsonObject(endpoint) || endpoint.authentication === undefined) return endpoint;
+  return { ...endpoint, authentication: namedAuthentication({ rs, position }, endpoint.authentication) };
 }

@@ -5,16 +5,21 @@
  */
 import { uuid4 } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
-import { callActivity } from '../interpreter/activity-calls';
+import { isJsonObject, type EmitTask } from '../../../zigflow/dsl/model';
 import { summarize } from '../interpreter/progress';
-import { taskVariables, type TaskCall, type TaskResult } from '../interpreter/run-state';
+import { activity, runSteps, type Steps } from '../interpreter/steps';
+import { taskVariables, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
-export async function runEmit(call: TaskCall): Promise<TaskResult> {
-  const template = call.task.emit?.event?.with ?? {};
+export function runEmit(call: TaskCall, task: EmitTask): MaybePromise<TaskResult> {
+  return runSteps(call.rs, emitSteps(call, task));
+}
+
+function* emitSteps(call: TaskCall, task: EmitTask): Steps<TaskResult> {
+  const template = task.emit?.event?.with ?? {};
   const attributes = call.rs.evaluator.evaluateTemplate(template, call.input, taskVariables(call), {
     instance: call.position,
-  }) as Record<string, unknown>;
-  if (typeof attributes.source !== 'string' || typeof attributes.type !== 'string') {
+  });
+  if (!isJsonObject(attributes) || typeof attributes.source !== 'string' || typeof attributes.type !== 'string') {
     throw new WorkflowFault(
       dslError('validation', 'an emitted event needs a source and a type', { instance: call.position }),
     );
@@ -26,12 +31,7 @@ export async function runEmit(call: TaskCall): Promise<TaskResult> {
     ...attributes,
   };
   if (event.data !== undefined && event.datacontenttype === undefined) event.datacontenttype = 'application/json';
-  await callActivity(
-    call.rs,
-    'emitEvent',
-    { position: call.position, event },
-    `${call.position} emit ${attributes.type}`,
-  );
+  yield activity(call.rs, 'emitEvent', { position: call.position, event }, `${call.position} emit ${attributes.type}`);
   call.rs.progress.emit('event_emitted', {
     taskName: call.name,
     taskPosition: call.position,

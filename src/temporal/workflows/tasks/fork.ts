@@ -5,16 +5,21 @@
  * (workflow code is single-threaded and replayed in the same order).
  */
 import { CancellationScope } from '@temporalio/workflow';
+import type { ForkTask } from '../../../zigflow/dsl/model';
 import { taskList, taskPointer } from '../../../zigflow/dsl/tasks';
+import { concurrently, type Steps } from '../interpreter/steps';
 import type { TaskCall, TaskResult } from '../interpreter/run-state';
 
-export async function runFork(call: TaskCall): Promise<TaskResult> {
-  const branches = taskList(call.task.fork?.branches);
-  const compete = call.task.fork?.compete === true;
+/** The branches are a concurrent region (steps.ts): inside it every wait keeps its recorded promise steps. */
+export function runFork(call: TaskCall, task: ForkTask): Promise<TaskResult> {
+  return concurrently(call.rs, forkSteps(call, task));
+}
+
+function* forkSteps(call: TaskCall, task: ForkTask): Steps<TaskResult> {
+  const branches = taskList(task.fork?.branches);
+  const compete = task.fork?.compete === true;
   const listPointer = `${call.position}/fork/branches`;
   const scope = new CancellationScope();
-  // The branches are a concurrent region: the interpreter keeps real promises inside (see interpreter/later.ts).
-  call.rs.racing += 1;
   const runs = branches.map((branch, index) =>
     scope.run(async () => {
       const r = await call.runner.runTask(
@@ -31,21 +36,18 @@ export async function runFork(call: TaskCall): Promise<TaskResult> {
   for (const run of runs) run.catch(() => undefined);
   if (compete) {
     try {
-      const output = await Promise.any(runs);
+      const output: unknown = yield Promise.any(runs);
       scope.cancel();
       return { output };
     } catch (e) {
       throw e instanceof AggregateError ? e.errors[0] : e;
-    } finally {
-      call.rs.racing -= 1;
     }
   }
   try {
-    return { output: await Promise.all(runs) };
+    const outputs: unknown[] = yield Promise.all(runs);
+    return { output: outputs };
   } catch (e) {
     scope.cancel();
     throw e;
-  } finally {
-    call.rs.racing -= 1;
   }
 }

@@ -4,11 +4,10 @@
  * policy's limits allow; otherwise (or once retries are exhausted and `catch.do` exists) `catch.do` runs
  * with the error bound to `$<as>` (default `$error`). Exhausted retries without `catch.do` re-raise.
  */
-import { sleep } from '@temporalio/workflow';
 import type { WorkflowErrorData } from '../../contract';
 import { isWorkflowFault } from '../../../zigflow/dsl/errors';
+import type { CatchDefinition, TryTask } from '../../../zigflow/dsl/model';
 import { taskList, type NamedTask } from '../../../zigflow/dsl/tasks';
-import { Later } from '../interpreter/later';
 import {
   matchesErrorFilter,
   resolveRetryPolicy,
@@ -16,10 +15,8 @@ import {
   retryDelayMs,
   type RetryPolicy,
 } from '../interpreter/retry';
-import { withTimeout } from '../interpreter/timeout';
+import { attempt, runSteps, sleep, type Steps } from '../interpreter/steps';
 import {
-  andThen,
-  isPromise,
   listTaskResult,
   taskVariables,
   type ListResult,
@@ -28,17 +25,8 @@ import {
   type TaskResult,
 } from '../interpreter/run-state';
 
-interface CatchDefinition {
-  errors?: { with?: Record<string, unknown> };
-  as?: string;
-  when?: unknown;
-  exceptWhen?: unknown;
-  retry?: unknown;
-  do?: unknown;
-}
-
-export function runTry(call: TaskCall): MaybePromise<TaskResult> {
-  return call.rs.racing > 0 ? runTryAsync(call) : runTryInline(call);
+export function runTry(call: TaskCall, task: TryTask): MaybePromise<TaskResult> {
+  return runSteps(call.rs, trySteps(call, task));
 }
 
 interface TryPlan {
@@ -48,22 +36,14 @@ interface TryPlan {
   startedMs: number;
 }
 
-function plan(call: TaskCall): TryPlan {
-  const handler = (call.task.catch ?? {}) as CatchDefinition;
+function plan(call: TaskCall, task: TryTask): TryPlan {
+  const handler = task.catch ?? {};
   return {
-    list: taskList(call.task.try),
+    list: taskList(task.try),
     handler,
     retry: resolveRetryPolicy(handler.retry, call.rs.document.use?.retries, call.position),
     startedMs: Date.now(),
   };
-}
-
-/** One attempt of the `try` list; `limit.attempt.duration` bounds it like a task timeout. */
-function attempt(call: TaskCall, p: TryPlan): MaybePromise<ListResult> {
-  const { rs, runner, position } = call;
-  const run = () => runner.runList(rs, p.list, `${position}/try`, call.input, call.scope);
-  const ms = p.retry?.maxAttemptDurationMs;
-  return ms === undefined ? run() : withTimeout(rs, ms, `attempt of ${call.name}`, position, async () => run());
 }
 
 /** What follows a failed attempt: another attempt after `delay` ms, or the `catch.do` handler; rethrows otherwise. */
@@ -95,48 +75,24 @@ function afterFailure(
   return { scope };
 }
 
-function runTryInline(call: TaskCall): MaybePromise<TaskResult> {
-  const p = plan(call);
-  const recover = (e: unknown, attemptNo: number): MaybePromise<TaskResult> => {
-    const next = afterFailure(call, p, e, attemptNo);
-    if ('scope' in next) return runHandlerInline(call, p.handler, next.scope);
-    return Later.from(sleep(next.delay, { summary: `retry ${call.name}` })).then(() => {
-      call.rs.stepsSinceYield = 0;
-      return tryFrom(attemptNo + 1);
-    });
-  };
-  const tryFrom = (attemptNo: number): MaybePromise<TaskResult> => {
-    let result: MaybePromise<ListResult>;
-    try {
-      result = attempt(call, p);
-    } catch (e) {
-      return recover(e, attemptNo);
-    }
-    return isPromise(result)
-      ? result.then(listTaskResult, (e: unknown) => recover(e, attemptNo))
-      : listTaskResult(result);
-  };
-  return tryFrom(1);
-}
-
-/** Inside a concurrent region: the promise steps recorded histories were made with (see interpreter/later.ts). */
-async function runTryAsync(call: TaskCall): Promise<TaskResult> {
+function* trySteps(call: TaskCall, task: TryTask): Steps<TaskResult> {
   const { rs, runner, position } = call;
-  const p = plan(call);
+  const p = plan(call, task);
   for (let attemptNo = 1; ; attemptNo += 1) {
     try {
-      const result = await withTimeout(
+      // `limit.attempt.duration` bounds each attempt like a task timeout.
+      const result: ListResult = yield attempt(
         rs,
         p.retry?.maxAttemptDurationMs,
         `attempt of ${call.name}`,
         position,
-        async () => runner.runList(rs, p.list, `${position}/try`, call.input, call.scope),
+        () => runner.runList(rs, p.list, `${position}/try`, call.input, call.scope),
       );
       return listTaskResult(result);
     } catch (e) {
       const next = afterFailure(call, p, e, attemptNo);
       if ('scope' in next) return runHandler(call, p.handler, next.scope);
-      await sleep(next.delay, { summary: `retry ${call.name}` });
+      yield sleep(rs, next.delay, `retry ${call.name}`);
       rs.stepsSinceYield = 0;
     }
   }
@@ -163,13 +119,18 @@ function caught(
   return true;
 }
 
-async function runHandler(
+/** `catch.do` with the error bound in `scope`; without it, the try outputs its input. */
+function runHandler(
   call: TaskCall,
   handler: CatchDefinition,
   scope: Record<string, unknown>,
-): Promise<TaskResult> {
+): MaybePromise<TaskResult> {
+  return runSteps(call.rs, handlerSteps(call, handler, scope));
+}
+
+function* handlerSteps(call: TaskCall, handler: CatchDefinition, scope: Record<string, unknown>): Steps<TaskResult> {
   if (handler.do === undefined) return { output: call.input };
-  const result = await call.runner.runList(
+  const result: ListResult = yield call.runner.runList(
     call.rs,
     taskList(handler.do),
     `${call.position}/catch/do`,
@@ -177,16 +138,4 @@ async function runHandler(
     scope,
   );
   return listTaskResult(result);
-}
-
-function runHandlerInline(
-  call: TaskCall,
-  handler: CatchDefinition,
-  scope: Record<string, unknown>,
-): MaybePromise<TaskResult> {
-  if (handler.do === undefined) return { output: call.input };
-  return andThen(
-    call.runner.runList(call.rs, taskList(handler.do), `${call.position}/catch/do`, call.input, scope),
-    listTaskResult,
-  );
 }
