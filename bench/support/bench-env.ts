@@ -1,52 +1,115 @@
 /**
  * Everything a bench run needs: its own headless Temporal dev server, the local HTTP server, one runner
  * worker in a child process (so its CPU and memory are measured apart from the load generator) that
- * serves both the runner's workflow type and the hand-written workflows, and a client.
+ * serves both the runner's workflow type and the hand-written workflows, a client, and optionally the
+ * peer (Zigflow's worker, see peer-zigflow.ts) on its own task queue.
+ *
+ * The workflows are bundled once here and the worker loads the prebuilt bundle, as production images do
+ * (`npm run build:bundle`), so the worker's start-up is its cold start.
  */
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
-import { spawnWorkerProcess, type WorkerProcessHandle } from '../../test/support/worker-process';
+import { workflowBundleOptions } from '../../src/temporal/worker-factory';
+import { spawnWorkerProcess, type WorkerProcessHandle, type WorkerStartup } from '../../test/support/worker-process';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http';
+import { type PeerWorker, startZigflowPeer } from './peer-zigflow';
 
 export interface BenchEnv {
   server: DevServer;
   http: LocalHttpServer;
   worker: WorkerProcessHandle;
+  /** The worker's start-up with the prebuilt bundle. */
+  workerStartup: WorkerStartup;
   client: Client;
   taskQueue: string;
+  peer?: PeerWorker;
   close(): Promise<void>;
 }
 
-export async function startBenchEnv(log: (line: string) => void): Promise<BenchEnv> {
+export interface BenchEnvOptions {
+  /** The Zigflow binary; no peer without it. */
+  peerBinary?: string;
+  /** Files under bench/zigflow/ the peer loads. */
+  peerFiles?: string[];
+}
+
+const ignore = (): void => undefined;
+const quietLogger = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
+/**
+ * Compiles test/support/worker-process.ts and what it imports to dist/bench (no type check: tsc and lint
+ * do that), so the worker runs and starts as compiled production code does, not through ts-node.
+ */
+function compileWorker(): string {
+  const root = resolve(__dirname, '..', '..');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'bench/tsconfig.worker.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  return join(root, 'dist', 'bench', 'test', 'support', 'worker-process.js');
+}
+
+export async function startBenchEnv(log: (line: string) => void, options: BenchEnvOptions = {}): Promise<BenchEnv> {
   log('starting Temporal dev server');
   const server = await startDevServer({ headless: true });
   const http = await startLocalHttpServer();
   const taskQueue = `bench-${process.pid}`;
-  log('starting worker (bundling workflows)');
+  log('bundling workflows');
+  const { code } = await bundleWorkflowCode({
+    ...workflowBundleOptions(resolve(__dirname, '..', 'handwritten', 'index.ts')),
+    logger: quietLogger,
+  });
+  const bundleDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
+  const bundlePath = join(bundleDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  log('compiling the worker process (bench/tsconfig.worker.json)');
+  const compiledEntry = compileWorker();
+  log('starting worker (compiled, prebuilt bundle)');
   const worker = spawnWorkerProcess({
     address: server.address,
     taskQueue,
     progress: 'none',
-    workflowsPath: resolve(__dirname, '..', 'handwritten', 'index.ts'),
+    workflowBundlePath: bundlePath,
+    compiledEntry,
     // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     nodeFlags: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
   });
   await worker.ready;
+  const workerStartup = worker.startup() as WorkerStartup;
+  let peer: PeerWorker | undefined;
+  if (options.peerBinary) {
+    log(`starting peer: ${options.peerBinary}`);
+    peer = await startZigflowPeer({
+      binary: options.peerBinary,
+      address: server.address,
+      namespace: server.namespace,
+      baseUrl: http.baseUrl,
+      files: options.peerFiles ?? [],
+    });
+  }
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   return {
     server,
     http,
     worker,
+    workerStartup,
     client,
     taskQueue,
+    peer,
     close: async () => {
       worker.kill('SIGTERM');
       await worker.exited;
+      await peer?.close();
       await connection.close();
       await http.close();
       await server.stop();
+      rmSync(bundleDir, { recursive: true, force: true });
     },
   };
 }

@@ -25,11 +25,25 @@ export interface WorkflowResult {
   cpuRatio: number;
   /** The two variants returned equal outputs for the same input. */
   outputsMatch: boolean;
+  /** The peer (Zigflow) on the same workflow; `outputsMatch` compares its output with the DSL variant's. */
+  peer?: VariantResult & { name: 'zigflow'; outputsMatch: boolean };
+  /** DSL throughput / peer throughput. */
+  peerRatio?: number;
+  /** DSL worker CPU per execution / peer worker CPU per execution. */
+  peerCpuRatio?: number;
 }
 
 export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; date: string };
   settings: { concurrency: number; scale: number };
+  /**
+   * Worker start-up, in milliseconds from process start: the runner's worker with the prebuilt bundle
+   * (modules loaded, connected to Temporal, worker created, polling) and the peer's (readiness endpoint up).
+   */
+  coldStart?: {
+    runner: { modulesLoadedMs: number; connectedMs: number; workerCreatedMs: number; readyMs: number };
+    peerReadyMs?: number;
+  };
   workflows: WorkflowResult[];
 }
 
@@ -79,10 +93,12 @@ export function renderTable(results: BenchResults): string {
   ];
   const rows: string[][] = [];
   for (const w of results.workflows) {
-    for (const [variant, v] of [
+    const variants: Array<[string, VariantResult]> = [
       ['DSL', w.dsl],
       ['hand-written', w.handWritten],
-    ] as const) {
+    ];
+    if (w.peer) variants.push(['Zigflow', w.peer]);
+    for (const [variant, v] of variants) {
       rows.push([
         w.name,
         variant,
@@ -92,7 +108,7 @@ export function renderTable(results: BenchResults): string {
         String(v.historyEvents),
         String(v.workerCpuMsPerExecution),
         String(v.workerPeakRssMb),
-        String(v.workerPeakHeapMb),
+        Number.isFinite(v.workerPeakHeapMb) ? String(v.workerPeakHeapMb) : '-',
       ]);
     }
     rows.push([
@@ -106,7 +122,65 @@ export function renderTable(results: BenchResults): string {
       '',
       w.outputsMatch ? 'outputs equal' : 'OUTPUTS DIFFER',
     ]);
+    if (w.peer) {
+      rows.push([
+        w.name,
+        'ratio DSL/Zigflow',
+        String(w.peerRatio),
+        '',
+        '',
+        String(round(w.dsl.historyEvents / w.peer.historyEvents, 3)),
+        String(w.peerCpuRatio),
+        '',
+        w.peer.outputsMatch ? 'outputs equal' : 'OUTPUTS DIFFER',
+      ]);
+    }
   }
+  return markdown(header, rows);
+}
+
+function markdown(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The headline table: the runner against Zigflow (throughput, worker CPU per run, peak worker RSS at the
+ * bench's concurrency) and against hand-written TypeScript (throughput and history ratios), then the
+ * workers' cold start.
+ */
+export function renderSummary(results: BenchResults): string {
+  const header = [
+    'workflow',
+    'runner wf/s',
+    'Zigflow wf/s',
+    'ratio',
+    'worker CPU ms/run (runner / Zigflow)',
+    'peak worker RSS MB (runner / Zigflow)',
+    'vs hand-written: throughput',
+    'vs hand-written: history',
+  ];
+  const rows = results.workflows.map((w) => [
+    w.name,
+    String(w.dsl.throughput),
+    w.peer ? String(w.peer.throughput) : '-',
+    w.peerRatio !== undefined ? String(w.peerRatio) : '-',
+    `${w.dsl.workerCpuMsPerExecution} / ${w.peer ? w.peer.workerCpuMsPerExecution : '-'}`,
+    `${round(w.dsl.workerPeakRssMb, 0)} / ${w.peer ? round(w.peer.workerPeakRssMb, 0) : '-'}`,
+    String(w.throughputRatio),
+    String(w.historyRatio),
+  ]);
+  const lines = [markdown(header, rows)];
+  const start = results.coldStart;
+  if (start) {
+    const r = start.runner;
+    lines.push(
+      '',
+      `Worker cold start (process start to polling, prebuilt bundle): runner ${r.readyMs} ms ` +
+        `(modules loaded ${r.modulesLoadedMs}, connected ${r.connectedMs}, worker created ${r.workerCreatedMs}); ` +
+        `Zigflow ${start.peerReadyMs ?? '-'} ms`,
+    );
+  }
+  if (!results.workflows.some((w) => w.peer)) lines.push('', 'Zigflow: not run (no --peer-zigflow binary).');
+  return lines.join('\n');
 }
