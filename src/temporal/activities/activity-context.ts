@@ -29,6 +29,11 @@ export function currentWorkflowId(): string | undefined {
  * Wraps an activity so that it heartbeats while it waits (HTTP, gRPC, a child process): if the worker dies
  * mid-call, the server notices within the heartbeat timeout and retries the activity on another worker,
  * instead of waiting for the start-to-close timeout.
+ *
+ * The first heartbeat comes one interval after the start, not at the start: the server's heartbeat timeout
+ * runs from the activity's start until a first heartbeat arrives, so a dead worker is noticed just as soon,
+ * and a call shorter than the interval (most HTTP calls) costs no heartbeat RPC at all. The SDK sends the
+ * first heartbeat of an activity to the server at once; one at the start made every call two RPCs.
  */
 export function withHeartbeat<A extends unknown[], R>(
   activity: (...args: A) => Promise<R>,
@@ -36,7 +41,6 @@ export function withHeartbeat<A extends unknown[], R>(
   return async (...args: A): Promise<R> => {
     const context = currentContext();
     if (!context || context.info.isLocal) return activity(...args);
-    context.heartbeat();
     const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
     try {
       return await activity(...args);
