@@ -1,6 +1,9 @@
-// Lint: TypeScript rules plus the three sandbox-safe zones of STYLE.md, enforced by import bans:
-// the jq engine (imports only itself), the DSL model (src/zigflow/dsl) and the workflow code
-// (src/temporal/workflows) stay free of Nest and Node so they run inside Temporal's workflow sandbox.
+// Lint: TypeScript rules plus the zones of STYLE.md, enforced by import rules. Three run inside Temporal's
+// workflow sandbox and may import only what is listed for them: the jq engine (itself), the DSL model
+// (src/zigflow/dsl: itself, the jq engine, @cfworker/json-schema, contract types) and workflow code
+// (src/temporal/workflows: itself, @temporalio/workflow, the DSL model, the Temporal contract, activity
+// types). The loader's validation stages (src/zigflow/validation, loader.ts, graph.ts) are pure but run
+// in Node (ajv generates code): no Nest, no Node built-ins, no I/O.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -40,6 +43,22 @@ const nestAndIo = [
   'prom-client',
 ];
 
+/** The import rules of workflow code, given the relative paths (regex sources) its files use. */
+function workflowZone({ own, dsl, contract, activityTypes }) {
+  return [
+    {
+      regex: `^(?!@temporalio/workflow$|${own}|${dsl}|${contract}|${activityTypes})`,
+      message:
+        'Workflow code is sandboxed: it imports only itself, @temporalio/workflow, the DSL model (src/zigflow/dsl), the Temporal contract and activity types.',
+    },
+    {
+      regex: `^${activityTypes}`,
+      allowTypeImports: true,
+      message: 'Workflow code imports activity types only (`import type`); it schedules activities by name.',
+    },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -78,14 +97,21 @@ export default tseslint.config(
   },
   {
     files: ['src/zigflow/dsl/**/*.ts'],
+    ignores: ['src/zigflow/dsl/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: [...nodeBuiltins, ...nestAndIo, '@temporalio/workflow'],
-              message: 'DSL model code runs in the workflow sandbox: no Node, Nest or I/O.',
+              regex: '^(?!\\./|\\.\\./\\.\\./jq$|@cfworker/json-schema$|\\.\\./\\.\\./temporal/contract$)',
+              message:
+                'The DSL model runs in the workflow sandbox: it imports only itself, the jq engine (src/jq) and @cfworker/json-schema.',
+            },
+            {
+              regex: '^\\.\\./\\.\\./temporal/contract$',
+              allowTypeImports: true,
+              message: 'The DSL model imports only types from the Temporal contract.',
             },
           ],
         },
@@ -93,19 +119,54 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/temporal/workflows/**/*.ts'],
+    files: ['src/zigflow/validation/**/*.ts', 'src/zigflow/loader.ts', 'src/zigflow/graph.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: [...nodeBuiltins, ...nestAndIo],
-              allowTypeImports: true,
-              message:
-                'Workflow code is sandboxed: only @temporalio/workflow, sandbox-safe modules and activity types.',
+              group: [...nodeBuiltins, ...nestAndIo, '@temporalio/*'],
+              message: 'The loader is pure: no Node built-ins, Nest, Temporal or I/O.',
             },
           ],
+        },
+      ],
+    },
+  },
+  // Workflow code, by folder depth (import paths are relative): the workflow types at the root ...
+  {
+    files: ['src/temporal/workflows/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: workflowZone({
+            own: '\\./',
+            dsl: '\\.\\./\\.\\./zigflow/dsl/',
+            contract: '\\.\\./(contract|progress-batch|definition-registry\\.contract)$',
+            activityTypes: '\\.\\./activities/types$',
+          }),
+        },
+      ],
+    },
+  },
+  // ... and the interpreter and task executors one level down.
+  {
+    files: ['src/temporal/workflows/*/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: workflowZone({
+            own: '\\./|\\.\\./(interpreter|tasks)(/|$)',
+            dsl: '\\.\\./\\.\\./\\.\\./zigflow/dsl/',
+            contract: '\\.\\./\\.\\./(contract|progress-batch|definition-registry\\.contract)$',
+            activityTypes: '\\.\\./\\.\\./activities/types$',
+          }),
         },
       ],
     },

@@ -9,7 +9,7 @@ import {
   type RunnerActivities,
 } from '../../src/temporal/activities/types';
 
-// The interpreter's activity options (src/temporal/workflows/activities.ts): an HTTP error status is a
+// The interpreter's activity options (src/temporal/workflows/interpreter/activity-calls.ts): an HTTP error status is a
 // non-retryable DSL error at the Temporal level, so the workflow's own retry loop decides.
 const { callHttp } = proxyActivities<Pick<RunnerActivities, 'callHttp'>>({
   startToCloseTimeout: '10 minutes',

@@ -18,8 +18,8 @@ import { planOrProblem, type ParsedDefinition } from '../definitions/definition-
 import { DefinitionSchedules } from '../definitions/definition-schedules';
 import { scheduledRunStart } from '../executor/run-start';
 import { ApiError } from '../executor/rpc-errors';
-import { DefinitionRegistryClient } from '../temporal/definition-registry';
-import { definitionLabel } from '../temporal/registry-contract';
+import { DefinitionRegistryClient } from '../temporal/definition-registry.client';
+import { definitionLabel } from '../temporal/definition-registry.contract';
 import { startValidator } from '../temporal/start-input';
 import { loadWorkflow, type LoadOptions, type ValidationProblem } from '../zigflow/loader';
 import type { DefinitionsCommand } from './args';

@@ -6,8 +6,8 @@
  */
 import { status } from '@grpc/grpc-js';
 import { ApiError, invalidArgument } from '../executor/rpc-errors';
-import { RegistryRefusal, type DefinitionRegistryClient } from '../temporal/definition-registry';
-import { definitionLabel, type DefinitionKey, type DefinitionSummary } from '../temporal/registry-contract';
+import { RegistryRefusal, type DefinitionRegistryClient } from '../temporal/definition-registry.client';
+import { definitionLabel, type DefinitionKey, type DefinitionSummary } from '../temporal/definition-registry.contract';
 import type { LoadOptions } from '../zigflow/loader';
 import { registeredPlan, type ParsedDefinition } from './definition-document';
 import type { DefinitionSchedules, ScheduleLog, SyncResult } from './definition-schedules';

@@ -3,10 +3,9 @@
  * INVALID_ARGUMENT listing every problem with line:column and JSON pointer (the loader's own problems,
  * as `execute` and `validate` report them).
  */
-import { loadWorkflow, type LoadOptions } from '../zigflow/loader';
-import { formatProblem, type ValidationProblem } from '../zigflow/problems';
+import { formatProblem, loadWorkflow, type LoadOptions, type ValidationProblem } from '../zigflow/loader';
 import { isWorkflowFault } from '../zigflow/dsl/errors';
-import type { DefinitionKey } from '../temporal/registry-contract';
+import type { DefinitionKey } from '../temporal/definition-registry.contract';
 import { schedulePlan, type SchedulePlan } from '../temporal/schedule-spec';
 import { invalidArgument } from '../executor/rpc-errors';
 

@@ -20,7 +20,7 @@ import {
   scheduleId,
   type AfterLoopArgs,
   type DefinitionEntry,
-} from '../temporal/registry-contract';
+} from '../temporal/definition-registry.contract';
 import type { SchedulePlan } from '../temporal/schedule-spec';
 
 export interface SyncResult {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleI
 import { ConfigService } from '@nestjs/config';
 import type { AppConfigService } from '../config/config.module';
 import { ExecutorService } from '../executor/executor.service';
-import { definitionLabel } from '../temporal/registry-contract';
+import { definitionLabel } from '../temporal/definition-registry.contract';
 import { TemporalService } from '../temporal/temporal.service';
 import type { LoadOptions } from '../zigflow/loader';
 import { DefinitionCatalog, type ListedDefinition, type RegisterResult, type RemoveResult } from './definition-catalog';

@@ -6,8 +6,6 @@
  * A Java or Go service can start a run directly through Temporal: workflow type {@link WORKFLOW_TYPE}
  * on the runner's task queue, workflow id = execution id, one argument = {@link WorkflowExecuteInput} as JSON.
  */
-import type { ProgressBatch } from './progress-batch';
-
 /** The one workflow type the runner registers. */
 export const WORKFLOW_TYPE = 'serverlessWorkflow';
 export const DEFAULT_TASK_QUEUE = 'workflow-runner';
@@ -90,18 +88,6 @@ export interface WorkflowProgressEvent {
   outputSummary?: string;
 }
 
-/** Progress goes out of workflow code through a Temporal sink: not in history, not called on replay. */
-// A type alias, not an interface: only a type literal satisfies the SDK's index-signature `Sinks` constraint.
-export type ProgressSinks = {
-  progress: {
-    /**
-     * The events one activation produced, in sequence order (one sink call per activation, not per event),
-     * packed as tuples (progress-batch.ts).
-     */
-    emitBatch(batch: ProgressBatch): void;
-  };
-};
-
 /** Signals and queries of {@link WORKFLOW_TYPE}. */
 export const SIGNAL_PAUSE = 'pause';
 export const SIGNAL_RESUME = 'resume';
@@ -149,3 +135,6 @@ export interface WorkflowRunResult {
 
 /** ApplicationFailure type of a run that ended in a DSL fault. */
 export const FAULT_FAILURE_TYPE = 'WorkflowFaulted';
+
+/** ApplicationFailure type an activity uses for a DSL error; `details[0]` is the WorkflowErrorData. */
+export const DSL_ERROR_FAILURE_TYPE = 'DslError';

@@ -54,3 +54,15 @@ export function unpackProgressEvent(executionId: string, t: ProgressTuple): Work
 export function unpackProgressBatch(batch: ProgressBatch): WorkflowProgressEvent[] {
   return batch.events.map((t) => unpackProgressEvent(batch.executionId, t));
 }
+
+/** Progress goes out of workflow code through a Temporal sink: not in history, not called on replay. */
+// A type alias, not an interface: only a type literal satisfies the SDK's index-signature `Sinks` constraint.
+export type ProgressSinks = {
+  progress: {
+    /**
+     * The events one activation produced, in sequence order (one sink call per activation, not per event),
+     * packed as tuples (progress-batch.ts).
+     */
+    emitBatch(batch: ProgressBatch): void;
+  };
+};

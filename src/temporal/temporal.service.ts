@@ -18,7 +18,7 @@ import type { WorkerStateName } from '../observability/metrics.names';
 import { MetricsService } from '../observability/metrics.service';
 import type { ActivityLogger } from './activities/deps';
 import type { WorkflowProgressEvent } from './contract';
-import { DefinitionRegistryClient } from './definition-registry';
+import { DefinitionRegistryClient } from './definition-registry.client';
 import { RUNNER_WORKER_FACTORY, type RunnerWorkerFactory } from './temporal.tokens';
 
 export type WorkerPhase = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';

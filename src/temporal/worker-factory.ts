@@ -23,8 +23,8 @@ export interface RunnerWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
 }
 
-/** Path of the workflow entry module, for `bundleWorkflowCode({ workflowsPath })`. */
-export const WORKFLOWS_PATH = require.resolve('./workflows');
+/** Path of the workflow bundle's entry (every workflow type the worker registers), for `bundleWorkflowCode`. */
+export const WORKFLOWS_PATH = require.resolve('./workflows/bundle-entry');
 
 /**
  * Modules the reusable V8 context loads once and shares with every workflow it runs, instead of evaluating

@@ -2,7 +2,7 @@
  * Bad workflow documents, each with the problem the loader must report: kind, JSON pointer and a
  * fragment of the message. Shared by the loader spec and the hostile-input corpus.
  */
-import type { ProblemKind } from './problems';
+import type { ProblemKind } from './validation/problems';
 
 export interface BadDocument {
   name: string;
@@ -800,5 +800,52 @@ export const BAD_DOCUMENTS: BadDocument[] = [
     kind: 'semantic',
     pointer: '/do/0/a/for/in',
     message: "uses 'input_filename'",
+  },
+  // --- flow ---
+  {
+    name: 'then cycle with no exit',
+    yaml: wf('do:\n  - a:\n      set: {x: 1}\n      then: b\n  - b:\n      set: {x: 2}\n      then: a\n'),
+    kind: 'semantic',
+    pointer: '/do/0/a',
+    message: "tasks 'a' (/do/0/a), 'b' (/do/1/b) form a 'then' cycle with no exit",
+  },
+  {
+    name: 'task that jumps to itself',
+    yaml: wf('do:\n  - first:\n      set: {x: 1}\n  - spin:\n      set: {x: 2}\n      then: spin\n'),
+    kind: 'semantic',
+    pointer: '/do/1/spin',
+    message: "tasks 'spin' (/do/1/spin) form a 'then' cycle with no exit",
+  },
+  {
+    name: 'cycle whose switch cases all stay inside it',
+    yaml: wf(
+      "do:\n  - a:\n      switch:\n        - one: {when: '.x == 1', then: b}\n        - other: {then: b}\n  - b:\n      wait: PT1S\n      then: a\n",
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a',
+    message: "'then' cycle with no exit",
+  },
+  {
+    name: 'endless cycle inside a nested do',
+    yaml: wf('do:\n  - outer:\n      do:\n        - a: {set: {x: 1}, then: b}\n        - b: {set: {x: 2}, then: a}\n'),
+    kind: 'semantic',
+    pointer: '/do/0/outer/do/0/a',
+    message: "'then' cycle with no exit",
+  },
+  {
+    name: 'call http to a file: URI',
+    yaml: wf('do:\n  - a:\n      call: http\n      with: {method: get, endpoint: "file:///etc/passwd"}\n'),
+    kind: 'semantic',
+    pointer: '/do/0/a/with/endpoint',
+    message: "endpoint scheme 'file:' is not allowed",
+  },
+  {
+    name: 'openapi document on a gopher: URI',
+    yaml: wf(
+      'do:\n  - a:\n      call: openapi\n      with:\n        document: {endpoint: {uri: "gopher://x/1"}}\n        operationId: op\n',
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a/with/document/endpoint/uri',
+    message: "endpoint scheme 'gopher:' is not allowed",
   },
 ];

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { renderMermaid } from './graph';
 import { loadWorkflow } from './loader';
-import vendoredSchema from './schema/workflow-1.0.3.schema.json';
+import vendoredSchema from './validation/schema/workflow-1.0.3.schema.json';
 
 const KIT =
   process.env.SW_CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../shared/conformance/serverless-workflow');

@@ -1,7 +1,7 @@
 import { renderMermaid } from './graph';
 import { loadWorkflow } from './loader';
 import { wf } from './bad-documents.fixture';
-import type { WorkflowDocument } from './workflow-document';
+import type { WorkflowDocument } from './dsl/workflow-document';
 
 function graphOf(body: string): string {
   const result = loadWorkflow(wf(body));

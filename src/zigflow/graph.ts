@@ -5,8 +5,8 @@
  * Written here rather than taken from @serverlessworkflow/sdk: its MermaidDiagram (1.0.1) repeats every
  * subgraph that follows a switch once per case and uses JSON pointers (with '/') as node ids.
  */
-import { kindsOf, isObject } from './task-walker';
-import type { WorkflowDocument } from './workflow-document';
+import { kindsOf, isObject } from './dsl/task-walker';
+import type { WorkflowDocument } from './dsl/workflow-document';
 
 const START = 'start';
 const END = 'finish';

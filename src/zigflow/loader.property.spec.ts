@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { LoadResult, loadWorkflow } from './loader';
-import { valueAt } from './schema-problems';
+import { valueAt } from './validation/schema-messages';
 
 /** Per-document budget: far above the real cost (~1 ms), low enough to catch a pathological case. */
 const BUDGET_MS = 1000;

@@ -99,6 +99,22 @@ describe('loadWorkflow: good documents', () => {
     });
   });
 
+  it('accepts then cycles that something can leave', () => {
+    const loops = [
+      // a switch case leads out
+      "do:\n  - a: {set: {n: '${ .n + 1 }'}}\n  - b:\n      switch:\n        - more: {when: '.n < 3', then: a}\n        - done: {then: end}\n",
+      // `if` may skip the jump back
+      "do:\n  - a: {set: {n: '${ .n + 1 }'}}\n  - b: {if: '.n < 3', set: {y: 1}, then: a}\n  - c: {set: {y: 2}}\n",
+      // a raise ends it
+      'do:\n  - a: {set: {x: 1}, then: b}\n  - b: {raise: {error: {type: "https://example.com/stop", status: 400}}, then: a}\n',
+      // a call can fail
+      'do:\n  - a: {call: http, with: {method: get, endpoint: "https://example.com"}, then: b}\n  - b: {wait: PT1M, then: a}\n',
+      // a nested then: end ends the workflow
+      'do:\n  - a:\n      do:\n        - stop: {set: {y: 1}, then: end}\n      then: b\n  - b: {set: {y: 2}, then: a}\n',
+    ];
+    for (const body of loops) expect(loadWorkflow(wf(body))).toMatchObject({ ok: true });
+  });
+
   it('warns about tasks no path reaches', () => {
     const result = loadWorkflow(
       wf(

@@ -5,19 +5,20 @@
  * Pure: no Nest, no I/O, no Node built-ins. It runs in the CLI, in the service and inside a Temporal
  * local activity. Stages: limits → YAML → depth → DSL version → JSON schema → semantic checks; the
  * semantic stage runs on schema-invalid documents too, so an author sees all problems in one pass.
+ * This file is the loader's public entry; the stages live in validation/.
  */
-import { checkSize, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, findTooDeep, scanDepth } from './limits';
-import { DraftProblem, sortProblems, ValidationProblem } from './problems';
-import { schemaProblems } from './schema-problems';
-import { schemaValidator } from './schema-validator';
-import { semanticProblems } from './semantic-checks';
-import { SourceMap } from './source-map';
-import { isObject, walkTasks } from './task-walker';
-import { SUPPORTED_DSL_VERSIONS, WorkflowDocument } from './workflow-document';
-import { parseYamlSource } from './yaml-source';
+import { checkSize, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, findTooDeep, scanDepth } from './validation/limits';
+import { DraftProblem, sortProblems, ValidationProblem } from './validation/problems';
+import { schemaProblems } from './validation/schema-problems';
+import { schemaValidator } from './validation/schema-validator';
+import { semanticProblems } from './validation/semantic-checks';
+import { SourceMap } from './validation/source-map';
+import { isObject, walkTasks } from './dsl/task-walker';
+import { SUPPORTED_DSL_VERSIONS, WorkflowDocument } from './dsl/workflow-document';
+import { parseYamlSource } from './validation/yaml-source';
 
-export type { ValidationProblem } from './problems';
-export type { WorkflowDocument } from './workflow-document';
+export { formatProblem, type ValidationProblem } from './validation/problems';
+export type { WorkflowDocument } from './dsl/workflow-document';
 
 export type LoadResult =
   | { ok: true; workflow: WorkflowDocument; warnings: ValidationProblem[] }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { renderMermaid } from './graph';
 import { LoadOptions, LoadResult, loadWorkflow } from './loader';
-import { ValidationProblem } from './problems';
-import { warmUpSchemaValidator } from './schema-validator';
+import { ValidationProblem } from './validation/problems';
+import { warmUpSchemaValidator } from './validation/schema-validator';
 import { ZIGFLOW_LOAD_OPTIONS } from './zigflow.tokens';
 
 export type GraphResult = { ok: true; mermaid: string } | { ok: false; problems: ValidationProblem[] };

@@ -12,8 +12,12 @@ import { createActivities } from '../../src/temporal/activities';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput } from '../../src/temporal/contract';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowRegistry } from '../../src/temporal/activities/deps';
-import { DefinitionRegistryClient, RegistryRefusal } from '../../src/temporal/definition-registry';
-import { AFTER_LOOP_WORKFLOW_TYPE, afterLoopId, type AfterLoopArgs } from '../../src/temporal/registry-contract';
+import { DefinitionRegistryClient, RegistryRefusal } from '../../src/temporal/definition-registry.client';
+import {
+  AFTER_LOOP_WORKFLOW_TYPE,
+  afterLoopId,
+  type AfterLoopArgs,
+} from '../../src/temporal/definition-registry.contract';
 import { startTestRunner, waitFor, workflowBundle, type TestRunner } from '../support/runner-harness';
 import { startFakeHttp, type FakeHttp } from '../dsl/fake-http';
 import { workflow } from '../dsl/workflow-text';

@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 
 /**
  * How often a running activity heartbeats. Well below the heartbeat timeout that workflow code sets
- * (ACTIVITY_HEARTBEAT_TIMEOUT in workflows/activities.ts); the SDK throttles what it actually sends to the
+ * (ACTIVITY_HEARTBEAT_TIMEOUT in workflows/interpreter/activity-calls.ts); the SDK throttles what it actually sends to the
  * server to 80% of that timeout, so a short interval costs no extra RPCs.
  */
 export const HEARTBEAT_INTERVAL_MS = 5_000;

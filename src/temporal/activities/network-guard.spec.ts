@@ -26,4 +26,23 @@ describe('network guard', () => {
       assertCallable(new URL('http://169.254.169.254/'), { allowHosts: ['169.254.169.254'] }, '/'),
     ).resolves.toBeUndefined();
   });
+
+  it('refuses schemes other than http and https as a configuration error, even for allow-listed hosts', async () => {
+    for (const uri of ['file:///etc/passwd', 'ftp://example.com/x', 'gopher://localhost/1', 'data:text/plain,hi']) {
+      const refusal = await assertCallable(
+        new URL(uri),
+        { allowHosts: ['localhost', 'example.com', ''] },
+        '/do/0/x',
+      ).then(
+        () => undefined,
+        (e: { details?: unknown[] }) => e.details?.[0],
+      );
+      expect(refusal).toMatchObject({
+        type: expect.stringContaining('/errors/configuration'),
+        status: 400,
+        instance: '/do/0/x',
+        detail: expect.stringContaining(`endpoint scheme '${new URL(uri).protocol}' is not allowed`),
+      });
+    }
+  });
 });

@@ -34,7 +34,17 @@ export function isBlockedAddress(ip: string, blockPrivate: boolean): boolean {
   return lower === '::1' || /^f[cd]/.test(lower);
 }
 
+/** The only schemes outgoing calls may use (fetch would fail `file:` and others with an opaque network error). */
+const CALLABLE_PROTOCOLS = new Set(['http:', 'https:']);
+
 export async function assertCallable(url: URL, settings: HttpSettings, instance: string): Promise<void> {
+  if (!CALLABLE_PROTOCOLS.has(url.protocol)) {
+    throw failure(
+      'configuration',
+      `endpoint scheme '${url.protocol}' is not allowed: the runner calls http and https URIs only`,
+      { instance, status: 400 },
+    );
+  }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (settings.allowHosts?.some((h) => h.toLowerCase() === host)) return;
   if (METADATA_HOSTS.has(host)) throw refused(host, instance);

@@ -4,8 +4,8 @@
  */
 import type { WorkflowErrorData } from '../contract';
 
-/** ApplicationFailure type an activity uses for a DSL error; `details[0]` is the WorkflowErrorData. */
-export const DSL_ERROR_FAILURE_TYPE = 'DslError';
+/** Re-exported for activity code: the failure type is part of the Temporal contract (contract.ts). */
+export { DSL_ERROR_FAILURE_TYPE } from '../contract';
 
 export interface ValidationProblem {
   message: string;

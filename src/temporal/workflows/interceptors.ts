@@ -4,7 +4,7 @@
  * worker-factory.ts (and baked into prebuilt bundles).
  */
 import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
-import { flushProgress } from './progress';
+import { flushProgress } from './interpreter/progress';
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   internals: [

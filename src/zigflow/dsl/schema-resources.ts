@@ -5,8 +5,8 @@
  * data-flow steps only ever see inline schemas. This file finds the sites and builds that copy; it is
  * sandbox-safe (no I/O, document order only).
  */
-import { isObject, walkTasks } from '../task-walker';
-import { joinPointer, splitPointer } from '../problems';
+import { isObject, walkTasks } from './task-walker';
+import { joinPointer, splitPointer } from './pointers';
 
 /** One schema given by reference. */
 export interface SchemaResourceSite {

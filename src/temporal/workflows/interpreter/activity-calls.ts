@@ -1,0 +1,128 @@
+/**
+ * How workflow code reaches the runner's activities: by name, with a per-task summary so the Temporal UI
+ * reads like the workflow (`callHttp /do/1/getPet`). DSL errors from activities are non-retryable at the
+ * Temporal level; the DSL's own `retry` policies decide whether to try again.
+ */
+import { scheduleActivity, scheduleLocalActivity } from '@temporalio/workflow';
+import type { RunnerActivities, DeferredScope, ValidateWorkflowResult } from '../../activities/types';
+import { DSL_ERROR_FAILURE_TYPE } from '../../contract';
+import { taskVariables, type RunState, type TaskCall } from './run-state';
+import { isDeferred } from '../../../zigflow/dsl/expressions';
+import { Later } from './later';
+
+type ActivityName = Exclude<keyof RunnerActivities, 'validateWorkflow' | 'yieldPoint'>;
+
+/**
+ * Activities that heartbeat while they wait (activities/activity-context.ts, every 5 s). With a heartbeat
+ * timeout, a call in flight on a worker that died is retried after this long instead of after the
+ * 10-minute start-to-close timeout. Activity options are not part of Temporal's determinism check (only
+ * the activity type and id are), so recorded histories replay unchanged.
+ */
+const HEARTBEATING: ReadonlySet<ActivityName> = new Set<ActivityName>([
+  'callHttp',
+  'callOpenApi',
+  'callGrpc',
+  'emitEvent',
+  'runShell',
+  'runScript',
+  'runContainer',
+  'fetchSchemas',
+]);
+export const ACTIVITY_HEARTBEAT_TIMEOUT = '30 seconds';
+
+type ActivityResult<K extends ActivityName> = Awaited<ReturnType<RunnerActivities[K]>>;
+
+function schedule<K extends ActivityName>(
+  name: K,
+  request: Parameters<RunnerActivities[K]>[0],
+  summary: string,
+): Promise<ActivityResult<K>> {
+  return scheduleActivity<ActivityResult<K>>(name, [request], {
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
+    retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
+    summary,
+  });
+}
+
+export async function callActivity<K extends ActivityName>(
+  rs: RunState,
+  name: K,
+  request: Parameters<RunnerActivities[K]>[0],
+  summary: string,
+): Promise<ActivityResult<K>> {
+  try {
+    return await schedule(name, request, summary);
+  } finally {
+    // An activity ends the activation anyway, so the pure-data step budget starts afresh.
+    rs.stepsSinceYield = 0;
+  }
+}
+
+/**
+ * {@link callActivity} as a {@link Later} (no promise beyond the SDK's own): for interpreter steps outside
+ * concurrent regions, whose continuations compose on it.
+ */
+export function activityLater<K extends ActivityName>(
+  rs: RunState,
+  name: K,
+  request: Parameters<RunnerActivities[K]>[0],
+  summary: string,
+): Later<ActivityResult<K>> {
+  const restart = () => {
+    rs.stepsSinceYield = 0;
+  };
+  return Later.from(schedule(name, request, summary)).then(
+    (result) => {
+      restart();
+      return result;
+    },
+    (e: unknown) => {
+      restart();
+      throw e;
+    },
+  );
+}
+
+export async function validateDocument(yamlText: string): Promise<ValidateWorkflowResult> {
+  return scheduleLocalActivity('validateWorkflow', [yamlText], {
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 3 },
+  });
+}
+
+/**
+ * The runtime arguments an activity needs to finish `$secrets` expressions. Definitions are dropped: they
+ * are large and already in history with the workflow input.
+ */
+export function deferredScope(call: TaskCall, args: unknown): DeferredScope {
+  // Without expressions left for the activity, it needs only the task input (URI templates): the runtime
+  // arguments, secrets and environment would only make every activity's input (and history) larger.
+  if (!containsDeferred(args))
+    return { input: call.input, variables: {}, sealedSecrets: {}, env: {}, mode: call.rs.evaluator.mode };
+  const vars = taskVariables(call);
+  const { definition: _t, ...task } = call.taskDescriptor;
+  const { definition: _w, ...workflow } = call.rs.workflowDescriptor;
+  return {
+    input: call.input,
+    variables: { ...vars, task, workflow },
+    sealedSecrets: call.rs.sealedSecrets,
+    env: call.rs.env,
+    mode: call.rs.evaluator.mode,
+  };
+}
+
+function containsDeferred(value: unknown): boolean {
+  if (isDeferred(value)) return true;
+  if (Array.isArray(value)) return value.some(containsDeferred);
+  if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).some(containsDeferred);
+  return false;
+}
+
+/**
+ * Ends the current activation without a server round trip (a local activity completes inside the same
+ * workflow task), unlike a timer whose firing can take up to a second on the server.
+ */
+export async function yieldPoint(): Promise<void> {
+  await scheduleLocalActivity('yieldPoint', [], { startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 5 } });
+}

@@ -1,0 +1,146 @@
+/**
+ * The run's progress log: every event gets the next sequence number, goes out through the `progress` sink
+ * (batched per activation, not recorded in history, not called on replay) and stays in a bounded in-memory log that the `events`
+ * query serves. Timestamps are workflow time, so replays rebuild the identical log.
+ */
+import { proxySinks } from '@temporalio/workflow';
+import type { EventsPage, ProgressEventType, WorkflowProgressEvent } from '../../contract';
+import { type ProgressBatch, type ProgressSinks, type ProgressTuple, unpackProgressEvent } from '../../progress-batch';
+
+const { progress } = proxySinks<ProgressSinks>();
+
+/** Events kept for the query; older ones were already delivered through the sink. */
+const MAX_KEPT_EVENTS = 5000;
+const MAX_SUMMARY_CHARS = 1024;
+const MAX_PAGE = 1000;
+
+export type ProgressFields = Partial<
+  Pick<
+    WorkflowProgressEvent,
+    'taskName' | 'taskPosition' | 'taskKind' | 'message' | 'attempt' | 'error' | 'outputSummary'
+  >
+> & { status?: WorkflowProgressEvent['status'] };
+
+const DEFAULT_STATUS: Record<ProgressEventType, WorkflowProgressEvent['status']> = {
+  workflow_started: 'running',
+  workflow_validating: 'running',
+  workflow_validated: 'running',
+  task_started: 'running',
+  task_completed: 'completed',
+  task_failed: 'failed',
+  task_retrying: 'retrying',
+  task_skipped: 'skipped',
+  workflow_paused: 'paused',
+  workflow_resumed: 'running',
+  workflow_completed: 'completed',
+  workflow_failed: 'failed',
+  workflow_cancelled: 'cancelled',
+  event_emitted: 'running',
+};
+
+const PROGRESS_LOG_KEY = Symbol.for('workflow-runner.progress-log');
+
+/** Flushes the running workflow's progress log; the `concludeActivation` interceptor calls it. */
+export function flushProgress(): void {
+  const log = (globalThis as Record<symbol, unknown>)[PROGRESS_LOG_KEY];
+  if (log instanceof ProgressLog) log.flush();
+}
+
+export class ProgressLog {
+  /** Events kept for the query, as tuples (progress-batch.ts); expanded only when the query asks. */
+  private readonly kept: ProgressTuple[] = [];
+  /**
+   * Events of the current activation not yet handed to the sink. One sink call per activation: the worker
+   * copies the workflow info for every sink call, so a call per event costs more than the event itself.
+   */
+  private unsent: ProgressTuple[] = [];
+  workflowName = '';
+  private stampMs = Number.NaN;
+  private stamp = '';
+  private summarized: unknown = undefined;
+  private summary: string | undefined = undefined;
+
+  constructor(
+    private readonly executionId: string,
+    /** Sequence of the last event already emitted (by a previous run, after continue-as-new). */
+    private lastSequence = 0,
+  ) {
+    // Workflow globals are per workflow (the SDK swaps them between workflows), so this finds this run's log.
+    (globalThis as Record<symbol, unknown>)[PROGRESS_LOG_KEY] = this;
+  }
+
+  get sequence(): number {
+    return this.lastSequence;
+  }
+
+  emit(eventType: ProgressEventType, fields: ProgressFields = {}): void {
+    this.lastSequence += 1;
+    const tuple: ProgressTuple = [
+      this.lastSequence,
+      eventType,
+      fields.status ?? DEFAULT_STATUS[eventType],
+      this.timestamp(),
+      this.workflowName,
+      fields.taskName,
+      fields.taskPosition,
+      fields.taskKind,
+      fields.message,
+      fields.attempt,
+      fields.error,
+      fields.outputSummary,
+    ];
+    this.kept.push(tuple);
+    if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
+    this.unsent.push(tuple);
+  }
+
+  /**
+   * {@link summarize}, remembering the last value: a task whose output is the object it received (a
+   * `switch`, a `set` of a bare `${ . }`) repeats the summary before it instead of serializing again.
+   * Outputs are never changed in place, so the same object has the same summary.
+   */
+  summaryOf(value: unknown): string | undefined {
+    if (value === this.summarized && typeof value === 'object' && value !== null) return this.summary;
+    this.summarized = value;
+    this.summary = summarize(value);
+    return this.summary;
+  }
+
+  /** Workflow time as ISO 8601, formatted once per instant (it stands still within an activation). */
+  private timestamp(): string {
+    const ms = Date.now();
+    if (ms !== this.stampMs) {
+      this.stampMs = ms;
+      this.stamp = new Date(ms).toISOString();
+    }
+    return this.stamp;
+  }
+
+  /** Hands the events of this activation to the sink (called when the activation concludes). */
+  flush(): void {
+    if (this.unsent.length === 0) return;
+    const batch: ProgressBatch = { executionId: this.executionId, events: this.unsent };
+    this.unsent = [];
+    progress.emitBatch(batch);
+  }
+
+  page(query: { fromSequence?: number; limit?: number } = {}): EventsPage {
+    const from = query.fromSequence ?? 1;
+    const limit = Math.max(1, Math.min(query.limit ?? MAX_PAGE, MAX_PAGE));
+    const matching = this.kept.filter((t) => t[0] >= from);
+    const events = matching.slice(0, limit).map((t) => unpackProgressEvent(this.executionId, t));
+    return {
+      events,
+      firstSequence: this.kept.length > 0 ? this.kept[0][0] : this.lastSequence + 1,
+      lastSequence: this.lastSequence,
+      hasMore: matching.length > events.length,
+    };
+  }
+}
+
+/** JSON of a value, cut to a bound, for `outputSummary`. */
+export function summarize(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > MAX_SUMMARY_CHARS ? `${text.slice(0, MAX_SUMMARY_CHARS)}...` : text;
+}

@@ -1,0 +1,192 @@
+/**
+ * The interpreter's run state: everything a task needs (document, evaluator, context, progress log) and
+ * everything that survives continue-as-new (see {@link ResumeState}).
+ */
+import type { ExecutionStatus, TaskRecord, WorkflowErrorData, WorkflowExecuteInput } from '../../contract';
+import type { ExpressionEvaluator, Variables } from '../../../zigflow/dsl/expressions';
+import type { FlowDirective, NamedTask, Task } from '../../../zigflow/dsl/tasks';
+import type { ProgressLog } from './progress';
+
+/** Kept in the run result and carried across continue-as-new; older records are dropped past this bound. */
+export const MAX_TASK_RECORDS = 2000;
+
+/** Where one resumable level (a task list or a `for` loop) stood: next index and that step's input. */
+export interface ResumeCursor {
+  /** JSON pointer of the list (`/do`, `/do/3/loop/do`) or of the `for` task (`/do/3/loop`). */
+  position: string;
+  index: number;
+  data: unknown;
+}
+
+/** What a continued run needs to pick up where the previous one stopped, without re-running finished work. */
+export interface ResumeState {
+  /**
+   * Every resumable level that was running, outermost first: each list and `for` re-entered on the way
+   * down starts at its cursor instead of at the beginning.
+   */
+  cursors?: ResumeCursor[];
+  context: unknown;
+  /** Transformed workflow input (`$input` of `workflow.input`). */
+  workflowInput: unknown;
+  startedAt: string;
+  lastSequence: number;
+  tasks: TaskRecord[];
+  pendingEvents: unknown[];
+  paused: boolean;
+  /** Earlier form (top-level only), still read when a run continued by an older worker resumes. */
+  topIndex?: number;
+  data?: unknown;
+  forLoop?: { position: string; index: number; data: unknown };
+}
+
+export interface CurrentTask {
+  name: string;
+  position: string;
+}
+
+export interface RunState {
+  executionId: string;
+  workflowName: string;
+  document: Record<string, any>;
+  evaluator: ExpressionEvaluator;
+  progress: ProgressLog;
+  /** `$context`, replaced by `export.as`. */
+  context: unknown;
+  /** `$workflow` and `$runtime` (constant per run). */
+  workflowDescriptor: Record<string, unknown>;
+  runtimeDescriptor: Record<string, unknown>;
+  env: Record<string, string>;
+  /** Secret name → sealed value; opened only inside activities. */
+  sealedSecrets: Record<string, string>;
+  status: ExecutionStatus;
+  paused: boolean;
+  currentTask?: CurrentTask;
+  error?: WorkflowErrorData;
+  tasks: TaskRecord[];
+  /** CloudEvents received through the `event` signal and not yet consumed by a `listen` task. */
+  pendingEvents: unknown[];
+  /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
+  stepsSinceYield: number;
+  /**
+   * Concurrent regions open now (`fork` branches, timeout races). Inside one, the interpreter keeps real
+   * promises at every step, so concurrent branches issue their commands in the order recorded histories
+   * hold; outside, where one chain runs, waits are composed as Laters (later.ts).
+   */
+  racing: number;
+  /** `$task.startedAt` of the tasks started at this workflow time (interpreter.ts). */
+  taskClock?: { ms: number; time: Record<string, unknown> };
+  /** Resume points of a continued run by position, each consumed when its list or loop is re-entered. */
+  resumeCursors: Map<string, ResumeCursor>;
+  /** The resumable lists and loops running now (live cursors), snapshotted by continue-as-new. */
+  liveCursors: Map<string, { index: number; data: unknown }>;
+  /** Continue-as-new once history reaches this many events even if the server does not suggest it. */
+  continueAsNewAfterEvents: number;
+  workflowInput: unknown;
+  startedAt: string;
+  /** The run's start argument, passed again on continue-as-new. */
+  originalInput: WorkflowExecuteInput;
+}
+
+/** One task being executed by its kind's executor. */
+export interface TaskCall {
+  rs: RunState;
+  runner: Runner;
+  name: string;
+  task: Task;
+  position: string;
+  /** Transformed task input. */
+  input: unknown;
+  /** User variables in scope (`for` items, `catch.as`, ...). */
+  scope: Variables;
+  /** `$task` of the running task. */
+  taskDescriptor: Record<string, unknown>;
+  /** The task's runtime arguments as the interpreter built them, and the scope they were built from. */
+  vars?: { vars: Variables; scopeOf: Variables };
+}
+
+export interface TaskResult {
+  output: unknown;
+  /** Set by composite tasks when a nested `then: end` ends the workflow. */
+  flow?: FlowDirective;
+  /** `$authorization` of the task's `output.as`/`export.as` (call tasks with authentication). */
+  authorization?: unknown;
+}
+
+/**
+ * Pure-data work completes synchronously: promise creation is costly in the workflow sandbox (the SDK
+ * captures a stack trace per promise), so interpreter steps return a promise only when they really wait.
+ */
+export type MaybePromise<T> = T | PromiseLike<T>;
+
+/** Whether a step waits: a promise, or a Later (later.ts). */
+export function isPromise<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/** A composite task's result from its list's: a nested `then: end` ends the workflow. */
+export function listTaskResult(result: ListResult): TaskResult {
+  return { output: result.output, flow: result.ended ? 'end' : undefined };
+}
+
+/** `f` applied to a value now, or when it arrives. */
+export function andThen<T, R>(value: MaybePromise<T>, f: (v: T) => R | PromiseLike<R>): MaybePromise<R> {
+  return isPromise(value) ? value.then(f) : f(value);
+}
+
+export interface TaskOutcome {
+  output: unknown;
+  flow: FlowDirective;
+}
+
+export interface ListResult {
+  output: unknown;
+  ended: boolean;
+}
+
+/** Interpreter entry points handed to composite tasks (avoids import cycles between task files). */
+export interface Runner {
+  runList(
+    rs: RunState,
+    list: NamedTask[],
+    listPointer: string,
+    input: unknown,
+    scope: Variables,
+  ): MaybePromise<ListResult>;
+  /** Runs one task through the whole pipeline (data flow, `if`, timeout, progress events). */
+  runTask(
+    rs: RunState,
+    named: NamedTask,
+    position: string,
+    input: unknown,
+    scope: Variables,
+  ): MaybePromise<TaskOutcome>;
+  /** Task boundary: honours pause and yields periodically; a promise only when it has to wait. */
+  checkpoint(rs: RunState): Promise<void> | undefined;
+}
+
+/** All runtime arguments for an expression of a task (the spec's table; `$secrets` is never bound here). */
+export function taskVariables(call: TaskCall, extra?: Variables): Variables {
+  // The variables the interpreter built for this task, refreshed: a copy only when the scope differs.
+  const own = call.vars;
+  if (own && extra === undefined && own.scopeOf === call.scope) {
+    own.vars.context = call.rs.context;
+    own.vars.input = call.input;
+    return own.vars;
+  }
+  return {
+    ...call.scope,
+    ...extra,
+    context: call.rs.context,
+    input: call.input,
+    task: call.taskDescriptor,
+    workflow: call.rs.workflowDescriptor,
+    runtime: call.rs.runtimeDescriptor,
+    authorization: null,
+  };
+}
+
+export function recordTask(rs: RunState, record: TaskRecord): TaskRecord {
+  rs.tasks.push(record);
+  if (rs.tasks.length > MAX_TASK_RECORDS) rs.tasks.splice(0, rs.tasks.length - MAX_TASK_RECORDS);
+  return record;
+}
