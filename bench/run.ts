@@ -64,7 +64,8 @@ function summary(reference: ReferenceWorkflow, bench: VariantBench) {
     `${reference.name}/${bench.variant}: ${roundTo(load.throughput, 2)} wf/s, p50 ${roundTo(load.p50Ms, 1)} ms, ` +
       `p95 ${roundTo(load.p95Ms, 1)} ms, ${bench.historyEvents} history events, worker CPU ${roundTo(load.cpuMs, 0)} ms`,
   );
-  return variantResult(load, load, bench.historyEvents);
+  const serverCpuMs = bench.rounds.reduce((sum, r) => sum + r.serverCpuMs, 0);
+  return variantResult(load, load, bench.historyEvents, serverCpuMs);
 }
 
 /** Round r runs the variants in turn, starting one further along each round: drift falls on all alike. */

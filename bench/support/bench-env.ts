@@ -17,6 +17,7 @@ import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
 import { workflowBundleOptions } from '../../src/temporal/worker-factory';
 import { spawnWorkerProcess, type WorkerProcessHandle, type WorkerStartup } from '../../test/support/worker-process';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http';
+import { ProcSampler, type ResourceUsage } from './measure';
 import { type PeerWorker, startZigflowPeer } from './peer-zigflow';
 
 export interface BenchEnv {
@@ -28,6 +29,8 @@ export interface BenchEnv {
   client: Client;
   taskQueue: string;
   peer?: PeerWorker;
+  /** The dev server's CPU time since the last reset (it serves every variant alike). */
+  serverUsage(options?: { reset?: boolean }): ResourceUsage;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
   }
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
+  const serverSampler = new ProcSampler(server.process.pid ?? 0);
   return {
     server,
     http,
@@ -102,7 +106,9 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
     client,
     taskQueue,
     peer,
+    serverUsage: (request = {}) => serverSampler.read(request.reset === true),
     close: async () => {
+      serverSampler.stop();
       worker.kill('SIGTERM');
       await worker.exited;
       await peer?.close();

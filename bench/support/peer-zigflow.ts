@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ResourceUsage } from './measure';
+import { ProcSampler, type ResourceUsage } from './measure';
 
 /** The Zigflow binary given on the command line or in the environment, if any. */
 export function peerZigflowBinary(argv: string[]): string | undefined {
@@ -118,59 +118,6 @@ async function waitReady(port: number, child: ChildProcess, output: () => string
   }
   child.kill('SIGKILL');
   throw new Error(`zigflow was not ready within 60 s: ${output().slice(-1000)}`);
-}
-
-/** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
-const CLOCK_TICKS = 100;
-
-/** CPU time and peak RSS of another process, from /proc. */
-class ProcSampler {
-  private cpuStart: number;
-  private peakRss = 0;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly pid: number) {
-    this.cpuStart = this.cpuMs();
-    this.sample();
-    this.timer = setInterval(() => this.sample(), 50);
-    this.timer.unref();
-  }
-
-  read(reset: boolean): ResourceUsage {
-    this.sample();
-    const now = this.cpuMs();
-    const usage = { cpuMs: now - this.cpuStart, peakRssMb: this.peakRss / 2 ** 20, peakHeapMb: NaN };
-    if (reset) {
-      this.cpuStart = now;
-      this.peakRss = 0;
-    }
-    return usage;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private cpuMs(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-    } catch {
-      return 0;
-    }
-  }
-
-  private sample(): void {
-    try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      this.peakRss = Math.max(this.peakRss, kb * 1024);
-    } catch {
-      // The process has exited.
-    }
-  }
 }
 
 function freePort(): Promise<number> {

@@ -10,6 +10,8 @@ export interface VariantResult {
   executions: number;
   failed: number;
   workerCpuMsPerExecution: number;
+  /** The dev server's CPU time per execution (the same server serves every variant). */
+  serverCpuMsPerExecution: number;
   workerPeakRssMb: number;
   workerPeakHeapMb: number;
 }
@@ -47,7 +49,12 @@ export interface BenchResults {
   workflows: WorkflowResult[];
 }
 
-export function variantResult(load: LoadResult, usage: ResourceUsage, historyEvents: number): VariantResult {
+export function variantResult(
+  load: LoadResult,
+  usage: ResourceUsage,
+  historyEvents: number,
+  serverCpuMs: number,
+): VariantResult {
   return {
     throughput: round(load.throughput, 2),
     p50Ms: round(load.p50Ms, 1),
@@ -56,6 +63,7 @@ export function variantResult(load: LoadResult, usage: ResourceUsage, historyEve
     executions: load.completed,
     failed: load.failed,
     workerCpuMsPerExecution: round(usage.cpuMs / Math.max(1, load.completed), 2),
+    serverCpuMsPerExecution: round(serverCpuMs / Math.max(1, load.completed), 2),
     workerPeakRssMb: round(usage.peakRssMb, 1),
     workerPeakHeapMb: round(usage.peakHeapMb, 1),
   };
@@ -88,6 +96,7 @@ export function renderTable(results: BenchResults): string {
     'p95 ms',
     'history events',
     'worker CPU ms/wf',
+    'server CPU ms/wf',
     'peak RSS MB',
     'peak heap MB',
   ];
@@ -107,6 +116,7 @@ export function renderTable(results: BenchResults): string {
         String(v.p95Ms),
         String(v.historyEvents),
         String(v.workerCpuMsPerExecution),
+        String(v.serverCpuMsPerExecution),
         String(v.workerPeakRssMb),
         Number.isFinite(v.workerPeakHeapMb) ? String(v.workerPeakHeapMb) : '-',
       ]);
@@ -120,6 +130,7 @@ export function renderTable(results: BenchResults): string {
       String(w.historyRatio),
       String(w.cpuRatio),
       '',
+      '',
       w.outputsMatch ? 'outputs equal' : 'OUTPUTS DIFFER',
     ]);
     if (w.peer) {
@@ -131,6 +142,7 @@ export function renderTable(results: BenchResults): string {
         '',
         String(round(w.dsl.historyEvents / w.peer.historyEvents, 3)),
         String(w.peerCpuRatio),
+        '',
         '',
         w.peer.outputsMatch ? 'outputs equal' : 'OUTPUTS DIFFER',
       ]);
@@ -156,6 +168,7 @@ export function renderSummary(results: BenchResults): string {
     'Zigflow wf/s',
     'ratio',
     'worker CPU ms/run (runner / Zigflow)',
+    'server CPU ms/run (runner / Zigflow)',
     'peak worker RSS MB (runner / Zigflow)',
     'vs hand-written: throughput',
     'vs hand-written: history',
@@ -166,6 +179,7 @@ export function renderSummary(results: BenchResults): string {
     w.peer ? String(w.peer.throughput) : '-',
     w.peerRatio !== undefined ? String(w.peerRatio) : '-',
     `${w.dsl.workerCpuMsPerExecution} / ${w.peer ? w.peer.workerCpuMsPerExecution : '-'}`,
+    `${w.dsl.serverCpuMsPerExecution} / ${w.peer ? w.peer.serverCpuMsPerExecution : '-'}`,
     `${round(w.dsl.workerPeakRssMb, 0)} / ${w.peer ? round(w.peer.workerPeakRssMb, 0) : '-'}`,
     String(w.throughputRatio),
     String(w.historyRatio),

@@ -20,8 +20,8 @@ export interface VariantBench {
   historyEvents: number;
   /** Executions per round. */
   count: number;
-  /** Each round's load with the worker's usage over it (the worker process, not this one). */
-  rounds: Array<LoadResult & ResourceUsage>;
+  /** Each round's load with the worker's usage over it (the worker process, not this one) and the server's CPU. */
+  rounds: Array<LoadResult & ResourceUsage & { serverCpuMs: number }>;
 }
 
 const validate = startValidator();
@@ -115,12 +115,15 @@ export async function measureRound(
 ): Promise<void> {
   const usage = usageOf(env, bench.variant);
   await usage({ reset: true, gc: true });
+  env.serverUsage({ reset: true });
   const load = await measure(() => runLoad(bench.count, concurrency, (i) => bench.run(round * bench.count + i)));
   const used = await usage();
-  bench.rounds.push({ ...load, ...used });
+  const serverCpuMs = env.serverUsage().cpuMs;
+  bench.rounds.push({ ...load, ...used, serverCpuMs });
   if (load.failed > 0) log(`${reference.name}/${bench.variant}: ${load.failed} failed, first: ${load.firstError}`);
   log(
     `${reference.name}/${bench.variant} round ${round + 1}: ${roundTo(load.throughput, 2)} wf/s, ` +
-      `worker CPU ${roundTo(used.cpuMs / Math.max(1, load.completed), 1)} ms/run`,
+      `worker CPU ${roundTo(used.cpuMs / Math.max(1, load.completed), 1)} ms/run, ` +
+      `server CPU ${roundTo(serverCpuMs / Math.max(1, load.completed), 1)} ms/run`,
   );
 }

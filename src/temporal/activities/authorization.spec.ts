@@ -54,5 +54,4 @@ describe('$authorization in activities', () => {
       inExecution('exec-1').run(async () => resolveDeferred(args, scope, undefined, '/do/0/a')),
     ).rejects.toThrow('no secrets key');
   });
-
 });

@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps';
 import { resolveDeferred } from './deferred';
 import { failure } from './failures';
 import { digestAuthorization, headerOf, resolveAuthorization, type Authentication } from './http-auth';
+import { type HttpRequest, ResponseTooLarge, type SendOptions, sendHttp } from './http-transport';
 import { assertCallable } from './network-guard';
 import type { HttpCallRequest } from './types';
 
@@ -60,25 +61,26 @@ export async function performHttp(
     if (typeof args.body !== 'string') headers['content-type'] ??= 'application/json';
   }
   headers.accept ??= 'application/json, text/plain;q=0.9, */*;q=0.8';
-  const send = (target: string, init: RequestInit) => {
-    const signal = AbortSignal.timeout(settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS);
-    return fetch(target, { ...init, signal, redirect: args.redirect === true ? 'follow' : 'manual' });
+  const options: SendOptions = {
+    timeoutMs: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_BYTES,
+    followRedirects: args.redirect === true,
+    // Every hop of a followed redirect passes the network policy, as the first request did.
+    checkRedirect: (target) => assertCallable(target, settings, instance),
   };
-  observed.authorization = await resolveAuthorization(auth, send, instance).catch(rethrowNetwork(instance));
+  const send = (target: URL, init: Omit<HttpRequest, 'url'>) =>
+    sendHttp({ url: target, ...init }, options).catch(rethrowNetwork(instance));
+  observed.authorization = await resolveAuthorization(auth, (target, init) => send(new URL(target), init), instance);
   if (observed.authorization) headers.authorization = headerOf(observed.authorization);
-  let response = await send(finalUrl.toString(), { method, headers, body }).catch(rethrowNetwork(instance));
+  let response = await send(finalUrl, { method, headers, body });
   if (response.status === 401 && auth?.digest) {
-    const answer = digestAuthorization(response.headers.get('www-authenticate') ?? '', auth.digest, method, finalUrl);
+    const answer = digestAuthorization(response.headers['www-authenticate'] ?? '', auth.digest, method, finalUrl);
     if (answer) {
       observed.authorization = { scheme: 'Digest', parameter: answer.slice('Digest '.length) };
-      response = await send(finalUrl.toString(), {
-        method,
-        headers: { ...headers, authorization: answer },
-        body,
-      }).catch(rethrowNetwork(instance));
+      response = await send(finalUrl, { method, headers: { ...headers, authorization: answer }, body });
     }
   }
-  const bytes = await readBody(response, settings.maxResponseBytes ?? DEFAULT_MAX_BYTES, instance);
+  const bytes = response.body;
   const okRange = args.redirect === true ? 400 : 300;
   if (response.status < 200 || response.status >= okRange) {
     const preview = bytes.toString('utf8').slice(0, 200);
@@ -88,7 +90,7 @@ export async function performHttp(
       title: `HTTP ${response.status}`,
     });
   }
-  const content = decode(bytes, response.headers.get('content-type'));
+  const content = decode(bytes, response.headers['content-type']);
   if (args.output === 'raw') return bytes.toString('base64');
   if (args.output === 'response') {
     const redacted = { ...headers };
@@ -96,7 +98,7 @@ export async function performHttp(
     return {
       request: { method, uri: url.toString(), headers: redacted },
       statusCode: response.status,
-      headers: Object.fromEntries(response.headers.entries()),
+      headers: response.headers,
       content,
     };
   }
@@ -137,14 +139,7 @@ function buildUrl(uri: string, query: Record<string, unknown> | undefined, insta
   return url;
 }
 
-async function readBody(response: Response, max: number, instance: string): Promise<Buffer> {
-  const buffer = Buffer.from(await response.arrayBuffer());
-  if (buffer.length > max)
-    throw failure('communication', `response larger than ${max} bytes`, { instance, status: 502 });
-  return buffer;
-}
-
-function decode(bytes: Buffer, contentType: string | null): unknown {
+function decode(bytes: Buffer, contentType: string | undefined): unknown {
   const type = (contentType ?? '').toLowerCase();
   const text = bytes.toString('utf8');
   if (type.includes('json') || (!type && /^\s*[[{]/.test(text))) {
@@ -161,9 +156,11 @@ function decode(bytes: Buffer, contentType: string | null): unknown {
 function rethrowNetwork(instance: string) {
   return (e: unknown): never => {
     if (e && typeof e === 'object' && (e as { name?: string }).name === 'ApplicationFailure') throw e;
-    const cause = (e as { cause?: { code?: string } })?.cause?.code;
-    const timedOut = (e as { name?: string })?.name === 'TimeoutError';
-    throw failure(timedOut ? 'timeout' : 'communication', `request failed: ${cause ?? (e as Error)?.message ?? e}`, {
+    if (e instanceof ResponseTooLarge) throw failure('communication', e.message, { instance, status: 502 });
+    const error = e as { name?: string; code?: string; message?: string; cause?: { code?: string } } | undefined;
+    const code = error?.code ?? error?.cause?.code;
+    const timedOut = error?.name === 'TimeoutError';
+    throw failure(timedOut ? 'timeout' : 'communication', `request failed: ${code ?? error?.message ?? e}`, {
       instance,
       status: timedOut ? 408 : 503,
     });
