@@ -191,8 +191,8 @@ export function renderSummary(results: BenchResults): string {
     lines.push(
       '',
       `Worker cold start (process start to polling, prebuilt bundle): runner ${r.readyMs} ms ` +
-        `(modules loaded ${r.modulesLoadedMs}, connected ${r.connectedMs}, worker created ${r.workerCreatedMs}); ` +
-        `Zigflow ${start.peerReadyMs ?? '-'} ms`,
+        `(modules loaded ${r.modulesLoadedMs}, connected ${r.connectedMs}, worker created ${r.workerCreatedMs})` +
+        (start.peerReadyMs !== undefined ? `; Zigflow ${start.peerReadyMs} ms` : ''),
     );
   }
   if (!results.workflows.some((w) => w.peer)) lines.push('', 'Zigflow: not run (no --peer-zigflow binary).');

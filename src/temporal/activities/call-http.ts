@@ -15,6 +15,7 @@ import type { HttpCallRequest } from './types';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const USER_AGENT = 'workflow-runner';
 
 export interface HttpArgs {
   method?: string;
@@ -61,6 +62,8 @@ export async function performHttp(
     if (typeof args.body !== 'string') headers['content-type'] ??= 'application/json';
   }
   headers.accept ??= 'application/json, text/plain;q=0.9, */*;q=0.8';
+  // Some APIs refuse requests without a User-Agent (fetch sent `node`; undici's request sends none).
+  headers['user-agent'] ??= USER_AGENT;
   const options: SendOptions = {
     timeoutMs: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_BYTES,
