@@ -37,6 +37,8 @@ interface Options {
   /** Overrides each reference workflow's number of measured rounds. */
   rounds?: number;
   peerBinary?: string;
+  /** `--server-config KEY=JSON` (repeatable): dynamic config of the dev server, e.g. activity eager execution. */
+  serverConfig: Record<string, unknown>;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -51,7 +53,19 @@ function parseOptions(argv: string[]): Options {
     warmup: value('--warmup') === undefined ? undefined : Number(value('--warmup')),
     rounds: value('--rounds') === undefined ? undefined : Number(value('--rounds')),
     peerBinary: peerZigflowBinary(argv),
+    serverConfig: serverConfig(argv),
   };
+}
+
+function serverConfig(argv: string[]): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  argv.forEach((arg, i) => {
+    if (arg !== '--server-config') return;
+    const [key, ...rest] = (argv[i + 1] ?? '').split('=');
+    if (!key || rest.length === 0) throw new Error(`--server-config expects KEY=JSON, got '${argv[i + 1]}'`);
+    config[key] = JSON.parse(rest.join('='));
+  });
+  return config;
 }
 
 const log = (line: string): void => {
@@ -120,7 +134,7 @@ async function main(): Promise<void> {
   if (env.peer) log(`peer ready ${roundTo(env.peer.coldStartMs, 0)} ms after its process started`);
   const results: BenchResults = {
     machine: machine(),
-    settings: { concurrency: options.concurrency, scale: options.scale },
+    settings: { concurrency: options.concurrency, scale: options.scale, serverConfig: options.serverConfig },
     coldStart: {
       runner: {
         modulesLoadedMs: roundTo(env.workerStartup.modulesLoadedMs, 0),
@@ -132,10 +146,12 @@ async function main(): Promise<void> {
     },
     workflows: [],
   };
-  // Ctrl-C still stops the dev server and the worker processes this run started.
-  process.once('SIGINT', () => {
-    void env.close().finally(() => process.exit(130));
-  });
+  // Ctrl-C (or a SIGTERM, e.g. from `timeout`) still stops the dev server and the worker processes this run started.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void env.close().finally(() => process.exit(130));
+    });
+  }
   try {
     for (const reference of references) {
       log(`running ${reference.name}`);

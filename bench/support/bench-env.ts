@@ -39,6 +39,8 @@ export interface BenchEnvOptions {
   peerBinary?: string;
   /** Files under bench/zigflow/ the peer loads. */
   peerFiles?: string[];
+  /** Dynamic config of the dev server (`--server-config KEY=JSON`); the default server when empty. */
+  serverConfig?: Record<string, unknown>;
 }
 
 const ignore = (): void => undefined;
@@ -58,10 +60,7 @@ function compileWorker(): string {
 }
 
 export async function startBenchEnv(log: (line: string) => void, options: BenchEnvOptions = {}): Promise<BenchEnv> {
-  log('starting Temporal dev server');
-  const server = await startDevServer({ headless: true });
-  const http = await startLocalHttpServer();
-  const taskQueue = `bench-${process.pid}`;
+  // Built before anything runs, so a failure here leaves no process behind.
   log('bundling workflows');
   const { code } = await bundleWorkflowCode({
     ...workflowBundleOptions(resolve(__dirname, '..', 'handwritten', 'index.ts')),
@@ -72,50 +71,65 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
   writeFileSync(bundlePath, code);
   log('compiling the worker process (bench/tsconfig.worker.json)');
   const compiledEntry = compileWorker();
-  log('starting worker (compiled, prebuilt bundle)');
-  const worker = spawnWorkerProcess({
-    address: server.address,
-    taskQueue,
-    progress: 'none',
-    workflowBundlePath: bundlePath,
-    compiledEntry,
-    // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-    nodeFlags: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
-  });
-  await worker.ready;
-  const workerStartup = worker.startup() as WorkerStartup;
-  let peer: PeerWorker | undefined;
-  if (options.peerBinary) {
-    log(`starting peer: ${options.peerBinary}`);
-    peer = await startZigflowPeer({
-      binary: options.peerBinary,
+  // What has started so far, stopped in reverse order on close or when a later step fails.
+  const started: Array<() => Promise<void>> = [async () => rmSync(bundleDir, { recursive: true, force: true })];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    log('starting Temporal dev server');
+    const server = await startDevServer({ headless: true, dynamicConfig: options.serverConfig });
+    started.push(() => server.stop());
+    const http = await startLocalHttpServer();
+    started.push(() => http.close());
+    const taskQueue = `bench-${process.pid}`;
+    log('starting worker (compiled, prebuilt bundle, service telemetry)');
+    const worker = spawnWorkerProcess({
       address: server.address,
-      namespace: server.namespace,
-      baseUrl: http.baseUrl,
-      files: options.peerFiles ?? [],
+      taskQueue,
+      progress: 'none',
+      workflowBundlePath: bundlePath,
+      compiledEntry,
+      telemetry: 'service',
+      // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+      nodeFlags: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
     });
-  }
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
-  const serverSampler = new ProcSampler(server.process.pid ?? 0);
-  return {
-    server,
-    http,
-    worker,
-    workerStartup,
-    client,
-    taskQueue,
-    peer,
-    serverUsage: (request = {}) => serverSampler.read(request.reset === true),
-    close: async () => {
-      serverSampler.stop();
+    started.push(async () => {
       worker.kill('SIGTERM');
       await worker.exited;
-      await peer?.close();
-      await connection.close();
-      await http.close();
-      await server.stop();
-      rmSync(bundleDir, { recursive: true, force: true });
-    },
-  };
+    });
+    await worker.ready;
+    const workerStartup = worker.startup() as WorkerStartup;
+    let peer: PeerWorker | undefined;
+    if (options.peerBinary) {
+      log(`starting peer: ${options.peerBinary}`);
+      peer = await startZigflowPeer({
+        binary: options.peerBinary,
+        address: server.address,
+        namespace: server.namespace,
+        baseUrl: http.baseUrl,
+        files: options.peerFiles ?? [],
+      });
+      started.push((peer as PeerWorker).close);
+    }
+    const connection = await Connection.connect({ address: server.address });
+    started.push(() => connection.close());
+    const client = new Client({ connection, namespace: server.namespace });
+    const serverSampler = new ProcSampler(server.process.pid ?? 0);
+    started.push(async () => serverSampler.stop());
+    return {
+      server,
+      http,
+      worker,
+      workerStartup,
+      client,
+      taskQueue,
+      peer,
+      serverUsage: (request = {}) => serverSampler.read(request.reset === true),
+      close: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
 }

@@ -9,6 +9,8 @@
  *   WORKER_WORKFLOWS_PATH    bundle this workflows entry instead of the runner's own (the bench adds
  *                            hand-written workflows next to the runner's)
  *   WORKER_WORKFLOW_BUNDLE   load this prebuilt bundle (bundleWorkflowCode's `code`) instead of bundling
+ *   WORKER_TELEMETRY         `service`: install the Temporal runtime as the service does (metrics buffered and
+ *                            drained into prom-client every second, logs through pino at warn)
  *   WORKER_GRACE_MS          shutdown grace time for running activities
  *   WORKER_SECRETS_KEY       hex key that opens sealed secrets
  *
@@ -21,6 +23,8 @@ import { readFile } from 'node:fs/promises';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { ProgressDelivery } from '../../src/callback/progress-delivery';
 import { StigmerClient } from '../../src/callback/stigmer-client';
+import { createRootLogger } from '../../src/observability/logging';
+import { TemporalTelemetry } from '../../src/observability/temporal-telemetry';
 import type { WorkflowProgressEvent } from '../../src/temporal/contract';
 import { createRunnerWorker, workflowBundleOptions } from '../../src/temporal/worker-factory';
 
@@ -86,6 +90,12 @@ function usageReporter(): void {
   });
 }
 
+/** The Temporal runtime as the service installs it (before the first connection), logging to stderr. */
+function serviceTelemetry(): TemporalTelemetry {
+  const options = { logLevel: 'warn', pretty: false, metricsPort: false, logDestination: process.stderr } as const;
+  return new TemporalTelemetry(options, createRootLogger(options));
+}
+
 async function loadBundle(): Promise<WorkflowBundle | undefined> {
   const prebuilt = process.env.WORKER_WORKFLOW_BUNDLE;
   if (prebuilt) return { code: await readFile(prebuilt, 'utf8') };
@@ -101,6 +111,7 @@ async function main(): Promise<void> {
   const address = required('WORKER_TEMPORAL_ADDRESS');
   const taskQueue = required('WORKER_TASK_QUEUE');
   const workflowBundle = await loadBundle();
+  const telemetry = process.env.WORKER_TELEMETRY === 'service' ? serviceTelemetry() : undefined;
   const connection = await NativeConnection.connect({ address });
   const connectedMs = performance.now();
   const keyHex = process.env.WORKER_SECRETS_KEY;
@@ -118,6 +129,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   emit({ type: 'ready', startup: { modulesLoadedMs, connectedMs, createdMs, readyMs: performance.now() } });
   await running;
+  telemetry?.onModuleDestroy();
   await connection.close();
   emit({ type: 'stopped' });
 }
@@ -150,6 +162,8 @@ export interface WorkerProcessOptions {
   workflowsPath?: string;
   /** A prebuilt bundle file (takes precedence over `workflowsPath`). */
   workflowBundlePath?: string;
+  /** `service`: the Temporal runtime with the service's metrics bridge and logger. */
+  telemetry?: 'service';
   graceMs?: number;
   secretsKeyHex?: string;
   /** Called for every progress event printed on stdout. */
@@ -206,6 +220,7 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     WORKER_PROGRESS: options.progress ?? 'stdout',
     WORKER_WORKFLOWS_PATH: options.workflowsPath ?? '',
     WORKER_WORKFLOW_BUNDLE: options.workflowBundlePath ?? '',
+    WORKER_TELEMETRY: options.telemetry ?? '',
     WORKER_GRACE_MS: String(options.graceMs ?? 10_000),
     WORKER_SECRETS_KEY: options.secretsKeyHex ?? '',
   };
