@@ -173,10 +173,12 @@ export function renderSummary(results: BenchResults): string {
     'vs hand-written: throughput',
     'vs hand-written: history',
   ];
+  // Failed executions do not count as throughput; the table says how many there were.
+  const wfs = (v: VariantResult): string => `${v.throughput}${v.failed > 0 ? ` (${v.failed} failed)` : ''}`;
   const rows = results.workflows.map((w) => [
     w.name,
-    String(w.dsl.throughput),
-    w.peer ? String(w.peer.throughput) : '-',
+    wfs(w.dsl),
+    w.peer ? wfs(w.peer) : '-',
     w.peerRatio !== undefined ? String(w.peerRatio) : '-',
     `${w.dsl.workerCpuMsPerExecution} / ${w.peer ? w.peer.workerCpuMsPerExecution : '-'}`,
     `${w.dsl.serverCpuMsPerExecution} / ${w.peer ? w.peer.serverCpuMsPerExecution : '-'}`,

@@ -90,10 +90,11 @@ export async function prepareVariant(
   options: { warmup?: number; scale: number },
 ): Promise<VariantBench> {
   const run = executor(env, reference, variant, `${Date.now().toString(36)}`);
-  const warmup = options.warmup ?? reference.warmup;
-  const warm = await runLoad(warmup, warmup, run);
-  if (warm.failed > 0) throw new Error(`${reference.name}/${variant} warm-up failed: ${warm.firstError}`);
-  const sample = await run(1_000_000);
+  const warmup = Math.max(1, options.warmup ?? reference.warmup);
+  // The last warm-up execution to end is the sample (a separate one would add a whole for-try-fork run on Zigflow).
+  let sample: { id: string; output: unknown } | undefined;
+  const warm = await runLoad(warmup, warmup, async (i) => (sample = await run(1_000_000 + i)));
+  if (warm.failed > 0 || !sample) throw new Error(`${reference.name}/${variant} warm-up failed: ${warm.firstError}`);
   const count = Math.max(1, Math.round((variant === 'peer' ? reference.peer.count : reference.count) * options.scale));
   return {
     variant,

@@ -164,6 +164,8 @@ export interface WorkerProcessOptions {
   workflowBundlePath?: string;
   /** `service`: the Temporal runtime with the service's metrics bridge and logger. */
   telemetry?: 'service';
+  /** More environment for the process. */
+  env?: Record<string, string>;
   graceMs?: number;
   secretsKeyHex?: string;
   /** Called for every progress event printed on stdout. */
@@ -221,6 +223,7 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     WORKER_WORKFLOWS_PATH: options.workflowsPath ?? '',
     WORKER_WORKFLOW_BUNDLE: options.workflowBundlePath ?? '',
     WORKER_TELEMETRY: options.telemetry ?? '',
+    ...options.env,
     WORKER_GRACE_MS: String(options.graceMs ?? 10_000),
     WORKER_SECRETS_KEY: options.secretsKeyHex ?? '',
   };
