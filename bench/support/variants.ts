@@ -94,7 +94,9 @@ export async function prepareVariant(
   // The last warm-up execution to end is the sample (a separate one would add a whole for-try-fork run on Zigflow).
   let sample: { id: string; output: unknown } | undefined;
   const warm = await runLoad(warmup, warmup, async (i) => (sample = await run(1_000_000 + i)));
-  if (warm.failed > 0 || !sample) throw new Error(`${reference.name}/${variant} warm-up failed: ${warm.firstError}`);
+  // The runner's variants must not fail; Zigflow's failures (seen under load) are counted, not fatal.
+  if (!sample || (warm.failed > 0 && variant !== 'peer'))
+    throw new Error(`${reference.name}/${variant} warm-up failed: ${warm.firstError}`);
   const count = Math.max(1, Math.round((variant === 'peer' ? reference.peer.count : reference.count) * options.scale));
   return {
     variant,
