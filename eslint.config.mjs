@@ -1,6 +1,6 @@
 // Lint: TypeScript rules plus the zones of STYLE.md, enforced by import rules. Three run inside Temporal's
 // workflow sandbox and may import only what is listed for them: the jq engine (itself), the DSL model
-// (src/zigflow/dsl: itself, the jq engine, @cfworker/json-schema, contract types) and workflow code
+// (src/zigflow/dsl: itself, the jq engine, @cfworker/json-schema, re2js, contract types) and workflow code
 // (src/temporal/workflows: itself, @temporalio/workflow, the DSL model, the Temporal contract, activity
 // types). The loader's validation stages (src/zigflow/validation, loader.ts, graph.ts) are pure but run
 // in Node (ajv generates code): no Nest, no Node built-ins, no I/O.
@@ -47,9 +47,10 @@ const nestAndIo = [
 function workflowZone({ own, dsl, contract, activityTypes }) {
   return [
     {
-      regex: `^(?!@temporalio/workflow$|${own}|${dsl}|${contract}|${activityTypes})`,
+      // Tracing in workflow code goes through Temporal's sandbox-safe OpenTelemetry interceptors only.
+      regex: `^(?!@temporalio/workflow$|@opentelemetry/api$|@temporalio/interceptors-opentelemetry/lib/workflow$|${own}|${dsl}|${contract}|${activityTypes})`,
       message:
-        'Workflow code is sandboxed: it imports only itself, @temporalio/workflow, the DSL model (src/zigflow/dsl), the Temporal contract and activity types.',
+        "Workflow code is sandboxed: it imports only itself, @temporalio/workflow, the DSL model (src/zigflow/dsl), the Temporal contract, activity types and the OpenTelemetry API with Temporal's workflow interceptors.",
     },
     {
       regex: `^${activityTypes}`,
@@ -104,9 +105,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\./|\\.\\./\\.\\./jq$|@cfworker/json-schema$|\\.\\./\\.\\./temporal/contract$)',
+              regex: '^(?!\\./|\\.\\./\\.\\./jq$|@cfworker/json-schema$|re2js$|\\.\\./\\.\\./temporal/contract$)',
               message:
-                'The DSL model runs in the workflow sandbox: it imports only itself, the jq engine (src/jq) and @cfworker/json-schema.',
+                'The DSL model runs in the workflow sandbox: it imports only itself, the jq engine (src/jq), @cfworker/json-schema and re2js.',
             },
             {
               regex: '^\\.\\./\\.\\./temporal/contract$',
@@ -146,7 +147,7 @@ export default tseslint.config(
           patterns: workflowZone({
             own: '\\./',
             dsl: '\\.\\./\\.\\./zigflow/dsl/',
-            contract: '\\.\\./(contract|progress-batch|definition-registry\\.contract)$',
+            contract: '\\.\\./(contract|progress-batch|definition-registry\\.contract|delivery-ledger\\.contract)$',
             activityTypes: '\\.\\./activities/types$',
           }),
         },

@@ -4,10 +4,13 @@
  * one dev server, side by side.
  *
  *   npx ts-node --transpile-only bench/run.ts [--scale 1] [--concurrency 50] [--only pure-data,...]
- *     [--warmup N] [--rounds N] [--peer-zigflow PATH]
+ *     [--warmup N] [--rounds N] [--peer-zigflow PATH] [--server-config KEY=JSON] [--codec]
  *
  * `--scale` multiplies the executions measured per variant and round; `--rounds` overrides the measured
  * rounds, in which the variants take turns. `--peer-zigflow` (or BENCH_PEER_ZIGFLOW) adds the peer column.
+ * `--codec` encrypts every payload of the runner's variants (the runner's AES-256-GCM payload codec, worker
+ * and client) and writes bench/results/codec.json (and codec.md) instead: compare its wf/s with
+ * latest.json's for the codec's cost.
  * Prints the tables and writes bench/results/latest.json (and latest.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +42,8 @@ interface Options {
   peerBinary?: string;
   /** `--server-config KEY=JSON` (repeatable): dynamic config of the dev server, e.g. activity eager execution. */
   serverConfig: Record<string, unknown>;
+  /** Payload encryption on (results under the name `codec`). */
+  codec: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -54,6 +59,7 @@ function parseOptions(argv: string[]): Options {
     rounds: value('--rounds') === undefined ? undefined : Number(value('--rounds')),
     peerBinary: peerZigflowBinary(argv),
     serverConfig: serverConfig(argv),
+    codec: argv.includes('--codec'),
   };
 }
 
@@ -121,6 +127,9 @@ async function benchWorkflow(env: BenchEnv, reference: ReferenceWorkflow, option
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const references = REFERENCE_WORKFLOWS.filter((r) => !options.only || options.only.includes(r.name));
+  // Zigflow cannot read payloads encrypted with the runner's codec: with --codec it is left out.
+  if (options.codec && options.peerBinary) log('peer column skipped: --codec encrypts payloads Zigflow cannot read');
+  if (options.codec) options.peerBinary = undefined;
   if (!options.peerBinary)
     log(
       'peer column skipped: no Zigflow binary (pass --peer-zigflow PATH or set BENCH_PEER_ZIGFLOW; ' +
@@ -129,6 +138,8 @@ async function main(): Promise<void> {
   const env = await startBenchEnv(log, {
     peerBinary: options.peerBinary,
     peerFiles: references.map((r) => r.peer.file),
+    serverConfig: options.serverConfig,
+    codec: options.codec,
   });
   log(`worker ready ${roundTo(env.workerStartup.readyMs, 0)} ms after its process started (prebuilt bundle)`);
   if (env.peer) log(`peer ready ${roundTo(env.peer.coldStartMs, 0)} ms after its process started`);
@@ -162,9 +173,10 @@ async function main(): Promise<void> {
   }
   const dir = resolve(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(resolve(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const name = options.codec ? 'codec' : 'latest';
+  writeFileSync(resolve(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const tables = `${renderSummary(results)}\n\n${renderTable(results)}`;
-  writeFileSync(resolve(dir, 'latest.md'), `${tables}\n`);
+  writeFileSync(resolve(dir, `${name}.md`), `${tables}\n`);
   process.stdout.write(`${tables}\n\nmachine: ${JSON.stringify(results.machine)}\n`);
 }
 

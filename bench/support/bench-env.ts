@@ -8,11 +8,14 @@
  * (`npm run build:bundle`), so the worker's start-up is its cold start.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { runnerDataConverter } from '../../src/codec/data-converter';
+import { loadKeyRing } from '../../src/codec/key-ring';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
 import { workflowBundleOptions } from '../../src/temporal/worker-factory';
 import { spawnWorkerProcess, type WorkerProcessHandle, type WorkerStartup } from '../../test/support/worker-process';
@@ -41,6 +44,8 @@ export interface BenchEnvOptions {
   peerFiles?: string[];
   /** Dynamic config of the dev server (`--server-config KEY=JSON`); the default server when empty. */
   serverConfig?: Record<string, unknown>;
+  /** Encrypt every payload (worker and client) with the runner's AES-256-GCM codec and a fresh key. */
+  codec?: boolean;
 }
 
 const ignore = (): void => undefined;
@@ -73,6 +78,8 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
   const compiledEntry = compileWorker();
   // What has started so far, stopped in reverse order on close or when a later step fails.
   const started: Array<() => Promise<void>> = [async () => rmSync(bundleDir, { recursive: true, force: true })];
+  const payloadKeysDir = options.codec ? freshKeyDir() : undefined;
+  if (payloadKeysDir) started.push(async () => rmSync(payloadKeysDir, { recursive: true, force: true }));
   const stopAll = async (): Promise<void> => {
     for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
   };
@@ -87,6 +94,7 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
     const worker = spawnWorkerProcess({
       address: server.address,
       taskQueue,
+      payloadKeysDir,
       progress: 'none',
       workflowBundlePath: bundlePath,
       compiledEntry,
@@ -114,7 +122,8 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
     }
     const connection = await Connection.connect({ address: server.address });
     started.push(() => connection.close());
-    const client = new Client({ connection, namespace: server.namespace });
+    const dataConverter = payloadKeysDir ? runnerDataConverter(loadKeyRing(payloadKeysDir)) : undefined;
+    const client = new Client({ connection, namespace: server.namespace, dataConverter });
     const serverSampler = new ProcSampler(server.process.pid ?? 0);
     started.push(async () => serverSampler.stop());
     return {
@@ -132,4 +141,10 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
     await stopAll();
     throw err;
   }
+}
+
+function freshKeyDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-payload-keys-'));
+  writeFileSync(join(dir, 'bench'), randomBytes(32).toString('base64'));
+  return dir;
 }

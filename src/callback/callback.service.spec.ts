@@ -30,10 +30,14 @@ class CapturingLogger implements LoggerService {
 
 function strictMetrics() {
   const calls: Array<[string, number]> = [];
+  const givenUp: Array<[string, number]> = [];
   let retries = 0;
   const metrics = {
     callbackCall: (code: string, seconds: number) => calls.push([code, seconds]),
     callbackRetry: () => (retries += 1),
+    callbackGivenUp: (reason: string, count: number) => givenUp.push([reason, count]),
+    callbackResent: () => undefined,
+    callbackBacklog: () => undefined,
   };
   // Any other MetricsService method is unexpected here: fail loudly (Nest's lifecycle probes are not).
   const proxy = new Proxy(metrics, {
@@ -44,7 +48,7 @@ function strictMetrics() {
       return undefined;
     },
   });
-  return { proxy, calls, retries: () => retries };
+  return { proxy, calls, givenUp, retries: () => retries };
 }
 
 async function build(env: Record<string, string>) {
@@ -132,17 +136,22 @@ describe('CallbackService (real gRPC receiver)', () => {
     await moduleRef.close();
   });
 
-  it('does not retry a permanent failure, and redacts the key from the error log', async () => {
-    fake.responder = (e) => (e.sequence === 1 ? status.UNAUTHENTICATED : status.OK);
-    const { service, logger, moduleRef } = await build(env());
+  it('retries UNAUTHENTICATED (a key rotation) until the receiver accepts; nothing is skipped; the key is never logged', async () => {
+    // The receiver refuses the first three calls, then accepts: the events arrive in order, none missing.
+    fake.responder = (_e, i) => (i < 3 ? status.UNAUTHENTICATED : status.OK);
+    const { service, logger, metrics, moduleRef } = await build(env());
     service.report(event('exec-3', 1));
     service.report(event('exec-3', 2));
-    await fake.waitFor((f) => f.accepted.length === 1);
+    await fake.waitFor((f) => f.accepted.length === 2);
     expect(fake.calls.map((c) => [c.event.sequence, status[c.code]])).toEqual([
       [1, 'UNAUTHENTICATED'],
+      [1, 'UNAUTHENTICATED'],
+      [1, 'UNAUTHENTICATED'],
+      [1, 'OK'],
       [2, 'OK'],
     ]);
-    expect(logger.lines.some((l) => l.includes('not delivered'))).toBe(true);
+    expect(metrics.givenUp).toEqual([]);
+    expect(logger.lines.some((l) => l.includes('retrying'))).toBe(true);
     expect(logger.lines.join('\n')).not.toContain(API_KEY);
     await moduleRef.close();
   });
@@ -206,6 +215,8 @@ describe('CallbackService over TLS (certificate verification always on)', () => 
     expect(await service.flush(10_000)).toBe(true);
     expect(fake.calls).toHaveLength(0);
     expect(metrics.calls.map(([code]) => code)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    // CALLBACK_MAX_ATTEMPTS=3: the event is given up, and counted.
+    expect(metrics.givenUp).toEqual([['attempts', 1]]);
     expect(service.state()).toMatchObject({ connected: false, lastError: expect.stringMatching(/^UNAVAILABLE/) });
     await moduleRef.close();
   });

@@ -6,7 +6,9 @@
  * TEMPORAL_TASK_QUEUE, which is checked first (an update nobody serves would wait forever).
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { runnerDataConverter } from '../codec/data-converter';
 import { ConfigValidationError, validateEnvironment } from '../config/validate-environment';
 import {
   DefinitionCatalog,
@@ -39,6 +41,7 @@ interface Settings {
   taskQueue: string;
   maxWorkflowBytes: number;
   loadOptions: LoadOptions;
+  dataConverter?: DataConverter;
 }
 
 export async function definitionsCommand(io: CliIo, command: DefinitionsCommand): Promise<ExitCode> {
@@ -49,7 +52,8 @@ export async function definitionsCommand(io: CliIo, command: DefinitionsCommand)
   const connection = await connect(settings);
   try {
     await requireRunner(connection, settings);
-    const client = new Client({ connection, namespace: settings.namespace });
+    // Schedule actions carry the start input: encrypted like every other payload of the runner.
+    const client = new Client({ connection, namespace: settings.namespace, dataConverter: settings.dataConverter });
     const catalog = catalogOf(client, settings);
     switch (command.action) {
       case 'register':
@@ -90,7 +94,14 @@ function settingsOf(io: CliIo): Settings {
     const config = validateEnvironment(io.env);
     const { address, namespace, taskQueue } = config.temporal;
     const { maxWorkflowBytes } = config.server;
-    return { address, namespace, taskQueue, maxWorkflowBytes, loadOptions: { maxBytes: maxWorkflowBytes } };
+    return {
+      address,
+      namespace,
+      taskQueue,
+      maxWorkflowBytes,
+      loadOptions: { maxBytes: maxWorkflowBytes },
+      dataConverter: runnerDataConverter(config.encryption.keyRing),
+    };
   } catch (err) {
     if (err instanceof ConfigValidationError) throw new CliError(`definitions: ${err.message}`, EXIT.ENVIRONMENT);
     throw err;

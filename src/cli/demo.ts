@@ -17,6 +17,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { WorkflowRunnerCommandControllerClient } from '../generated/ai/stigmer/workflow/runner/v1/command';
 import type { ExecuteResponse } from '../generated/ai/stigmer/workflow/runner/v1/io';
 import { freePort, startDevServer, stopProcess, type DevServer } from '../temporal/dev-server';
+import { demoKeyDir, showEncryption } from './demo-codec';
 import { startInventoryServer, type InventoryServer } from './demo-inventory';
 import { type ProgressSink, type SinkEvent, startProgressSink } from './progress-sink';
 
@@ -90,7 +91,7 @@ function execute(
 
 async function startEverything(running: Running, ports: Ports, logFile: string): Promise<void> {
   say('starting the embedded Temporal dev server (Web UI on)...');
-  running.temporal = await startDevServer({ headless: false });
+  running.temporal = await startDevServer({ headless: false, uiCodecEndpoint: codecUrl(ports) });
   say(`  Temporal frontend  ${running.temporal.address}`);
   say(`  Temporal Web UI    ${running.temporal.uiUrl}`);
   running.sink = await startProgressSink({ apiKey: DEMO_API_KEY, onEvent: (e) => say(formatSinkEvent(e)) });
@@ -109,6 +110,10 @@ async function startEverything(running: Running, ports: Ports, logFile: string):
       HEALTH_PORT: String(ports.health),
       METRICS_PORT: String(ports.metrics),
       LOG_LEVEL: 'info',
+      // Payloads encrypted in history; the local Web UI (no login) decodes them through /codec.
+      PAYLOAD_ENCRYPTION_KEYS_DIR: demoKeyDir(),
+      CODEC_SERVER_ALLOW_UNAUTHENTICATED: 'true',
+      CODEC_SERVER_CORS_ORIGINS: uiOrigins(running.temporal.uiUrl),
     },
     logFile,
   );
@@ -124,6 +129,16 @@ async function startEverything(running: Running, ports: Ports, logFile: string):
   say(`  runner gRPC        127.0.0.1:${ports.grpc}`);
   say(`  health             http://127.0.0.1:${ports.health}/health`);
   say(`  metrics            http://127.0.0.1:${ports.metrics}/metrics`);
+  say(`  codec server       ${codecUrl(ports)} (the Web UI decodes encrypted payloads here)`);
+}
+
+const codecUrl = (ports: Ports): string => `http://127.0.0.1:${ports.health}/codec`;
+
+/** The Web UI's origins (a browser may open it as 127.0.0.1 or as localhost). */
+function uiOrigins(uiUrl: string | undefined): string {
+  if (!uiUrl) return '';
+  const { port } = new URL(uiUrl);
+  return `http://127.0.0.1:${port},http://localhost:${port}`;
 }
 
 async function runExample(running: Running, ports: Ports, timeoutMs: number): Promise<SinkEvent> {
@@ -195,6 +210,7 @@ export async function demo(argv: string[]): Promise<number> {
     if (last.outputSummary) say(`output: ${last.outputSummary}`);
     if (last.error) say(`error: ${last.error.title || last.error.type}: ${last.error.detail}`);
     await printMetrics(ports);
+    await showEncryption(running.temporal!.address, codecUrl(ports), last.executionId, say);
     code = last.eventType === 'workflow_completed' ? 0 : 1;
     if (values.keep) {
       clearTimeout(guard);

@@ -34,14 +34,21 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       case 'validate':
         return await validateCommand(io, command.file, command.json);
       case 'graph':
-        return await graphCommand(io, command.file);
+        return await graphCommand(io, command);
+      case 'schema':
+        return (await import('./schema.command')).schemaCommand(io, command.test);
       // Loaded on use: the Temporal SDK (and for serve, Nest) would slow every other command down.
       case 'run':
         return await (await import('./run.command')).runCommand(io, command);
       case 'serve':
-        return await (await import('./serve.command')).serveCommand(io);
+        return await (await import('./serve.command')).serveCommand(io, version());
+      case 'test':
+        return await (await import('./test.command')).testCommand(io, command);
       case 'definitions':
         return await (await import('./definitions.command')).definitionsCommand(io, command);
+      case 'terminate':
+      case 'recover':
+        return await (await import('./operation.command')).operationCommand(io, command);
     }
   } catch (err) {
     if (err instanceof CliError) {

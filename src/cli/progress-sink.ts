@@ -68,6 +68,8 @@ export async function startProgressSink(options: ProgressSinkOptions = {}): Prom
     },
     execute: unimplemented('execute'),
     cancel: unimplemented('cancel'),
+    terminate: unimplemented('terminate'),
+    recover: unimplemented('recover'),
     pause: unimplemented('pause'),
     resume: unimplemented('resume'),
     sendEvent: unimplemented('send_event'),

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { parseBoolean } from '../config/parse';
+import type { DataConverter } from '@temporalio/common';
+import { parseBoolean, parseList } from '../config/parse';
+import { cliDataConverter } from './cli-codec';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
@@ -11,8 +13,8 @@ import { loadWorkflow } from '../zigflow/loader';
 import { parseInputJson } from './args';
 import { type CliIo, readTextFile } from './cli-io';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
-import { formatEvent, TaskTracker } from './progress-printer';
-import { invalidReport, reportOf, reportOfFailure, type RunReport } from './run-outcome';
+import { formatEvent } from './progress-printer';
+import { invalidReport, reportOf, reportOfFailure, TaskTracker, type RunReport } from '../temporal/run-outcome';
 import { formatProblem } from './validate.command';
 import { resolveTemporal, type TemporalTarget } from './temporal-target';
 
@@ -24,22 +26,30 @@ export interface RunOptions {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** The repository (or installed package) root, from src/cli or dist/src/cli. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..', __dirname.includes(join('dist', 'src')) ? '..' : '');
 /** The prebuilt workflow bundle (npm run build:bundle); without it the worker bundles at start. */
-const BUNDLE_PATH = resolve(
-  __dirname,
-  '..',
-  '..',
-  __dirname.includes(join('dist', 'src')) ? '' : 'dist',
-  'workflow-bundle.js',
-);
+const BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
-/** Activity settings for a local run: the service's secure defaults; shell/script only when the env enables them. */
+/** The prebuilt workflow bundle when there is one (bundling from source takes seconds). */
+export function prebuiltWorkflowBundle(): { code: string } | undefined {
+  return existsSync(BUNDLE_PATH) ? { code: readFileSync(BUNDLE_PATH, 'utf8') } : undefined;
+}
+
+/**
+ * Activity settings for a local run: the service's secure defaults; shell/script and MCP over stdio only
+ * when the env enables them (the same variables as the service).
+ */
 export function cliActivityDeps(io: CliIo): ActivityDeps {
   const flag = (name: string) => parseBoolean(io.env[name] ?? '') === true;
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     io.err(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return {
     process: { shellEnabled: flag('RUN_SHELL_ENABLED'), scriptEnabled: flag('RUN_SCRIPT_ENABLED') },
+    mcp: {
+      stdioEnabled: flag('CALL_MCP_STDIO_ENABLED'),
+      stdioCommands: parseList(io.env.CALL_MCP_STDIO_COMMANDS).map((entry) => entry.split(' ')),
+    },
     logger: { debug: () => undefined, info: () => undefined, warn: write('warn'), error: write('error') },
   };
 }
@@ -73,6 +83,7 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
     const detail = loaded.problems.map((p) => formatProblem(options.file, p)).join('\n');
     return printReport(io, invalidReport(detail), options.json);
   }
+  const dataConverter = cliDataConverter(io);
   // The CLI owns Ctrl-C (it cancels the run); Temporal's runtime must not stop the worker on it first.
   installQuietRuntime();
   const target = await resolveTemporal(io);
@@ -84,16 +95,21 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
       // Validated above: the run need not validate it again.
       document: loaded.workflow as unknown as Record<string, unknown>,
     };
-    return printReport(io, await execute(io, target, executeInput), options.json);
+    return printReport(io, await execute(io, target, executeInput, dataConverter), options.json);
   } finally {
     await target.close();
   }
 }
 
-function installQuietRuntime(): void {
+export function installQuietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
   try {
     // Worker lifecycle chatter (state changes) would drown the progress lines on stderr.
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+    Runtime.install({
+      shutdownSignals: [],
+      logger: new DefaultLogger(level),
+      // The SDK core logs to stderr on its own; the test server makes it warn about capabilities it lacks.
+      telemetryOptions: { logging: { filter: { core: level, other: level } } },
+    });
   } catch {
     // Already installed in this process (tests, `serve`): keep it.
   }
@@ -101,6 +117,7 @@ function installQuietRuntime(): void {
 
 async function connect(
   target: TemporalTarget,
+  dataConverter: DataConverter | undefined,
 ): Promise<{ native: NativeConnection; client: Client; connection: Connection }> {
   const timeout = <T>(p: Promise<T>) =>
     Promise.race([
@@ -115,14 +132,19 @@ async function connect(
     );
     await timeout(connection.workflowService.getSystemInfo({}));
     const native = await timeout(NativeConnection.connect({ address: target.address }));
-    return { native, connection, client: new Client({ connection, namespace: target.namespace }) };
+    return { native, connection, client: new Client({ connection, namespace: target.namespace, dataConverter }) };
   } catch (err) {
     throw new CliError(`cannot reach Temporal at ${target.address}: ${(err as Error).message}`, EXIT.ENVIRONMENT);
   }
 }
 
-async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecuteInput): Promise<RunReport> {
-  const { native, client, connection } = await connect(target);
+async function execute(
+  io: CliIo,
+  target: TemporalTarget,
+  input: WorkflowExecuteInput,
+  dataConverter: DataConverter | undefined,
+): Promise<RunReport> {
+  const { native, client, connection } = await connect(target, dataConverter);
   const tracker = new TaskTracker();
   const taskQueue = `workflow-runner-cli-${randomUUID()}`;
   try {
@@ -135,8 +157,9 @@ async function execute(io: CliIo, target: TemporalTarget, input: WorkflowExecute
         tracker.observe(event);
         io.err(`${formatEvent(event)}\n`);
       },
-      workflowBundle: existsSync(BUNDLE_PATH) ? { code: readFileSync(BUNDLE_PATH, 'utf8') } : undefined,
+      workflowBundle: prebuiltWorkflowBundle(),
       shutdownGraceTime: '5s',
+      dataConverter,
     });
     return await worker.runUntil(async () => {
       const handle = await client.workflow.start(WORKFLOW_TYPE, {

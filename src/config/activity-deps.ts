@@ -24,6 +24,12 @@ export function activityDepsFromConfig(
       containerRuntime: runtime.containerRuntime === 'none' ? undefined : runtime.containerRuntime,
     },
     eventSinkUrl: runtime.eventSinkUrl,
+    mcp: {
+      stdioEnabled: runtime.mcpStdioEnabled,
+      stdioCommands: runtime.mcpStdioCommands,
+      timeoutMs: runtime.mcpTimeoutMs,
+    },
+    asyncApi: { maxConsumeMs: runtime.asyncApiMaxConsumeMs },
     workflows,
     logger,
   };

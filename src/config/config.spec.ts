@@ -28,6 +28,12 @@ describe('validateEnvironment', () => {
     });
     expect(config.callback.endpoint).toBeUndefined();
     expect(config.callback.useTls).toBe(true);
+    expect(config.callback).toMatchObject({
+      giveUpAfterMs: 0,
+      checkpointIntervalMs: 2000,
+      heartbeatIntervalMs: 5000,
+      deadAfterMs: 30_000,
+    });
     expect(config.runtime.shellEnabled).toBe(false);
     expect(config.runtime.secretsKey).toBeUndefined();
     expect(config.runtime.httpBlockPrivateNetworks).toBe(false);
@@ -45,6 +51,10 @@ describe('validateEnvironment', () => {
       STIGMER_SERVICE_USE_TLS: 'false',
       CALLBACK_TIMEOUT: '1.5s',
       CALLBACK_MAX_ATTEMPTS: '4',
+      CALLBACK_GIVE_UP_AFTER: '168h',
+      CALLBACK_CHECKPOINT_INTERVAL: '500ms',
+      CALLBACK_HEARTBEAT_INTERVAL: '1s',
+      CALLBACK_REPLICA_DEAD_AFTER: '3s',
       LOG_LEVEL: 'debug',
       GRPC_PORT: '6000',
       RUNNER_SECRETS_KEY: key.toString('hex'),
@@ -61,6 +71,10 @@ describe('validateEnvironment', () => {
       useTls: false,
       callTimeoutMs: 1500,
       maxAttempts: 4,
+      giveUpAfterMs: 168 * 3_600_000,
+      checkpointIntervalMs: 500,
+      heartbeatIntervalMs: 1000,
+      deadAfterMs: 3000,
     });
     expect(config.server).toMatchObject({ logLevel: 'debug', grpcPort: 6000 });
     expect(config.runtime.secretsKey?.equals(key)).toBe(true);
@@ -71,6 +85,25 @@ describe('validateEnvironment', () => {
       containerRuntime: 'podman',
       eventSinkUrl: 'http://localhost:8080/events',
     });
+  });
+
+  it('refuses a replica dead-after shorter than two heartbeats, naming both variables', () => {
+    const check = (env: Record<string, string>) => {
+      try {
+        validateEnvironment({ ...minimal, ...env });
+        return [];
+      } catch (err) {
+        return (err as ConfigValidationError).problems.map((p) => p.variable);
+      }
+    };
+    expect(check({ CALLBACK_HEARTBEAT_INTERVAL: '2s', CALLBACK_REPLICA_DEAD_AFTER: '3s' })).toEqual([
+      'CALLBACK_HEARTBEAT_INTERVAL',
+      'CALLBACK_REPLICA_DEAD_AFTER',
+    ]);
+    // Against the default dead-after (30s).
+    expect(check({ CALLBACK_HEARTBEAT_INTERVAL: '20s' })).toEqual(['CALLBACK_HEARTBEAT_INTERVAL']);
+    expect(check({ CALLBACK_CHECKPOINT_INTERVAL: '0s' })).toEqual(['CALLBACK_CHECKPOINT_INTERVAL']);
+    expect(check({ CALLBACK_HEARTBEAT_INTERVAL: '1s', CALLBACK_REPLICA_DEAD_AFTER: '2s' })).toEqual([]);
   });
 
   it('treats empty strings as unset', () => {
@@ -179,6 +212,37 @@ describe('activityDepsFromConfig', () => {
       containerRuntime: 'docker',
     });
     expect(activityDepsFromConfig(minimalConfig()).process?.containerRuntime).toBeUndefined();
+  });
+
+  it('keeps MCP over stdio off by default and maps its allow-list when enabled', () => {
+    expect(activityDepsFromConfig(minimalConfig()).mcp).toEqual({
+      stdioEnabled: false,
+      stdioCommands: [],
+      timeoutMs: 60_000,
+    });
+    expect(activityDepsFromConfig(minimalConfig()).asyncApi).toEqual({ maxConsumeMs: 3_600_000 });
+    const config = validateEnvironment({
+      ...minimal,
+      CALL_MCP_STDIO_ENABLED: 'true',
+      CALL_MCP_STDIO_COMMANDS: 'node, npx @modelcontextprotocol/server-everything',
+      CALL_MCP_TIMEOUT: '2m',
+      CALL_ASYNCAPI_MAX_CONSUME: '10m',
+    });
+    expect(activityDepsFromConfig(config).mcp).toEqual({
+      stdioEnabled: true,
+      stdioCommands: [['node'], ['npx', '@modelcontextprotocol/server-everything']],
+      timeoutMs: 120_000,
+    });
+    expect(activityDepsFromConfig(config).asyncApi).toEqual({ maxConsumeMs: 600_000 });
+  });
+
+  it('refuses MCP over stdio enabled without an allow-list, and shell characters in it', () => {
+    expect(() => validateEnvironment({ ...minimal, CALL_MCP_STDIO_ENABLED: 'true' })).toThrow(
+      /CALL_MCP_STDIO_COMMANDS: is required \(a comma-separated list of commands/,
+    );
+    expect(() =>
+      validateEnvironment({ ...minimal, CALL_MCP_STDIO_ENABLED: 'true', CALL_MCP_STDIO_COMMANDS: 'node; rm -rf /' }),
+    ).toThrow(/CALL_MCP_STDIO_COMMANDS: must be a comma-separated list of commands/);
   });
 });
 

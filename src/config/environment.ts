@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { KEY_ID_PATTERN, KeyRingError, loadKeyRing } from '../codec/key-ring';
 import { parseSealingKey } from '../secrets/sealing';
 import { isHostPort, parseBoolean, parseDuration, parseList } from './parse';
 
@@ -12,7 +13,8 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const CONTAINER_RUNTIMES = ['docker', 'podman', 'none'] as const;
 /** Variables whose values are never printed, not even in validation errors. */
-export const SECRET_VARIABLES = ['STIGMER_SERVICE_API_KEY', 'RUNNER_SECRETS_KEY'] as const;
+export const SECRET_VARIABLES = ['STIGMER_SERVICE_API_KEY', 'RUNNER_SECRETS_KEY', 'CODEC_SERVER_AUTH_TOKEN'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 
 const PORT = /^\d{1,5}$/;
 const POSITIVE_INT = /^[1-9]\d*$/;
@@ -33,6 +35,27 @@ function check(name: string, test: (value: string) => boolean, message: string):
 }
 const IsDuration = () =>
   check('isDuration', (v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 2m');
+const IsPositiveDuration = () =>
+  check('isPositiveDuration', (v) => (parseDuration(v) ?? 0) > 0, 'must be a duration above zero such as 500ms, 2s');
+/** Defaults of the pair checked together (see runner-config.ts). */
+const HEARTBEAT_DEFAULT = '5s';
+const DEAD_AFTER_DEFAULT = '30s';
+// Shorter than two heartbeats, a replica that is merely slow to checkpoint would be presumed dead.
+const IsHeartbeatPair = () =>
+  ValidateBy({
+    name: 'isHeartbeatPair',
+    validator: {
+      validate: (value, args) => {
+        const env = (args?.object ?? {}) as RunnerEnvironment;
+        const heartbeat = parseDuration(env.CALLBACK_HEARTBEAT_INTERVAL ?? HEARTBEAT_DEFAULT);
+        const dead = parseDuration(env.CALLBACK_REPLICA_DEAD_AFTER ?? DEAD_AFTER_DEFAULT);
+        if (typeof value !== 'string' || parseDuration(value) === undefined) return false;
+        return heartbeat !== undefined && dead !== undefined && heartbeat > 0 && dead >= 2 * heartbeat;
+      },
+      defaultMessage: () =>
+        '$property must be a duration, with CALLBACK_REPLICA_DEAD_AFTER (default 30s) at least twice CALLBACK_HEARTBEAT_INTERVAL (default 5s)',
+    },
+  });
 const IsBool = () => check('isBool', (v) => parseBoolean(v) !== undefined, 'must be true or false');
 const IsPortNumber = () =>
   check('isPortNumber', (v) => PORT.test(v) && Number(v) <= 65535, 'must be a port number 0-65535');
@@ -43,12 +66,44 @@ const IsHostList = () =>
     (v) => parseList(v).every((h) => /^[A-Za-z0-9.:-]+$/.test(h)),
     'must be a comma-separated list of host names or IP addresses',
   );
+/**
+ * `CALL_MCP_STDIO_COMMANDS`: comma-separated entries, each a command optionally followed by the leading
+ * arguments it must be called with (`node`, `npx @modelcontextprotocol/server-everything`).
+ */
+const IsCommandList = () =>
+  check(
+    'isCommandList',
+    (v) => parseList(v).every((entry) => /^[^\s'"`$;|&<>]+(?: [^\s'"`$;|&<>]+)*$/.test(entry)),
+    'must be a comma-separated list of commands, each optionally followed by its leading arguments (no quotes or shell characters)',
+  );
 const IsReadableFile = () => check('isReadableFile', (v) => existsSync(v), 'must name an existing file');
 const IsDirectory = () =>
   check('isDirectory', (v) => existsSync(v) && statSync(v).isDirectory(), 'must name an existing directory');
 // The message never echoes the value: this variable is a secret.
 const IsSealingKey = () =>
   check('isSealingKey', (v) => parseSealingKey(v) !== undefined, 'must be a 32-byte key, base64 or 64 hex characters');
+
+/** The key directory loads (every file a valid key, the active id present); the message names the file, never a key. */
+const IsKeyDirectory = () =>
+  ValidateBy({
+    name: 'isKeyDirectory',
+    validator: {
+      validate: (value, args) => keyDirectoryProblem(value, args?.object as RunnerEnvironment) === undefined,
+      defaultMessage: (args) => `$property ${keyDirectoryProblem(args?.value, args?.object as RunnerEnvironment)}`,
+    },
+  });
+
+function keyDirectoryProblem(value: unknown, env: RunnerEnvironment): string | undefined {
+  if (typeof value !== 'string' || !existsSync(value) || !statSync(value).isDirectory())
+    return 'must name an existing directory of key files';
+  try {
+    loadKeyRing(value, env.PAYLOAD_ENCRYPTION_KEY_ID);
+    return undefined;
+  } catch (err) {
+    if (err instanceof KeyRingError) return err.message;
+    return `cannot be read (${(err as Error).message})`;
+  }
+}
 
 export class RunnerEnvironment {
   @IsHostPort() TEMPORAL_SERVICE_ADDRESS!: string;
@@ -79,6 +134,10 @@ export class RunnerEnvironment {
   @IsOptional()
   @Matches(POSITIVE_INT, { message: '$property must be a positive whole number' })
   CALLBACK_QUEUE_TOTAL_LIMIT?: string;
+  @IsOptional() @IsDuration() CALLBACK_GIVE_UP_AFTER?: string;
+  @IsOptional() @IsPositiveDuration() CALLBACK_CHECKPOINT_INTERVAL?: string;
+  @IsOptional() @IsHeartbeatPair() CALLBACK_HEARTBEAT_INTERVAL?: string;
+  @IsOptional() @IsHeartbeatPair() CALLBACK_REPLICA_DEAD_AFTER?: string;
 
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: string;
@@ -107,4 +166,45 @@ export class RunnerEnvironment {
   @IsOptional() @IsDuration() RUN_TIMEOUT?: string;
   @IsOptional() @IsIn(CONTAINER_RUNTIMES) CONTAINER_RUNTIME?: string;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EVENT_SINK_URL?: string;
+  @IsOptional() @IsBool() CALL_MCP_STDIO_ENABLED?: string;
+  // Required once stdio is enabled: without it any document could start any program on the worker.
+  @ValidateIf(
+    (env: RunnerEnvironment) =>
+      parseBoolean(env.CALL_MCP_STDIO_ENABLED ?? 'false') === true || env.CALL_MCP_STDIO_COMMANDS !== undefined,
+  )
+  @IsCommandList()
+  CALL_MCP_STDIO_COMMANDS?: string;
+  @IsOptional() @IsDuration() CALL_MCP_TIMEOUT?: string;
+  @IsOptional() @IsDuration() CALL_ASYNCAPI_MAX_CONSUME?: string;
+
+  // Payload encryption (src/codec): a mounted Secret, one file per key.
+  @IsOptional() @IsKeyDirectory() PAYLOAD_ENCRYPTION_KEYS_DIR?: string;
+  @IsOptional()
+  @Matches(KEY_ID_PATTERN, { message: '$property must be a key id (a key file name in PAYLOAD_ENCRYPTION_KEYS_DIR)' })
+  PAYLOAD_ENCRYPTION_KEY_ID?: string;
+  @IsOptional()
+  @Matches(/^\S{16,}$/, { message: '$property must be at least 16 characters without spaces' })
+  CODEC_SERVER_AUTH_TOKEN?: string;
+  @IsOptional() @IsBool() CODEC_SERVER_ALLOW_UNAUTHENTICATED?: string;
+  @IsOptional()
+  @check(
+    'isOriginList',
+    (v) => parseList(v).every((o) => o === '*' || /^https?:\/\/[A-Za-z0-9.:[\]-]+$/.test(o)),
+    'must be a comma-separated list of origins such as http://localhost:8233',
+  )
+  CODEC_SERVER_CORS_ORIGINS?: string;
+
+  // Tracing (src/tracing): the standard OpenTelemetry variables the runner decides on; the OpenTelemetry SDK
+  // reads the others (headers, sampler, batch settings, resource attributes) itself.
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  @IsOptional() @IsIn(OTLP_PROTOCOLS) OTEL_EXPORTER_OTLP_PROTOCOL?: string;
+  @IsOptional() @IsIn(OTLP_PROTOCOLS) OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: string;
+  @IsOptional()
+  @IsIn(['otlp', 'none'], { message: '$property must be otlp or none (the runner exports traces over OTLP only)' })
+  OTEL_TRACES_EXPORTER?: string;
+  @IsOptional() @IsBool() OTEL_SDK_DISABLED?: string;
+  @IsOptional() @Matches(/^\S+$/) OTEL_SERVICE_NAME?: string;
 }

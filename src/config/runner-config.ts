@@ -1,6 +1,7 @@
 /** The typed, grouped configuration of the runner, built once from the validated environment. */
+import { type KeyRing, loadKeyRing } from '../codec/key-ring';
 import { parseSealingKey } from '../secrets/sealing';
-import type { CONTAINER_RUNTIMES, LOG_LEVELS, NODE_ENVS, RunnerEnvironment } from './environment';
+import type { CONTAINER_RUNTIMES, LOG_LEVELS, NODE_ENVS, OTLP_PROTOCOLS, RunnerEnvironment } from './environment';
 import { parseBoolean, parseDuration, parseList } from './parse';
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,14 +27,22 @@ export interface CallbackConfig {
   caFile?: string;
   /** Deadline of each report_progress call. */
   callTimeoutMs: number;
-  /** 0 = retry transient failures without limit (the queue bound still applies). */
+  /** Attempts per event, whatever the gRPC code, before it is given up; 0 = no limit. */
   maxAttempts: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
-  /** Events held per execution; beyond it the oldest are dropped (receivers catch up via get_events). */
+  /** Event bodies held in memory per execution; later ones are read back from Temporal when their turn comes. */
   queueLimit: number;
-  /** Events held across all executions; beyond it the oldest backlog loses its oldest waiting event. */
+  /** Event bodies held in memory across executions. */
   totalLimit: number;
+  /** An execution whose oldest undelivered event waited this long is given up (counted); 0 = never. */
+  giveUpAfterMs: number;
+  /** How often a replica checkpoints what it has not delivered into the delivery ledger (when it changed). */
+  checkpointIntervalMs: number;
+  /** The longest a replica stays silent in the ledger (a checkpoint with no change is its heartbeat). */
+  heartbeatIntervalMs: number;
+  /** A replica silent this long is presumed dead: another one re-delivers its undelivered events. */
+  deadAfterMs: number;
 }
 
 export interface ServerConfig {
@@ -63,6 +72,38 @@ export interface RuntimeConfig {
   runTimeoutMs: number;
   containerRuntime: ContainerRuntime;
   eventSinkUrl?: string;
+  /** `call: mcp` over stdio starts a process on the worker: refused unless enabled. */
+  mcpStdioEnabled: boolean;
+  /** Allowed stdio servers: each entry a command and the leading arguments it must be called with. */
+  mcpStdioCommands: string[][];
+  /** Bound of one MCP call when the task sets no `timeout`. */
+  mcpTimeoutMs: number;
+  /** Longest an AsyncAPI subscription consumes when its `consume` sets no `for`. */
+  asyncApiMaxConsumeMs: number;
+}
+
+export interface EncryptionConfig {
+  /** Keys of the payload codec; unset: payloads are written in clear (and read either way). */
+  keyRing?: KeyRing;
+  codecServer: CodecServerConfig;
+}
+
+export interface CodecServerConfig {
+  /** Bearer token required on `/codec/*`; unset: the endpoint is off unless allowUnauthenticated. */
+  authToken?: string;
+  /** Serve `/codec/*` without a token (local Web UI without login only). */
+  allowUnauthenticated: boolean;
+  /** Browser origins (the Temporal Web UI's) allowed to call the endpoint; `*` allows any. */
+  corsOrigins: string[];
+}
+
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+export interface TracingConfig {
+  /** An OTLP endpoint is set and neither OTEL_SDK_DISABLED nor OTEL_TRACES_EXPORTER=none turn it off. */
+  enabled: boolean;
+  protocol: OtlpProtocol;
+  serviceName: string;
 }
 
 export interface RunnerConfig {
@@ -70,6 +111,8 @@ export interface RunnerConfig {
   callback: CallbackConfig;
   server: ServerConfig;
   runtime: RuntimeConfig;
+  encryption: EncryptionConfig;
+  tracing: TracingConfig;
 }
 
 export const DEFAULT_MAX_WORKFLOW_BYTES = 1024 * 1024;
@@ -100,6 +143,10 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       maxBackoffMs: duration(env.CALLBACK_MAX_BACKOFF, '30s'),
       queueLimit: int(env.CALLBACK_QUEUE_LIMIT, 1000),
       totalLimit: int(env.CALLBACK_QUEUE_TOTAL_LIMIT, 100_000),
+      giveUpAfterMs: duration(env.CALLBACK_GIVE_UP_AFTER, '0'),
+      checkpointIntervalMs: duration(env.CALLBACK_CHECKPOINT_INTERVAL, '2s'),
+      heartbeatIntervalMs: duration(env.CALLBACK_HEARTBEAT_INTERVAL, '5s'),
+      deadAfterMs: duration(env.CALLBACK_REPLICA_DEAD_AFTER, '30s'),
     },
     server: {
       grpcPort: int(env.GRPC_PORT, 50051),
@@ -121,6 +168,46 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       runTimeoutMs: duration(env.RUN_TIMEOUT, '5m'),
       containerRuntime: (env.CONTAINER_RUNTIME as ContainerRuntime | undefined) ?? 'none',
       eventSinkUrl: env.EVENT_SINK_URL,
+      mcpStdioEnabled: bool(env.CALL_MCP_STDIO_ENABLED, false),
+      mcpStdioCommands: parseList(env.CALL_MCP_STDIO_COMMANDS).map((entry) => entry.split(' ')),
+      mcpTimeoutMs: duration(env.CALL_MCP_TIMEOUT, '60s'),
+      asyncApiMaxConsumeMs: duration(env.CALL_ASYNCAPI_MAX_CONSUME, '1h'),
     },
+    encryption: encryptionConfig(env),
+    tracing: tracingConfig(env),
+  };
+}
+
+export function encryptionConfig(
+  env: Pick<
+    RunnerEnvironment,
+    | 'PAYLOAD_ENCRYPTION_KEYS_DIR'
+    | 'PAYLOAD_ENCRYPTION_KEY_ID'
+    | 'CODEC_SERVER_AUTH_TOKEN'
+    | 'CODEC_SERVER_ALLOW_UNAUTHENTICATED'
+    | 'CODEC_SERVER_CORS_ORIGINS'
+  >,
+): EncryptionConfig {
+  return {
+    keyRing: env.PAYLOAD_ENCRYPTION_KEYS_DIR
+      ? loadKeyRing(env.PAYLOAD_ENCRYPTION_KEYS_DIR, env.PAYLOAD_ENCRYPTION_KEY_ID)
+      : undefined,
+    codecServer: {
+      authToken: env.CODEC_SERVER_AUTH_TOKEN,
+      allowUnauthenticated: bool(env.CODEC_SERVER_ALLOW_UNAUTHENTICATED, false),
+      corsOrigins: parseList(env.CODEC_SERVER_CORS_ORIGINS),
+    },
+  };
+}
+
+function tracingConfig(env: RunnerEnvironment): TracingConfig {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const off = bool(env.OTEL_SDK_DISABLED, false) || env.OTEL_TRACES_EXPORTER === 'none';
+  return {
+    enabled: endpoint !== undefined && !off,
+    protocol: (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
+      env.OTEL_EXPORTER_OTLP_PROTOCOL ??
+      'http/protobuf') as OtlpProtocol,
+    serviceName: env.OTEL_SERVICE_NAME ?? 'workflow-runner',
   };
 }

@@ -5,7 +5,7 @@
  */
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 import { RunnerEnvironment } from './environment';
-import { buildRunnerConfig, type RunnerConfig } from './runner-config';
+import { buildRunnerConfig, encryptionConfig, type EncryptionConfig, type RunnerConfig } from './runner-config';
 
 export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
@@ -45,6 +45,25 @@ function describe(errors: ValidationError[]): Array<{ variable: string; messages
       }))
       .sort((a, b) => a.variable.localeCompare(b.variable))
   );
+}
+
+/** The variables of payload encryption, for commands that need only those (`workflow-runner run`). */
+const ENCRYPTION_VARIABLES = [
+  'PAYLOAD_ENCRYPTION_KEYS_DIR',
+  'PAYLOAD_ENCRYPTION_KEY_ID',
+  'CODEC_SERVER_AUTH_TOKEN',
+  'CODEC_SERVER_ALLOW_UNAUTHENTICATED',
+  'CODEC_SERVER_CORS_ORIGINS',
+];
+
+/** Validates the encryption variables alone (same rules and messages as the service). */
+export function validateEncryptionEnvironment(raw: Record<string, unknown>): EncryptionConfig {
+  const env = pickKnown(raw);
+  const errors = validateSync(env, { validationError: { target: false, value: false } }).filter((e) =>
+    ENCRYPTION_VARIABLES.includes(e.property),
+  );
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  return encryptionConfig(env);
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): RunnerConfig {

@@ -6,6 +6,9 @@ import type {
   CommandResponse,
   ExecuteResponse,
   PauseRequest,
+  RecoverRequest,
+  RecoverResponse,
+  TerminateRequest,
   ReportProgressResponse,
   ResumeRequest,
   SendEventRequest,
@@ -29,6 +32,16 @@ export class CommandController {
   @GrpcMethod(COMMAND_SERVICE, 'cancel')
   cancel(request: CancelRequest): Promise<CommandResponse> {
     return this.command(request.executionId, this.executor.cancel(request.executionId, request.reason));
+  }
+
+  @GrpcMethod(COMMAND_SERVICE, 'terminate')
+  terminate(request: TerminateRequest): Promise<CommandResponse> {
+    return this.command(request.executionId, this.executor.terminate(request.executionId, request.reason));
+  }
+
+  @GrpcMethod(COMMAND_SERVICE, 'recover')
+  recover(request: RecoverRequest): Promise<RecoverResponse> {
+    return this.executor.recover(request.executionId, request.reason);
   }
 
   @GrpcMethod(COMMAND_SERVICE, 'pause')

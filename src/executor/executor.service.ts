@@ -12,8 +12,8 @@ import type {
   SendEventRequest,
   WorkflowExecuteInput as WireExecuteInput,
 } from '../generated/ai/stigmer/workflow/runner/v1/io';
+import { CallbackService } from '../callback/callback.service';
 import {
-  QUERY_EVENTS,
   QUERY_STATUS,
   SIGNAL_EVENT,
   SIGNAL_PAUSE,
@@ -23,6 +23,7 @@ import {
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
 } from '../temporal/contract';
+import { recoverRun, type RecoverResult } from './recovery';
 import { TemporalService } from '../temporal/temporal.service';
 import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionId } from './execute-request';
 import { failedPrecondition, notFound } from './rpc-errors';
@@ -30,15 +31,7 @@ import { isClosed, statusFromDescription } from './wire-mapping';
 import { startValidator } from '../temporal/start-input';
 import { runStartOf, scheduledRunStart, type RunStart, type RunStartDeps } from './run-start';
 
-interface EventsQuery {
-  fromSequence: number;
-  limit: number;
-}
-
 export type { RunStart } from './run-start';
-
-/** How far get_events walks back through continue-as-new runs. */
-const MAX_RUNS_WALKED = 50;
 
 /**
  * The runner's commands and queries over Temporal. Every read goes to Temporal (the workflow's
@@ -49,16 +42,22 @@ export class ExecutorService {
   private readonly log = new Logger(ExecutorService.name);
   private readonly limits: ExecuteLimits;
 
-  private readonly validate = startValidator();
+  private readonly validate: ReturnType<typeof startValidator>;
 
   constructor(
     private readonly temporal: TemporalService,
     @Inject(ConfigService) config: AppConfigService,
+    private readonly callback: CallbackService,
   ) {
+    const runtime = config.get('runtime', { infer: true });
     this.limits = {
       maxWorkflowBytes: config.get('server', { infer: true }).maxWorkflowBytes,
-      secretsKey: config.get('runtime', { infer: true }).secretsKey,
+      secretsKey: runtime.secretsKey,
     };
+    // Documents that the worker's validation would refuse are left for it to report as the run's failure.
+    this.validate = startValidator({
+      mcpStdio: { enabled: runtime.mcpStdioEnabled, commands: runtime.mcpStdioCommands },
+    });
   }
 
   /** Starts a run, or returns the run that already holds this execution id (running or closed). */
@@ -109,6 +108,43 @@ export class ExecutorService {
     return 'cancelling';
   }
 
+  /**
+   * Temporal terminate: the run stops at once and runs no more code. Its last event (workflow_cancelled,
+   * "terminated: <reason>") is then made from the closed run (temporal/termination-event.ts) and handed to the
+   * CallbackService like any progress event; get_events and subscribe derive the same event from history.
+   */
+  async terminate(executionId: string, reason: string): Promise<string> {
+    const id = parseExecutionId(executionId);
+    const runId = await this.openRunId(id, 'terminate');
+    const why = reason.trim() || 'terminated through the runner API';
+    await this.handle(id, runId).terminate(why);
+    this.log.log({ executionId: id, reason: why, msg: 'execution terminated' });
+    try {
+      const event = await this.temporal.eventReader.terminationEventOf(id, runId);
+      if (event) this.callback.report(event);
+    } catch (err) {
+      // The event stays readable through get_events once a worker can answer the closed run's query.
+      this.log.warn({ executionId: id, err: String(err), msg: 'termination event not reported' });
+    }
+    return 'terminated';
+  }
+
+  /** Starts a failed or terminated run again at the task that failed or was interrupted (recovery.ts). */
+  async recover(executionId: string, reason: string): Promise<RecoverResult> {
+    const id = parseExecutionId(executionId);
+    const result = await recoverRun(
+      {
+        client: this.temporal.client,
+        taskQueue: this.temporal.taskQueue,
+        lastSequenceOf: (runId) => this.temporal.eventReader.lastSequenceOf(id, runId),
+      },
+      await this.describe(id),
+      reason,
+    );
+    this.log.log({ ...result, reason, msg: 'execution recovered' });
+    return result;
+  }
+
   async pause(executionId: string, reason: string): Promise<string> {
     const handle = await this.openRun(parseExecutionId(executionId), 'pause');
     await handle.signal(SIGNAL_PAUSE);
@@ -147,27 +183,10 @@ export class ExecutorService {
     }
   }
 
-  /**
-   * One page of events from `fromSequence`. After continue-as-new the latest run holds only later events,
-   * so earlier ones are read from the previous runs, newest first, until one holds `fromSequence`.
-   */
+  /** One page of events from `fromSequence` (earlier runs are read after continue-as-new). */
   async events(executionId: string, fromSequence: number, limit: number): Promise<EventsPage> {
-    const id = parseExecutionId(executionId);
     // No describe first: a query of an unknown id fails with WorkflowNotFoundError (→ NOT_FOUND).
-    const latest = await this.handle(id).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
-    if (fromSequence >= latest.firstSequence || latest.firstSequence <= 1) return latest;
-    for (const runId of await this.earlierRuns(id)) {
-      const page = await this.handle(id, runId).query<EventsPage, [EventsQuery]>(QUERY_EVENTS, { fromSequence, limit });
-      if (fromSequence >= page.firstSequence || page.firstSequence <= 1) {
-        // Later runs still hold events past this page.
-        return {
-          ...page,
-          lastSequence: latest.lastSequence,
-          hasMore: page.hasMore || page.lastSequence < latest.lastSequence,
-        };
-      }
-    }
-    return latest;
+    return this.temporal.eventReader.events(parseExecutionId(executionId), fromSequence, limit);
   }
 
   /** Whether the run is closed (after which no event can follow). */
@@ -201,26 +220,16 @@ export class ExecutorService {
 
   /** The latest run's handle, when it is still open; commands on a closed run are a precondition error. */
   private async openRun(executionId: string, verb: string): Promise<WorkflowHandle> {
+    return this.handle(executionId, await this.openRunId(executionId, verb));
+  }
+
+  private async openRunId(executionId: string, verb: string): Promise<string> {
     const description = await this.describe(executionId);
     if (isClosed(description)) {
       throw failedPrecondition(
         `cannot ${verb} execution ${executionId}: it is already ${statusFromDescription(description)} (${description.status.name})`,
       );
     }
-    return this.handle(executionId, description.runId);
-  }
-
-  /** Run ids of this execution other than the latest, newest first (visibility API). */
-  private async earlierRuns(executionId: string): Promise<string[]> {
-    const runs: Array<{ runId: string; start: number }> = [];
-    // The id pattern (parseExecutionId) excludes quotes, so it is safe inside the visibility query.
-    for await (const info of this.temporal.client.workflow.list({ query: `WorkflowId = '${executionId}'` })) {
-      runs.push({ runId: info.runId, start: info.startTime.getTime() });
-      if (runs.length > MAX_RUNS_WALKED) break;
-    }
-    return runs
-      .sort((a, b) => b.start - a.start)
-      .slice(1)
-      .map((r) => r.runId);
+    return description.runId;
   }
 }

@@ -12,10 +12,11 @@ export function statusFromDescription(description: WorkflowExecutionDescription)
   switch (description.status.name) {
     case 'COMPLETED':
       return 'completed';
+    // A terminated run reports workflow_cancelled ("terminated: <reason>", see termination.ts).
     case 'CANCELLED':
+    case 'TERMINATED':
       return 'cancelled';
     case 'FAILED':
-    case 'TERMINATED':
     case 'TIMED_OUT':
       return 'failed';
     default:
@@ -33,11 +34,13 @@ export function toWireStatus(
 ): WireExecutionStatus {
   // A run Temporal closed without the workflow's own say (terminate, timeout) is reported as Temporal sees it.
   const forcedEnd = ['TERMINATED', 'TIMED_OUT'].includes(description.status.name);
+  // The runner-made termination event follows the workflow's last one.
+  const terminated = description.status.name === 'TERMINATED' && view ? 1 : 0;
   return WireExecutionStatus.fromPartial({
     executionId: description.workflowId,
     workflowName: view?.workflowName ?? '',
     status: forcedEnd || !view ? statusFromDescription(description) : view.status,
-    lastSequence: view?.lastSequence ?? 0,
+    lastSequence: (view?.lastSequence ?? 0) + terminated,
     currentTask: view?.currentTask ? { name: view.currentTask.name, position: view.currentTask.position } : undefined,
     error: view?.error
       ? {
@@ -52,6 +55,8 @@ export function toWireStatus(
     runId: description.runId,
     startTime: description.startTime,
     closeTime: description.closeTime,
+    recoveredFromRunId: view?.recoveredFrom?.runId ?? '',
+    recoveredAtTask: view?.recoveredFrom?.taskPosition ?? '',
   });
 }
 

@@ -3,9 +3,10 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { CALLBACK_PROBE, type CallbackProbe } from './health.tokens';
 
 /**
- * The progress callback endpoint's state, reported but never failing readiness: events wait in the
- * queue and consumers catch up through get_events, so an absent Stigmer must not take workers out
- * of service.
+ * The progress callback endpoint's state and the delivery backlog (undelivered events, the oldest one's
+ * wait, dead replicas being recovered), reported but never failing readiness: undelivered events wait
+ * (their cursor survives even when their bodies are dropped for memory), so an absent Stigmer must not
+ * take workers out of service.
  */
 @Injectable()
 export class CallbackHealthIndicator {
@@ -22,6 +23,10 @@ export class CallbackHealthIndicator {
       endpoint: state.endpoint || undefined,
       connected: state.connected,
       queued: state.queued,
+      waiting: state.waiting,
+      waitingExecutions: state.waitingExecutions,
+      oldestWaitingSeconds: state.oldestWaitingSeconds,
+      recovering: state.recovering,
       lastSuccessAt: state.lastSuccessAt,
       lastError: state.lastError,
     });

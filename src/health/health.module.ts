@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CallbackModule } from '../callback/callback.module';
-import { CallbackService } from '../callback/callback.service';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { DeliveryService } from '../delivery/delivery.service';
 import { TemporalModule } from '../temporal/temporal.module';
 import { TemporalService } from '../temporal/temporal.service';
 import { CallbackHealthIndicator } from './callback.health';
@@ -19,6 +20,7 @@ import { TemporalHealthIndicator, WorkerHealthIndicator } from './temporal.healt
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
     TemporalModule,
     CallbackModule,
+    DeliveryModule,
   ],
   controllers: [HealthController],
   providers: [
@@ -27,7 +29,7 @@ import { TemporalHealthIndicator, WorkerHealthIndicator } from './temporal.healt
     WorkerHealthIndicator,
     CallbackHealthIndicator,
     { provide: TEMPORAL_PROBE, useExisting: TemporalService },
-    { provide: CALLBACK_PROBE, useExisting: CallbackService },
+    { provide: CALLBACK_PROBE, useExisting: DeliveryService },
   ],
 })
 export class HealthModule {}

@@ -2,7 +2,7 @@
 
 /** What readiness needs from the Temporal side (implemented by TemporalService). */
 export const TEMPORAL_PROBE = Symbol('TEMPORAL_PROBE');
-/** What the callback report needs from the progress client (implemented by CallbackService). */
+/** What the callback report needs from the progress delivery (implemented by DeliveryService). */
 export const CALLBACK_PROBE = Symbol('CALLBACK_PROBE');
 
 export interface TemporalProbe {
@@ -12,5 +12,15 @@ export interface TemporalProbe {
 }
 
 export interface CallbackProbe {
-  state(): { endpoint: string; connected: boolean; lastSuccessAt?: string; lastError?: string; queued: number };
+  state(): {
+    endpoint: string;
+    connected: boolean;
+    lastSuccessAt?: string;
+    lastError?: string;
+    queued: number;
+    waiting?: number;
+    waitingExecutions?: number;
+    oldestWaitingSeconds?: number;
+    recovering?: number;
+  };
 }

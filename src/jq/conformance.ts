@@ -2,8 +2,8 @@
  * Reader and runner for jq's own test files (jq.test format): blocks of program, input and expected
  * outputs separated by blank lines; `%%FAIL` blocks expect a compile error. Used by conformance.spec.ts.
  */
-import { compile, JqError, type EvalOptions, type Program } from './index';
-import { equals } from './values';
+import { JqError, type Engine, type EvalOptions, type Program } from './index';
+import { equals } from './impl/values';
 
 export interface ConformanceCase {
   readonly id: string;
@@ -62,10 +62,10 @@ function parseValue(text: string): unknown {
 }
 
 /** Runs one case; returns null when it passes, or a reason. */
-export function runCase(c: ConformanceCase): string | null {
+export function runCase(jq: Engine, c: ConformanceCase): string | null {
   if (c.fail) {
     try {
-      compile(c.program).evaluate(null, { budget: { maxSteps: 100_000 } });
+      jq.compile(c.program).evaluate(null, { budget: { maxSteps: 100_000 } });
       return 'expected a compile error';
     } catch (e) {
       return e instanceof JqError && (e.code === 'parse' || e.code === 'compile')
@@ -84,7 +84,7 @@ export function runCase(c: ConformanceCase): string | null {
   let error: string | null = null;
   try {
     const input = parseValue(c.input ?? 'null');
-    const program = compile(c.program) as Program & {
+    const program = jq.compile(c.program) as Program & {
       stream(input: unknown, options: EvalOptions, sink: (v: unknown) => void): void;
     };
     program.stream(input, { now: () => 1425599621, env: { PAGER: 'less' }, budget: { maxSteps: 5_000_000 } }, (v) => {

@@ -4,8 +4,13 @@
  */
 import fc from 'fast-check';
 import { loadJq, type Jq } from 'jq-wasm';
-import { compile, JqError } from './index';
-import { equals } from './values';
+import { createDslJq } from '../zigflow/dsl/jq-engine';
+import { JqError } from './index';
+import { equals } from './impl/values';
+
+// the engine as workflows run it (RE2 for regular expressions with repetition)
+const jq = createDslJq();
+const compile = (text: string) => jq.compile(text);
 
 type Outcome = { ok: true; values: unknown[] } | { ok: false; message: string };
 

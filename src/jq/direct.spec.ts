@@ -1,9 +1,12 @@
 /**
- * Straight-line programs (compiler.ts `Direct`) are evaluated without continuations; `stream` still runs
+ * Straight-line programs (runtime.ts `Direct`, built by the compiler) are evaluated without continuations; `stream` still runs
  * the continuation form. Both must give the same value, or fail with the same error, for the same input.
  */
 import fc from 'fast-check';
-import { compile, JqError, type Program } from './index';
+import { Engine, JqError, type Program } from './index';
+
+const jq = new Engine();
+const compile = (text: string) => jq.compile(text);
 
 type Outcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };
 
@@ -28,7 +31,7 @@ function continuationForm(program: Program, input: unknown, variables: Record<st
 }
 
 function isDirect(program: Program): boolean {
-  return (program as unknown as { direct?: unknown }).direct !== undefined;
+  return (program as unknown as { direct: unknown }).direct !== null;
 }
 
 const VARS = { n: 3, s: 'x', o: { k: [1, 2] }, nil: null };

@@ -1,4 +1,8 @@
-import { compile, DEFAULT_BUDGET, hostDependencies, JqError } from './index';
+import { DEFAULT_BUDGET, Engine, JqError } from './index';
+
+const jq = new Engine();
+const compile = (text: string) => jq.compile(text);
+const hostDependencies = (text: string) => jq.hostDependencies(text);
 
 const run = (program: string, input: unknown = null, options = {}): unknown[] =>
   compile(program).evaluate(input, options);
@@ -132,5 +136,43 @@ describe('errors where Error.stackTraceLimit is read-only (as in the Temporal wo
     expect(compile('[.[] | .a?]').evaluate([1, { a: 2 }])).toEqual([[2]]);
     expect(compile('try (1 | .a) catch "fallback"').evaluate(null)).toEqual(['fallback']);
     expect(() => compile('.a').evaluate(1)).toThrow(/Cannot index number with/);
+  });
+});
+
+describe('engines', () => {
+  /** What Temporal does to the modules a reusable V8 context shares: Object.freeze on everything reachable. */
+  function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return value;
+    seen.add(value);
+    for (const key of Reflect.ownKeys(value)) {
+      const d = Object.getOwnPropertyDescriptor(value, key);
+      if (d && 'value' in d) deepFreeze(d.value, seen);
+    }
+    return Object.freeze(value);
+  }
+
+  it('keep working once frozen, as when shared by a reusable workflow context', () => {
+    const frozen = deepFreeze(new Engine());
+    expect(frozen.compile('[.[] | tostring] | join(",")').evaluate([1, 2])).toEqual(['1,2']);
+    expect(frozen.compile('map(select(. > 1)) | add').evaluate([1, 2, 3])).toEqual([5]);
+    expect(frozen.compile('builtins | length > 100').evaluate(null)).toEqual([true]);
+    expect(frozen.compile('"a-b" | test("-")').evaluate(null)).toEqual([true]);
+  });
+
+  it('share nothing with each other', () => {
+    const a = new Engine({ cacheSize: 1 });
+    const b = new Engine();
+    const x = a.compile('.x');
+    expect(a.compile('.x')).toBe(x);
+    expect(b.compile('.x')).not.toBe(x);
+    a.compile('.y'); // a keeps one program: .x is dropped
+    expect(a.compile('.x')).not.toBe(x);
+  });
+
+  it('run patterns with repetition only with a linear-time regex engine', () => {
+    expect(compile('"aa" | test("^a$|b")').evaluate(null)).toEqual([false]);
+    expect(() => compile('"aa" | test("a+")').evaluate(null)).toThrow(
+      'a+ (at offset 0) is not a valid regex: a pattern with repetition needs a linear-time regex engine',
+    );
   });
 });

@@ -7,6 +7,11 @@ export const METRIC = {
   callbackCalls: 'workflow_runner_callback_calls_total',
   callbackRetries: 'workflow_runner_callback_retries_total',
   callbackLatency: 'workflow_runner_callback_call_duration_seconds',
+  callbackWaiting: 'workflow_runner_callback_events_waiting',
+  callbackOldestWaiting: 'workflow_runner_callback_oldest_waiting_seconds',
+  callbackResent: 'workflow_runner_callback_events_resent_total',
+  callbackGivenUp: 'workflow_runner_callback_events_given_up_total',
+  callbackReplicasRecovered: 'workflow_runner_callback_replicas_recovered_total',
   executionsStarted: 'workflow_runner_executions_started_total',
   executionsFinished: 'workflow_runner_executions_finished_total',
   executionsInFlight: 'workflow_runner_executions_in_flight',
@@ -14,6 +19,11 @@ export const METRIC = {
   tasks: 'workflow_runner_tasks_total',
   workerState: 'workflow_runner_worker_state',
 } as const;
+
+/** Why events were sent from a Temporal read: bodies dropped for memory, a run that moved here, a dead replica. */
+export type ResendReasonLabel = 'memory' | 'moved' | 'recovered';
+/** Why events were given up: the age limit, the attempts limit, or no longer readable from Temporal. */
+export type GiveUpReasonLabel = 'age' | 'attempts' | 'unreadable';
 
 /** Terminal statuses of a run, as the metrics label them. */
 export type ExecutionOutcome = 'completed' | 'failed' | 'cancelled';

@@ -64,6 +64,23 @@ describe('MetricsService', () => {
     await app.close();
   });
 
+  it('reports the delivery backlog, resent and given-up events and recovered replicas', async () => {
+    metrics.callbackBacklog(7, 12.5);
+    metrics.callbackResent('memory', 3);
+    metrics.callbackResent('recovered', 2);
+    metrics.callbackGivenUp('age', 4);
+    metrics.replicaRecovered();
+    expect(await value('workflow_runner_callback_events_waiting')).toBe(7);
+    expect(await value('workflow_runner_callback_oldest_waiting_seconds')).toBe(12.5);
+    expect(await value('workflow_runner_callback_events_resent_total', { reason: 'memory' })).toBe(3);
+    expect(await value('workflow_runner_callback_events_resent_total', { reason: 'recovered' })).toBe(2);
+    expect(await value('workflow_runner_callback_events_given_up_total', { reason: 'age' })).toBe(4);
+    expect(await value('workflow_runner_callback_replicas_recovered_total')).toBe(1);
+    // Nothing waiting: the age reads 0, not the last oldest wait.
+    metrics.callbackBacklog(0, 99);
+    expect(await value('workflow_runner_callback_oldest_waiting_seconds')).toBe(0);
+  });
+
   it('counts callback calls by code and observes their latency', async () => {
     metrics.callbackCall('OK', 0.02);
     metrics.callbackCall('OK', 0.03);

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { WorkflowProgressEvent } from '../temporal/contract';
-import { METRIC, WORKER_STATES, type ExecutionOutcome, type TaskOutcome, type WorkerStateName } from './metrics.names';
+import {
+  METRIC,
+  WORKER_STATES,
+  type ExecutionOutcome,
+  type GiveUpReasonLabel,
+  type ResendReasonLabel,
+  type TaskOutcome,
+  type WorkerStateName,
+} from './metrics.names';
 import { TemporalTelemetry } from './temporal-telemetry';
 
 /**
@@ -40,6 +48,11 @@ export class MetricsService {
     @InjectMetric(METRIC.callbackCalls) private readonly callbackCalls: Counter<'code'>,
     @InjectMetric(METRIC.callbackRetries) private readonly callbackRetries: Counter,
     @InjectMetric(METRIC.callbackLatency) private readonly callbackLatency: Histogram<'code'>,
+    @InjectMetric(METRIC.callbackWaiting) private readonly callbackWaiting: Gauge,
+    @InjectMetric(METRIC.callbackOldestWaiting) private readonly callbackOldestWaiting: Gauge,
+    @InjectMetric(METRIC.callbackResent) private readonly callbackResentTotal: Counter<'reason'>,
+    @InjectMetric(METRIC.callbackGivenUp) private readonly callbackGivenUpTotal: Counter<'reason'>,
+    @InjectMetric(METRIC.callbackReplicasRecovered) private readonly replicasRecovered: Counter,
     @InjectMetric(METRIC.executionsStarted) private readonly executionsStarted: Counter,
     @InjectMetric(METRIC.executionsFinished) private readonly executionsFinished: Counter<'status'>,
     @InjectMetric(METRIC.executionsInFlight) private readonly executionsInFlight: Gauge,
@@ -57,6 +70,27 @@ export class MetricsService {
 
   callbackRetry(): void {
     this.callbackRetries.inc();
+  }
+
+  /** Undelivered events on this replica and how long the oldest one has waited. */
+  callbackBacklog(waiting: number, oldestSeconds: number): void {
+    this.callbackWaiting.set(waiting);
+    this.callbackOldestWaiting.set(waiting > 0 ? oldestSeconds : 0);
+  }
+
+  /** Events sent from a Temporal read instead of from memory. */
+  callbackResent(reason: ResendReasonLabel, count: number): void {
+    this.callbackResentTotal.inc({ reason }, count);
+  }
+
+  /** Events the delivery policy gave up on (CALLBACK_GIVE_UP_AFTER, CALLBACK_MAX_ATTEMPTS, unreadable). */
+  callbackGivenUp(reason: GiveUpReasonLabel, count: number): void {
+    this.callbackGivenUpTotal.inc({ reason }, count);
+  }
+
+  /** A dead replica's undelivered events were all delivered by this one. */
+  replicaRecovered(): void {
+    this.replicasRecovered.inc();
   }
 
   executionStarted(): void {
@@ -89,7 +123,8 @@ export class MetricsService {
       this.taskFinished(e.taskKind ?? 'unknown', taskOutcome);
       return;
     }
-    if (e.eventType === 'workflow_started') {
+    // A recovered run is a new run of the execution: counted like a start, so it is in flight until it ends.
+    if (e.eventType === 'workflow_started' || e.eventType === 'workflow_recovered') {
       this.trackStart(e.executionId, Date.parse(e.timestamp));
       this.executionStarted();
       return;

@@ -52,6 +52,28 @@ const metricProviders = [
     labelNames: ['code'],
     buckets: CALLBACK_LATENCY_BUCKETS,
   }),
+  makeGaugeProvider({
+    name: METRIC.callbackWaiting,
+    help: 'progress events not yet acknowledged by the Stigmer Service on this replica',
+  }),
+  makeGaugeProvider({
+    name: METRIC.callbackOldestWaiting,
+    help: 'seconds the oldest undelivered progress event has waited on this replica (0 when none waits)',
+  }),
+  makeCounterProvider({
+    name: METRIC.callbackResent,
+    help: 'progress events sent from a Temporal read, by reason (memory, moved, recovered)',
+    labelNames: ['reason'],
+  }),
+  makeCounterProvider({
+    name: METRIC.callbackGivenUp,
+    help: 'progress events given up by the delivery policy, by reason (age, attempts, unreadable)',
+    labelNames: ['reason'],
+  }),
+  makeCounterProvider({
+    name: METRIC.callbackReplicasRecovered,
+    help: 'dead replicas whose undelivered progress events this replica delivered',
+  }),
   makeCounterProvider({ name: METRIC.executionsStarted, help: 'workflow executions started on this worker' }),
   makeCounterProvider({
     name: METRIC.executionsFinished,

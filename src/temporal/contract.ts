@@ -50,6 +50,7 @@ export const PROGRESS_EVENT_TYPES = [
   'workflow_failed',
   'workflow_cancelled',
   'event_emitted',
+  'workflow_recovered',
 ] as const;
 export type ProgressEventType = (typeof PROGRESS_EVENT_TYPES)[number];
 
@@ -79,6 +80,8 @@ export interface WorkflowProgressEvent {
   taskPosition?: string;
   /** DSL task type of a task event (`set`, `call`, `for`, ...); absent on workflow events. */
   taskKind?: string;
+  /** Of a `call` task's events: `http`, `grpc`, `openapi`, `asyncapi`, `a2a`, `mcp` or `function`. */
+  callKind?: string;
   message?: string;
   /** ISO 8601, workflow time. */
   timestamp: string;
@@ -96,6 +99,28 @@ export const SIGNAL_EVENT = 'event';
 export const QUERY_STATUS = 'status';
 /** Argument: `{ fromSequence?: number; limit?: number }`; returns {@link EventsPage}. */
 export const QUERY_EVENTS = 'events';
+/** Returns {@link RecoveryPoint}: where a failed or terminated run would pick up again (`recover`). */
+export const QUERY_RECOVERY = 'recovery';
+
+/**
+ * The answer of the `recovery` query: the start argument of the run and the resume state (the second
+ * workflow argument, as continue-as-new passes it) that picks up at the failed or interrupted task.
+ */
+export interface RecoveryPoint {
+  input: WorkflowExecuteInput;
+  /** A ResumeState (src/temporal/workflows/state.ts); opaque outside workflow code. */
+  resume: { lastSequence: number };
+  taskPosition?: string;
+}
+
+/** A run that `recover` started from an earlier run of the same execution. */
+export interface RecoveredFrom {
+  runId: string;
+  /** JSON pointer of the task the run resumed at (the failed or interrupted one). */
+  taskPosition?: string;
+  /** Sequence number of the `workflow_recovered` event that opened this run. */
+  sequence: number;
+}
 
 export interface TaskRecord {
   name: string;
@@ -111,6 +136,8 @@ export interface ExecutionStatusView {
   lastSequence: number;
   currentTask?: { name: string; position: string };
   error?: WorkflowErrorData;
+  /** Set on a run started by `recover`. */
+  recoveredFrom?: RecoveredFrom;
 }
 
 export interface EventsPage {

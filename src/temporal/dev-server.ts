@@ -15,6 +15,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Turn the Web UI off (tests). */
   headless?: boolean;
+  /** Codec server the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** Persist state in this SQLite file (fault tests restart the server on it). */
   dbFile?: string;
   namespace?: string;
@@ -79,6 +81,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  if (options.uiCodecEndpoint && !options.headless) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   args.push('--log-level', 'error');
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = options.log;

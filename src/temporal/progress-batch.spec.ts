@@ -32,6 +32,21 @@ describe('progress batches', () => {
         error,
         undefined,
       ],
+      [
+        9,
+        'task_started',
+        'running',
+        '2026-01-01T00:00:02.000Z',
+        'flow',
+        'ask',
+        '/do/2/ask',
+        'call',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'mcp',
+      ],
     ];
     expect(unpackProgressBatch({ executionId: 'exec-1', events })).toEqual([
       {
@@ -61,6 +76,19 @@ describe('progress batches', () => {
         message: 'retrying in 5 ms',
         attempt: 2,
         error,
+      },
+      {
+        executionId: 'exec-1',
+        eventId: 'exec-1:9',
+        sequence: 9,
+        eventType: 'task_started',
+        status: 'running',
+        workflowName: 'flow',
+        timestamp: '2026-01-01T00:00:02.000Z',
+        taskName: 'ask',
+        taskPosition: '/do/2/ask',
+        taskKind: 'call',
+        callKind: 'mcp',
       },
     ]);
     expect(Object.keys(unpackProgressBatch({ executionId: 'e', events: [events[0]] })[0])).not.toContain('message');

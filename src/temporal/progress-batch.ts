@@ -8,7 +8,7 @@ import type { ProgressEventType, WorkflowErrorData, WorkflowProgressEvent } from
 
 /**
  * [sequence, eventType, status, timestamp, workflowName, taskName, taskPosition, taskKind, message, attempt,
- * error, outputSummary]: absent fields are undefined.
+ * error, outputSummary, callKind]: absent fields are undefined (callKind last, so shorter tuples still read).
  */
 export type ProgressTuple = [
   number,
@@ -23,6 +23,7 @@ export type ProgressTuple = [
   number | undefined,
   WorkflowErrorData | undefined,
   string | undefined,
+  (string | undefined)?,
 ];
 
 export interface ProgressBatch {
@@ -48,6 +49,7 @@ export function unpackProgressEvent(executionId: string, t: ProgressTuple): Work
   if (t[9] !== undefined) event.attempt = t[9];
   if (t[10] !== undefined) event.error = t[10];
   if (t[11] !== undefined) event.outputSummary = t[11];
+  if (t[12] !== undefined) event.callKind = t[12];
   return event;
 }
 

@@ -11,6 +11,7 @@
  */
 import type { WorkflowExecuteInput } from './contract';
 import { ValidationCache } from './activities/validate-workflow';
+import type { LoadOptions } from '../zigflow/loader';
 
 /**
  * Temporal refuses start payloads over 2 MB; the document's JSON can be larger than its YAML, so only
@@ -28,8 +29,10 @@ export function withValidatedDocument(
   return verdict.ok ? { ...input, workflowYaml: '', document: verdict.workflow } : input;
 }
 
-/** A starter's validation cache (verdicts by document text, like the worker's). */
-export function startValidator(): (yamlText: string) => ReturnType<ValidationCache['validate']> {
-  const cache = new ValidationCache();
+/** A starter's validation cache (verdicts by document text, like the worker's), with the runner's load options. */
+export function startValidator(
+  options: LoadOptions = {},
+): (yamlText: string) => ReturnType<ValidationCache['validate']> {
+  const cache = new ValidationCache(64, options);
   return (yamlText) => cache.validate(yamlText);
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import {
   Inject,
   Injectable,
@@ -6,9 +8,12 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { runnerDataConverter } from '../codec/data-converter';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { CallbackService } from '../callback/callback.service';
 import { activityDepsFromConfig } from '../config/activity-deps';
@@ -19,7 +24,11 @@ import { MetricsService } from '../observability/metrics.service';
 import type { ActivityLogger } from './activities/deps';
 import type { WorkflowProgressEvent } from './contract';
 import { DefinitionRegistryClient } from './definition-registry.client';
+import { EventReader } from './event-reader';
+import type { ProgressOrigin } from './worker-factory';
 import { RUNNER_WORKER_FACTORY, type RunnerWorkerFactory } from './temporal.tokens';
+import type { RunnerTracing } from '../tracing/tracing';
+import { RUNNER_TRACING } from '../tracing/tracing.tokens';
 
 export type WorkerPhase = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
@@ -46,10 +55,21 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly log = new Logger(TemporalService.name);
   private readonly settings: TemporalConfig;
   private readonly runnerConfig: RunnerConfig;
+  /** Payload encryption of the client and the worker (undefined: payloads in clear). */
+  private readonly dataConverter?: DataConverter;
   readonly connection: Connection;
   readonly client: Client;
   /** The definition registry shared by all replicas (a Temporal workflow); `run: workflow` resolves from it. */
   readonly definitions: DefinitionRegistryClient;
+  /** Progress events read back from Temporal (get_events, and the delivery filling what it no longer holds). */
+  readonly eventReader: EventReader;
+  /**
+   * This process's worker identity: Temporal records it on every workflow task the worker completes, and
+   * the delivery ledger knows the replica by it. Unique per process (a restarted container is a new replica).
+   */
+  readonly identity = `${process.pid}@${hostname()}/${randomUUID().slice(0, 8)}`;
+  /** When this process started serving (the delivery ledger's window of a replica's first checkpoint). */
+  readonly startedAt = Date.now();
   private nativeConnection?: NativeConnection;
   private worker?: Worker;
   private workerLoop?: Promise<void>;
@@ -66,17 +86,27 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: MetricsService,
     private readonly callback: CallbackService,
     @Inject(RUNNER_WORKER_FACTORY) private readonly createWorker: RunnerWorkerFactory,
+    @Optional() @Inject(RUNNER_TRACING) private readonly tracing: RunnerTracing | null = null,
   ) {
     this.runnerConfig = {
       temporal: config.get('temporal', { infer: true }),
       callback: config.get('callback', { infer: true }),
       server: config.get('server', { infer: true }),
       runtime: config.get('runtime', { infer: true }),
+      encryption: config.get('encryption', { infer: true }),
+      tracing: config.get('tracing', { infer: true }),
     };
     this.settings = this.runnerConfig.temporal;
+    this.dataConverter = runnerDataConverter(this.runnerConfig.encryption.keyRing);
     this.connection = Connection.lazy({ address: this.settings.address });
-    this.client = new Client({ connection: this.connection, namespace: this.settings.namespace });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.settings.namespace,
+      dataConverter: this.dataConverter,
+      interceptors: this.tracing ? { workflow: this.tracing.clientInterceptors() } : undefined,
+    });
     this.definitions = new DefinitionRegistryClient(this.client, this.settings.taskQueue);
+    this.eventReader = new EventReader(this.client);
   }
 
   get namespace(): string {
@@ -177,12 +207,15 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       namespace: this.settings.namespace,
       taskQueue: this.settings.taskQueue,
       activities: activityDepsFromConfig(this.runnerConfig, this.activityLogger(), this.definitions),
-      onProgress: (event) => this.handleProgress(event),
+      onProgress: (event, origin) => this.handleProgress(event, origin),
+      identity: this.identity,
       // A prebuilt bundle skips webpack at start (container images); see TEMPORAL_WORKFLOW_BUNDLE.
       workflowBundle: this.settings.workflowBundlePath
         ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') }
         : undefined,
       shutdownGraceTime: this.settings.shutdownGraceMs,
+      dataConverter: this.dataConverter,
+      tracing: this.tracing?.worker(),
     });
     this.worker = worker;
     if (this.shuttingDown) return;
@@ -197,9 +230,9 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** The worker's progress sink: must stay fast and never throw (it runs on the worker's thread of control). */
-  private handleProgress(event: WorkflowProgressEvent): void {
+  private handleProgress(event: WorkflowProgressEvent, origin: ProgressOrigin): void {
     try {
-      this.callback.report(event);
+      this.callback.report(event, origin);
       this.metrics.progressEvent(event);
       for (const listener of this.progressListeners) listener(event);
       this.log.debug({

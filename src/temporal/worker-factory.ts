@@ -3,25 +3,58 @@
  * bundle), the activities created from their dependencies, and the `progress` sink, which is never called
  * during replay so a progress event leaves the worker once per real execution.
  */
-import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { Duration } from '@temporalio/common';
+import {
+  type InjectedSinks,
+  NativeConnection,
+  Worker,
+  type WorkerInterceptors,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import type { DataConverter, Duration } from '@temporalio/common';
 import type { WorkflowProgressEvent } from './contract';
-import { createActivities } from './activities';
+import { createActivities, type RunnerActivities } from './activities';
 import { type ProgressBatch, unpackProgressBatch } from './progress-batch';
 import type { ActivityDeps } from './activities/deps';
+
+/** Where a progress event came from (Temporal reads of its run need the workflow id). */
+export interface ProgressOrigin {
+  workflowId: string;
+  runId: string;
+}
 
 export interface RunnerWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: ActivityDeps;
-  onProgress: (event: WorkflowProgressEvent) => void;
+  onProgress: (event: WorkflowProgressEvent, origin: ProgressOrigin) => void;
+  /**
+   * The worker's identity, recorded by Temporal on every workflow task it completes; unique per process so
+   * that the delivery recovery can find the runs a dead replica touched. Default: the SDK's `pid@host`.
+   */
+  identity?: string;
+  /**
+   * Replaces activities before the worker registers them (`workflow-runner test` answers calls from its
+   * mocks this way); receives the real ones, created from `activities`.
+   */
+  wrapActivities?: (real: RunnerActivities) => RunnerActivities;
   /** A bundle made by `bundleWorkflowCode` (production images prebuild it); otherwise bundled from source. */
   workflowBundle?: WorkflowBundle;
   shutdownGraceTime?: Duration;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Payload encryption (src/codec/data-converter.ts); unset: the SDK's default converter, payloads in clear. */
+  dataConverter?: DataConverter;
+  /** Activity interceptors and the workflow span sink of tracing (src/tracing); unset: no tracing. */
+  tracing?: { interceptors: WorkerInterceptors; sinks: InjectedSinks<any> };
 }
+
+/**
+ * Workflow spans leave through the `exporter` sink, but only runs started with a trace context make any
+ * (workflows/tracing.ts). Such a run on a worker without tracing gets this sink that drops them, instead of
+ * calls to a sink nobody registered.
+ */
+const NO_TRACING_SINKS = { exporter: { export: { fn: () => undefined, callDuringReplay: false } } };
 
 /** Path of the workflow bundle's entry (every workflow type the worker registers), for `bundleWorkflowCode`. */
 export const WORKFLOWS_PATH = require.resolve('./workflows/bundle-entry');
@@ -30,9 +63,12 @@ export const WORKFLOWS_PATH = require.resolve('./workflows/bundle-entry');
  * Modules the reusable V8 context loads once and shares with every workflow it runs, instead of evaluating
  * them again for each workflow: the runner's whole workflow code (interpreter, DSL helpers, jq engine).
  * Sharing is safe because none of them keeps per-workflow state at module level (Temporal APIs such as
- * sinks and activities look the running workflow up when called); the only module-level state is the jq
- * engine's parsed builtins and its cache of compiled programs, pure functions of the program text, so a
- * cache hit and a miss give the same result. test/dsl/shared-modules.test.ts guards the isolation.
+ * sinks and activities look the running workflow up when called); the only shared state is the DSL's jq
+ * Engine (`workflowJq` in src/zigflow/dsl/jq-engine.ts): its parsed builtins and its caches of compiled
+ * programs and regular expressions, pure functions of their keys, so a cache hit and a miss give the same
+ * result and each jq program is compiled once per worker thread. Temporal deep-freezes shared modules after
+ * loading them; the engine keeps its caches in Maps and closures, which stay usable. test/dsl/shared-modules.test.ts
+ * guards the isolation.
  */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [WORKFLOWS_PATH];
 
@@ -53,25 +89,29 @@ export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
 }
 
 export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<Worker> {
+  const wrap = options.wrapActivities ?? ((real: RunnerActivities) => real);
   const bundling = workflowBundleOptions();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
-    : {
-        workflowsPath: bundling.workflowsPath,
-        bundlerOptions: { preloadModules: bundling.preloadModules },
-        interceptors: { workflowModules: bundling.workflowInterceptorModules },
-      };
+    : { workflowsPath: bundling.workflowsPath, bundlerOptions: { preloadModules: bundling.preloadModules } };
+  // A prebuilt bundle has the interceptor modules baked in.
+  const workflowModules = options.workflowBundle ? undefined : bundling.workflowInterceptorModules;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // Absent, not undefined: the SDK refuses an explicit undefined identity.
+    ...(options.identity ? { identity: options.identity } : {}),
     ...workflowSource,
-    activities: createActivities(options.activities),
+    interceptors: { ...options.tracing?.interceptors, workflowModules },
+    activities: wrap(createActivities(options.activities)),
     sinks: {
+      ...(options.tracing?.sinks ?? NO_TRACING_SINKS),
       progress: {
         emitBatch: {
-          fn: (_info, batch: ProgressBatch) => {
-            for (const event of unpackProgressBatch(batch)) options.onProgress(event);
+          fn: (info, batch: ProgressBatch) => {
+            const origin = { workflowId: info.workflowId, runId: info.runId };
+            for (const event of unpackProgressBatch(batch)) options.onProgress(event, origin);
           },
           callDuringReplay: false,
         },
@@ -80,5 +120,6 @@ export async function createRunnerWorker(options: RunnerWorkerOptions): Promise<
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    dataConverter: options.dataConverter,
   });
 }

@@ -359,6 +359,42 @@ export const BAD_DOCUMENTS: BadDocument[] = [
     message: "missing required property 'service'",
   },
   {
+    name: 'mcp call with a method the DSL does not list',
+    yaml: wf(
+      'do:\n  - a:\n      call: mcp\n      with:\n        method: tools/delete\n        transport: {http: {endpoint: "http://127.0.0.1/mcp"}}\n',
+    ),
+    kind: 'schema',
+    pointer: '/do/0/a/with/method',
+    message: 'expected "tools/list" or "tools/call"',
+    line: 10,
+    column: 17,
+  },
+  {
+    name: 'a2a call with a method the DSL does not list',
+    yaml: wf('do:\n  - a:\n      call: a2a\n      with: {method: message/explode, server: "http://127.0.0.1/a2a"}\n'),
+    kind: 'schema',
+    pointer: '/do/0/a/with/method',
+    message: 'expected "message/send" or "message/stream"',
+  },
+  {
+    name: 'a2a call with neither agentCard nor server',
+    yaml: wf('do:\n  - a:\n      call: a2a\n      with: {method: message/send}\n'),
+    kind: 'semantic',
+    pointer: '/do/0/a/with',
+    message: 'call: a2a needs agentCard or server to reach the agent',
+  },
+  {
+    name: 'asyncapi call with a protocol the runner does not speak',
+    yaml: wf(
+      'do:\n  - a:\n      call: asyncapi\n      with:\n        document: {endpoint: "http://127.0.0.1/api.yaml"}\n        operation: send\n        protocol: kafka\n        message: {payload: {}}\n',
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a/with/protocol',
+    message: "call: asyncapi protocol 'kafka' is not one this runner speaks (it speaks mqtt, secure-mqtt, mqtt5)",
+    line: 12,
+    column: 19,
+  },
+  {
     name: 'wait with an unknown unit',
     yaml: wf('do:\n  - a:\n      wait: {secondz: 3}\n'),
     kind: 'schema',

@@ -107,6 +107,50 @@ describe('renderMermaid', () => {
     expect(g).not.toContain('t5 --> t6');
   });
 
+  it("styles each task by its status in a run, by the interpreter's task positions", () => {
+    const result = loadWorkflow(
+      wf(
+        [
+          'do:',
+          '  - loop:',
+          '      for: {each: item, in: .items}',
+          '      do:',
+          '        - inner: {set: {x: 1}}',
+          '  - guarded:',
+          '      try:',
+          '        - risky: {call: http, with: {method: get, endpoint: "http://x"}}',
+          '      catch:',
+          '        do:',
+          '          - recover: {set: {ok: false}}',
+          '  - maybe: {if: .never, set: {x: 2}}',
+          '  - later: {wait: PT1S}',
+        ].join('\n') + '\n',
+      ),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const statuses = new Map([
+      ['/do/0/loop', 'completed'],
+      ['/do/0/loop/do/0/inner', 'completed'],
+      ['/do/1/guarded', 'running'],
+      ['/do/1/guarded/try/0/risky', 'failed'],
+      ['/do/1/guarded/catch/do/0/recover', 'running'],
+      ['/do/2/maybe', 'skipped'],
+    ] as const);
+    const g = lines(renderMermaid(result.workflow, new Map(statuses)));
+    expect(g).toEqual(
+      expect.arrayContaining([
+        'class t1,t5 completed',
+        'class t2,t7 running',
+        'class t6 failed',
+        'class t3 skipped',
+        'class t4 notReached',
+      ]),
+    );
+    expect(g.filter((l) => l.startsWith('classDef '))).toHaveLength(5);
+    // Without statuses the flowchart is unstyled.
+    expect(renderMermaid(result.workflow)).not.toContain('classDef');
+  });
+
   it('escapes names that would break Mermaid syntax', () => {
     const workflow = {
       document: { dsl: '1.0.3', namespace: 'a', name: 'n', version: '1' },

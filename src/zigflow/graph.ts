@@ -1,12 +1,27 @@
 /**
  * A workflow as a Mermaid flowchart: tasks in order, `then` jumps, switch cases, and composite tasks
- * (do, for, fork, try/catch, listen foreach) as subgraphs.
+ * (do, for, fork, try/catch, listen foreach) as subgraphs. Given the statuses of a run's tasks (by task
+ * position, the JSON pointers the interpreter uses), each task is styled by its status.
  *
  * Written here rather than taken from @serverlessworkflow/sdk: its MermaidDiagram (1.0.1) repeats every
  * subgraph that follows a switch once per case and uses JSON pointers (with '/') as node ids.
  */
+import { taskPointer } from './dsl/tasks';
 import { kindsOf, isObject } from './dsl/task-walker';
 import type { WorkflowDocument } from './dsl/workflow-document';
+
+/** A task's status in a run; tasks the run never reached have none. */
+export type TaskRunStatus = 'completed' | 'failed' | 'skipped' | 'running' | 'cancelled';
+
+/** Styles of the statuses (and of tasks not reached), as Mermaid classDefs. */
+const STATUS_STYLES: Record<TaskRunStatus | 'notReached', string> = {
+  completed: 'fill:#d3f9d8,stroke:#2b8a3e,color:#1b4d26',
+  failed: 'fill:#ffe3e3,stroke:#c92a2a,color:#7d1a1a,stroke-width:2px',
+  skipped: 'fill:#f1f3f5,stroke:#868e96,color:#495057,stroke-dasharray:4 3',
+  running: 'fill:#fff3bf,stroke:#f08c00,color:#663c00,stroke-width:2px',
+  cancelled: 'fill:#f3d9fa,stroke:#862e9c,color:#4a1457',
+  notReached: 'fill:#ffffff,stroke:#ced4da,color:#adb5bd',
+};
 
 const START = 'start';
 const END = 'finish';
@@ -17,21 +32,38 @@ interface Entry {
   name: string;
   task: Record<string, unknown>;
   id: string;
+  position: string;
 }
 
 class MermaidWriter {
   private readonly lines: string[] = ['flowchart TD', `  ${START}((start))`, `  ${END}(((end)))`];
   private counter = 0;
+  private readonly drawn: Entry[] = [];
+
+  constructor(private readonly statuses?: ReadonlyMap<string, TaskRunStatus>) {}
 
   render(workflow: WorkflowDocument): string {
-    const entry = this.list(workflow.do, END, 1);
+    const entry = this.list(workflow.do, END, 1, '/do');
     this.edge(1, START, entry);
+    if (this.statuses) this.styleByStatus(this.statuses);
     return this.lines.join('\n') + '\n';
   }
 
+  /** One class per status in use, then one `class` line per status listing its tasks. */
+  private styleByStatus(statuses: ReadonlyMap<string, TaskRunStatus>): void {
+    const byStatus = new Map<TaskRunStatus | 'notReached', string[]>();
+    for (const e of this.drawn) {
+      const status = statuses.get(e.position) ?? 'notReached';
+      byStatus.set(status, [...(byStatus.get(status) ?? []), e.id]);
+    }
+    for (const [status, ids] of byStatus) {
+      this.lines.push(`  classDef ${status} ${STATUS_STYLES[status]}`, `  class ${ids.join(',')} ${status}`);
+    }
+  }
+
   /** Writes a task list; returns the id its flow enters by (or `exit` when the list is empty). */
-  private list(list: unknown, exit: string, depth: number): string {
-    const entries = this.entries(list);
+  private list(list: unknown, exit: string, depth: number, pointer: string): string {
+    const entries = this.entries(list, pointer);
     entries.forEach((e, i) => {
       const next = i + 1 < entries.length ? entries[i + 1].id : exit;
       const resolve = (then: unknown): string => {
@@ -45,13 +77,23 @@ class MermaidWriter {
     return entries.length > 0 ? entries[0].id : exit;
   }
 
-  private entries(list: unknown): Entry[] {
+  private entries(list: unknown, pointer: string): Entry[] {
     if (!Array.isArray(list)) return [];
-    return list.filter(isObject).flatMap((item) =>
-      Object.entries(item)
+    return list.flatMap((item, index) => {
+      if (!isObject(item)) return [];
+      return Object.entries(item)
         .filter(([, task]) => isObject(task))
-        .map(([name, task]) => ({ name, task: task as Record<string, unknown>, id: `t${++this.counter}` })),
-    );
+        .map(([name, task]) => {
+          const entry = {
+            name,
+            task: task as Record<string, unknown>,
+            id: `t${++this.counter}`,
+            position: taskPointer(pointer, index, name),
+          };
+          this.drawn.push(entry);
+          return entry;
+        });
+    });
   }
 
   private task(e: Entry, depth: number, next: string, resolve: (then: unknown) => string): void {
@@ -91,17 +133,20 @@ class MermaidWriter {
     if (!hasDefault) this.edge(depth, e.id, resolve(e.task.then), 'no match');
   }
 
-  private childLists(e: Entry, kind: string): { title?: string; list: unknown; parallel?: boolean }[] {
+  /** The task lists inside a task, each with the list pointer the interpreter gives its tasks. */
+  private childLists(e: Entry, kind: string): { title?: string; list: unknown; pointer: string; parallel?: boolean }[] {
     const t = e.task;
-    if (kind === 'do' || kind === 'for') return [{ list: t.do }];
-    if (kind === 'fork' && isObject(t.fork)) return [{ list: t.fork.branches, parallel: true }];
+    const at = e.position;
+    if (kind === 'do' || kind === 'for') return [{ list: t.do, pointer: `${at}/do` }];
+    if (kind === 'fork' && isObject(t.fork))
+      return [{ list: t.fork.branches, pointer: `${at}/fork/branches`, parallel: true }];
     if (kind === 'try')
       return [
-        { title: 'try', list: t.try },
-        { title: 'catch', list: isObject(t.catch) ? t.catch.do : undefined },
+        { title: 'try', list: t.try, pointer: `${at}/try` },
+        { title: 'catch', list: isObject(t.catch) ? t.catch.do : undefined, pointer: `${at}/catch/do` },
       ];
     if (kind === 'listen' && isObject(t.listen) && isObject(t.listen.foreach))
-      return [{ title: 'foreach event', list: t.listen.foreach.do }];
+      return [{ title: 'foreach event', list: t.listen.foreach.do, pointer: `${at}/foreach/do` }];
     return [];
   }
 
@@ -110,16 +155,17 @@ class MermaidWriter {
     if (kind === 'try') {
       const [tryId, catchId] = [`${e.id}_try`, `${e.id}_catch`];
       this.lines.push(`${pad}subgraph ${tryId}[try]`);
-      this.list(children[0].list, LEAVE, depth + 1);
+      this.list(children[0].list, LEAVE, depth + 1, children[0].pointer);
       this.lines.push(`${pad}end`, `${pad}subgraph ${catchId}[catch]`);
-      this.list(children[1].list, LEAVE, depth + 1);
+      this.list(children[1].list, LEAVE, depth + 1, children[1].pointer);
       this.lines.push(`${pad}end`);
       this.edge(depth, tryId, catchId, 'error');
       return;
     }
     for (const child of children) {
-      if (child.parallel) for (const branch of this.entries(child.list)) this.task(branch, depth, LEAVE, () => LEAVE);
-      else this.list(child.list, LEAVE, depth);
+      if (child.parallel)
+        for (const branch of this.entries(child.list, child.pointer)) this.task(branch, depth, LEAVE, () => LEAVE);
+      else this.list(child.list, LEAVE, depth, child.pointer);
     }
   }
 
@@ -150,6 +196,7 @@ function edgeText(text: string): string {
   return `"${text.replace(/"/g, '#quot;').replace(/\|/g, '#124;')}"`;
 }
 
-export function renderMermaid(workflow: WorkflowDocument): string {
-  return new MermaidWriter().render(workflow);
+/** @param statuses task position → status in a run; given, every task is styled (unlisted: not reached) */
+export function renderMermaid(workflow: WorkflowDocument, statuses?: ReadonlyMap<string, TaskRunStatus>): string {
+  return new MermaidWriter(statuses).render(workflow);
 }

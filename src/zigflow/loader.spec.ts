@@ -42,6 +42,71 @@ describe('loadWorkflow: good documents', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('writes standard error types in catch and retry conditions the way the runner raises them', () => {
+    const newDomain = 'https://open-workflow-specification.org/spec/1.0.0/errors/communication';
+    const raised = 'https://serverlessworkflow.io/spec/1.0.0/errors/communication';
+    const yaml = [
+      "document: { dsl: '1.0.3', namespace: t, name: conditions, version: '1.0.0' }",
+      'use:',
+      '  retries:',
+      '    again:',
+      `      when: '\${ $error.type == "${newDomain}" }'`,
+      '      limit: { attempt: { count: 1 } }',
+      'do:',
+      '  - guarded:',
+      '      try:',
+      '        - step: { set: { a: 1 } }',
+      '      catch:',
+      `        when: '\${ $error.type == "${newDomain}" }'`,
+      `        exceptWhen: '\${ $error.type == "https://open-workflow-specification.org/dsl/errors/types/runtime" }'`,
+      '        retry:',
+      `          when: '\${ $error.type == "${newDomain}" }'`,
+      '          limit: { attempt: { count: 1 } }',
+      '  - other:',
+      `      set: { text: '${newDomain}' }`,
+    ].join('\n');
+    const result = loadWorkflow(yaml);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const doc = result.workflow as any;
+    expect(doc.use.retries.again.when).toBe(`\${ $error.type == "${raised}" }`);
+    expect(doc.do[0].guarded.catch.when).toBe(`\${ $error.type == "${raised}" }`);
+    expect(doc.do[0].guarded.catch.exceptWhen).toBe(
+      '${ $error.type == "https://serverlessworkflow.io/spec/1.0.0/errors/runtime" }',
+    );
+    expect(doc.do[0].guarded.catch.retry.when).toBe(`\${ $error.type == "${raised}" }`);
+    // Only conditions are comparisons: data is left as written.
+    expect(doc.do[1].other.set.text).toBe(newDomain);
+  });
+
+  it('refuses MCP over stdio when the runner has it disabled, or the command outside its allow-list', () => {
+    const doc = (command: string, args: string[]) =>
+      wf(
+        `do:\n  - a:\n      call: mcp\n      with:\n        method: tools/list\n        transport:\n          stdio: {command: ${command}, arguments: ${JSON.stringify(args)}}\n`,
+      );
+    const server = doc('npx', ['@modelcontextprotocol/server-everything']);
+    // Without a policy (e.g. `workflow-runner validate`), stdio is left for the call to check.
+    expect(loadWorkflow(server).ok).toBe(true);
+    const disabled = loadWorkflow(server, { mcpStdio: { enabled: false, commands: [] } });
+    expect(disabled.ok ? [] : disabled.problems).toEqual([
+      expect.objectContaining({
+        kind: 'semantic',
+        pointer: '/do/0/a/with/transport/stdio',
+        message: expect.stringContaining('call: mcp over stdio is disabled on this runner'),
+        line: 12,
+      }),
+    ]);
+    const policy = { enabled: true, commands: [['npx', '@modelcontextprotocol/server-everything']] };
+    expect(loadWorkflow(server, { mcpStdio: policy }).ok).toBe(true);
+    const other = loadWorkflow(doc('npx', ['some-other-server']), { mcpStdio: policy });
+    expect(other.ok ? [] : other.problems).toEqual([
+      expect.objectContaining({
+        pointer: '/do/0/a/with/transport/stdio/command',
+        message:
+          "call: mcp command 'npx' with these arguments is not in the runner's allow-list of MCP servers (CALL_MCP_STDIO_COMMANDS)",
+      }),
+    ]);
+  });
+
   it('warns about unknown top-level properties without failing', () => {
     const result = loadWorkflow(wf('extra: 1\ndo: []\n'));
     expect(result).toMatchObject({ ok: true, warnings: [{ kind: 'semantic', pointer: '/extra', line: 6, column: 1 }] });

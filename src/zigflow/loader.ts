@@ -7,6 +7,8 @@
  * semantic stage runs on schema-invalid documents too, so an author sees all problems in one pass.
  * This file is the loader's public entry; the stages live in validation/.
  */
+import { canonicalErrorConditions } from './validation/error-conditions';
+import type { McpStdioPolicy } from './dsl/calls';
 import { checkSize, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, findTooDeep, scanDepth } from './validation/limits';
 import { DraftProblem, sortProblems, ValidationProblem } from './validation/problems';
 import { schemaProblems } from './validation/schema-problems';
@@ -29,6 +31,11 @@ export interface LoadOptions {
   maxBytes?: number;
   /** Deepest accepted nesting of maps and lists (default 64). */
   maxDepth?: number;
+  /**
+   * The runner's `call: mcp` stdio policy. Given, a stdio transport while disabled (or a literal command
+   * outside the allow-list) is a problem; left out, stdio is checked when the call runs.
+   */
+  mcpStdio?: McpStdioPolicy;
 }
 
 export function loadWorkflow(yamlText: string, options: LoadOptions = {}): LoadResult {
@@ -43,14 +50,19 @@ export function loadWorkflow(yamlText: string, options: LoadOptions = {}): LoadR
   if (deepAt !== undefined) return fail([depthProblem('', maxDepth)], undefined, deepAt, yamlText);
   const parsed = parseYamlSource(yamlText);
   if (!parsed.ok) return fail(parsed.problems);
-  return validateDocument(parsed.value, parsed.sourceMap, maxDepth);
+  return validateDocument(parsed.value, parsed.sourceMap, maxDepth, options.mcpStdio);
 }
 
 /**
  * Validates an already parsed document (e.g. JSON from the API): depth limit, version, schema and
  * semantic checks. Positions come from `sourceMap` when given.
  */
-export function validateDocument(document: unknown, sourceMap?: SourceMap, maxDepth = DEFAULT_MAX_DEPTH): LoadResult {
+export function validateDocument(
+  document: unknown,
+  sourceMap?: SourceMap,
+  maxDepth = DEFAULT_MAX_DEPTH,
+  mcpStdio?: McpStdioPolicy,
+): LoadResult {
   // Later stages recurse over the document; the depth limit keeps them far from the stack's end.
   const tooDeep = findTooDeep(document, maxDepth);
   if (tooDeep !== undefined) return fail([depthProblem(tooDeep, maxDepth)], sourceMap);
@@ -73,10 +85,11 @@ export function validateDocument(document: unknown, sourceMap?: SourceMap, maxDe
   const schema = schemaProblems(document, schemaValidator(), sites);
   // The version check already explains a bad `document.dsl`; the schema's pattern error would repeat it.
   problems.push(...(versionProblem ? schema.filter((p) => p.pointer !== '/document/dsl') : schema));
-  const semantic = semanticProblems(document, sites);
+  const semantic = semanticProblems(document, sites, mcpStdio);
   problems.push(...semantic.errors);
   if (problems.length > 0) return fail(problems, sourceMap);
-  return { ok: true, workflow: document as WorkflowDocument, warnings: locate(semantic.warnings, sourceMap) };
+  const workflow = canonicalErrorConditions(document, sites) as unknown as WorkflowDocument;
+  return { ok: true, workflow, warnings: locate(semantic.warnings, sourceMap) };
 }
 
 function checkVersion(document: Record<string, unknown>): ValidationProblem | undefined {

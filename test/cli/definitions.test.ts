@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { WorkflowRunResult } from '../../src/temporal/contract';
-import { startRunner, temporalAddress, type RunnerHarness } from '../service/harness';
+import { TemporalService } from '../../src/temporal/temporal.service';
+import { eventually, startRunner, temporalAddress, type RunnerHarness } from '../service/harness';
 
 jest.setTimeout(180_000);
 
@@ -79,7 +80,11 @@ describe('workflow-runner definitions (real Temporal, real runner)', () => {
 
   beforeAll(async () => {
     h = await startRunner();
-  }, 120_000);
+    // The worker polls once its workflow bundle is built (seconds on a loaded machine); the commands below
+    // give a runner only a few seconds to show up, which is about a runner starting, not this one.
+    const temporal = h.app.get(TemporalService);
+    await eventually(async () => (temporal.isWorkerRunning() ? true : undefined), 120_000, 'the runner worker polling');
+  }, 180_000);
   afterAll(async () => {
     await h?.close();
   });

@@ -1,6 +1,7 @@
 /**
- * The Serverless Workflow conformance kit, run end to end: every Scenario of every `.feature` file
- * (read from CTK_DIR or the shared kit beside the repository, never copied here) becomes one test that
+ * The conformance kits, run end to end: every Scenario of every `.feature` file of each kit (the Serverless
+ * Workflow kit and the Open Workflow Specification kit, read from the shared copies beside the repository or
+ * from CTK_DIR / SW_CTK_DIR / OWS_CTK_DIR, never copied here) becomes one test that
  * runs the scenario's workflow through the real runner (real worker, real interpreter, real activities)
  * on the real Temporal dev server, then checks the scenario's Then/And steps.
  *
@@ -10,12 +11,14 @@
  */
 import { startTestRunner, type TestRunner } from '../support/runner-harness';
 import { FakeEndpoints } from './fake-endpoints';
-import { loadScenarios, parseFeature, type CtkScenario } from './feature-loader';
+import { conformanceKits, loadScenarios, parseFeature, type CtkScenario } from './feature-loader';
 import { outcomeOf, summarize, type ScenarioResult } from './outcome';
 import { planScenario, verifyOutcome } from './steps';
 
-const scenarios = loadScenarios();
-const results: ScenarioResult[] = [];
+const kits = conformanceKits().map((kit) => ({ ...kit, scenarios: loadScenarios(kit.dir) }));
+/** Results per kit name, each summarised on its own. */
+const results = new Map<string, ScenarioResult[]>(kits.map((kit) => [kit.name, []]));
+const allResults = () => [...results.values()].flat();
 let fakes: FakeEndpoints | undefined;
 let runner: TestRunner | undefined;
 
@@ -27,7 +30,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await runner?.shutdown();
   await fakes?.stop();
-  if (results.length > 0) console.log(summarize(results));
+  for (const kit of kits) {
+    const ofKit = results.get(kit.name) ?? [];
+    if (ofKit.length > 0) console.log(`ctk kit ${kit.name} (${kit.dir})\n${summarize(ofKit)}`);
+  }
 }, 30_000);
 
 /** A scenario that never ends is terminated and reported, instead of stalling the whole kit. */
@@ -62,27 +68,31 @@ async function runScenario(scenario: CtkScenario): Promise<string[]> {
   return failures;
 }
 
-it('reads the conformance kit', () => {
-  expect(scenarios.length).toBeGreaterThan(0);
+it('reads every conformance kit', () => {
+  for (const kit of kits) expect(kit.scenarios.length).toBeGreaterThan(0);
 });
 
-describe.each([...new Set(scenarios.map((s) => s.file))])('%s', (file) => {
-  it.each(scenarios.filter((s) => s.file === file).map((s) => [s.name, s] as const))('%s', async (name, scenario) => {
-    let failures: string[];
-    try {
-      failures = await runScenario(scenario);
-    } catch (error) {
-      failures = [(error as Error).message];
-    }
-    results.push({ file, scenario: name, passed: failures.length === 0, reason: failures[0] });
-    if (failures.length > 0) throw new Error(`${file} / ${name} (line ${scenario.line}):\n  ${failures.join('\n  ')}`);
+describe.each(kits.map((kit) => [kit.name, kit] as const))('%s', (kitName, kit) => {
+  describe.each([...new Set(kit.scenarios.map((s) => s.file))])('%s', (file) => {
+    const ofFile = kit.scenarios.filter((s) => s.file === file).map((s) => [s.name, s] as const);
+    it.each(ofFile)('%s', async (name, scenario) => {
+      let failures: string[];
+      try {
+        failures = await runScenario(scenario);
+      } catch (error) {
+        failures = [(error as Error).message];
+      }
+      results.get(kitName)?.push({ file, scenario: name, passed: failures.length === 0, reason: failures[0] });
+      if (failures.length > 0)
+        throw new Error(`${kitName}: ${file} / ${name} (line ${scenario.line}):\n  ${failures.join('\n  ')}`);
+    });
   });
 });
 
 it('sent the HTTP calls of the kit to the local fakes and nowhere else', () => {
   expect(fakes?.unfakedUrls).toEqual([]);
   // Only meaningful when call.feature ran (a `-t` filter may have left it out).
-  if (!results.some((r) => r.file === 'call.feature')) return;
+  if (!allResults().some((r) => r.file === 'call.feature')) return;
   const seen = new Set(fakes?.requests.map((r) => `${r.method} ${r.host}${r.url}`));
   expect([...seen]).toEqual(
     expect.arrayContaining([

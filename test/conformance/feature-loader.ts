@@ -29,10 +29,31 @@ export interface CtkScenario {
   steps: CtkStep[];
 }
 
-/** Where the kit lives: CTK_DIR, else the shared copy next to the repository root. */
+export interface CtkKit {
+  /** The kit's folder name under `../shared/conformance/`, or `CTK_DIR` when that was set. */
+  name: string;
+  dir: string;
+}
+
+const sharedKit = (name: string) => path.resolve(__dirname, '..', '..', '../shared/conformance', name, 'ctk/features');
+
+/**
+ * The kits to run. `CTK_DIR` names exactly one kit (and only that one runs). Otherwise both published kits
+ * run: the Serverless Workflow kit (DSL 1.0.3 as released) and the Open Workflow Specification kit (the
+ * renamed specification, whose standard error types moved to a new domain), each from `../shared` beside
+ * the checkout unless its own variable (`SW_CTK_DIR`, `OWS_CTK_DIR`) points elsewhere.
+ */
+export function conformanceKits(env: Record<string, string | undefined> = process.env): CtkKit[] {
+  if (env.CTK_DIR) return [{ name: 'CTK_DIR', dir: env.CTK_DIR }];
+  return [
+    { name: 'serverless-workflow', dir: env.SW_CTK_DIR ?? sharedKit('serverless-workflow') },
+    { name: 'open-workflow-specification', dir: env.OWS_CTK_DIR ?? sharedKit('open-workflow-specification') },
+  ];
+}
+
+/** Where the first kit lives: CTK_DIR, else the shared Serverless Workflow kit next to the repository root. */
 export function defaultCtkDir(): string {
-  const repoRoot = path.resolve(__dirname, '..', '..');
-  return process.env.CTK_DIR ?? path.resolve(repoRoot, '../shared/conformance/serverless-workflow/ctk/features');
+  return conformanceKits()[0].dir;
 }
 
 /** Every `.feature` file of `dir`, sorted by name so the test order is stable. */

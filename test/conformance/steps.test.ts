@@ -3,7 +3,7 @@
  * vocabulary (including its refusal of unknown steps) and the HTTP fakes over real sockets.
  */
 import { FakeEndpoints } from './fake-endpoints';
-import { defaultCtkDir, listFeatureFiles, loadScenarios, parseFeature } from './feature-loader';
+import { conformanceKits, defaultCtkDir, listFeatureFiles, loadScenarios, parseFeature } from './feature-loader';
 import { outcomeOf, summarize, taskOrderOf } from './outcome';
 import { planScenario, readPath, StepError, verifyOutcome, type RunOutcome } from './steps';
 
@@ -58,6 +58,16 @@ describe('feature loader', () => {
       'And blue should run first',
     ]);
     expect(scenarios[1].steps[2].line).toBe(9);
+  });
+
+  it('runs both published kits unless CTK_DIR names one', () => {
+    const both = conformanceKits({});
+    expect(both.map((k) => k.name)).toEqual(['serverless-workflow', 'open-workflow-specification']);
+    expect(both[1].dir).toMatch(/shared\/conformance\/open-workflow-specification\/ctk\/features$/);
+    expect(conformanceKits({ OWS_CTK_DIR: '/kits/ows' })[1].dir).toBe('/kits/ows');
+    expect(conformanceKits({ SW_CTK_DIR: '/kits/sw' })[0].dir).toBe('/kits/sw');
+    expect(conformanceKits({ CTK_DIR: '/kits/one' })).toEqual([{ name: 'CTK_DIR', dir: '/kits/one' }]);
+    for (const kit of both) expect(loadScenarios(kit.dir).length).toBeGreaterThanOrEqual(21);
   });
 
   it('says where it looked when the kit is missing', () => {

@@ -163,6 +163,15 @@ describe('kustomize manifests', () => {
     });
     const key = container(deployment).env.find((e: Doc) => e.name === 'STIGMER_SERVICE_API_KEY');
     expect(key.valueFrom.secretKeyRef).toEqual({ name: 'workflow-runner-secrets', key: 'stigmer-api-key' });
+    // Payload encryption is on: the key directory is the mounted Secret, readable by the runner's group.
+    const mount = container(deployment).volumeMounts.find(
+      (m: Doc) => m.mountPath === config.data.PAYLOAD_ENCRYPTION_KEYS_DIR,
+    );
+    expect(mount).toMatchObject({ readOnly: true });
+    const volume = deployment.spec.template.spec.volumes.find((v: Doc) => v.name === mount.name);
+    expect(volume.secret.secretName).toBe('workflow-runner-payload-keys');
+    expect(volume.secret.defaultMode & 0o040).toBe(0o040);
+    expect(deployment.spec.template.spec.securityContext.fsGroup).toBeGreaterThan(0);
     expect(one(docs, 'PodDisruptionBudget').spec).toMatchObject({ minAvailable: 2 });
     expect(one(docs, 'PodDisruptionBudget').spec.maxUnavailable).toBeUndefined();
     const monitor = one(docs, 'ServiceMonitor');

@@ -1,4 +1,7 @@
-/** The jq engine inside the real Temporal workflow sandbox (bundled by webpack, deterministic globals). */
+/**
+ * The jq engine inside the real Temporal workflow sandbox (bundled by webpack, deterministic globals, modules
+ * shared and frozen by the reusable V8 context), regular expressions with repetition on re2js included.
+ */
 import { startTestRunner, type TestRunner } from '../support/runner-harness';
 import { workflow } from './workflow-text';
 
@@ -27,6 +30,8 @@ do:
         nowIsNumber: \${ now | type }
         region: \${ $ENV.REGION }
         sorted: \${ .xs | sort | reverse }
+        digits: \${ "a1 b22 c333" | [scan("[a-z]([0-9]+)")] | map(.[0]) }
+        noBacktracking: \${ ("a" * 10000 + "b") | test("^(a+)+$") }
 `,
     ),
     { xs: [3, 1, 2], name: 'ada' },
@@ -42,6 +47,8 @@ do:
       nowIsNumber: 'number',
       region: 'eu-1',
       sorted: [3, 2, 1],
+      digits: ['1', '22', '333'],
+      noBacktracking: false,
     },
   });
 });

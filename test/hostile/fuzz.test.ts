@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { JqError } from '../../src/jq/errors';
-import { compile as compileJq } from '../../src/jq';
-import { parse as parseJq } from '../../src/jq/parser';
+import { JqError } from '../../src/jq';
+import { parse as parseJq } from '../../src/jq/impl/parser';
+import { createDslJq } from '../../src/zigflow/dsl/jq-engine';
 import { loadWorkflow, validateDocument, type LoadResult } from '../../src/zigflow/loader';
 import { referenceDocument } from './corpus';
 
@@ -297,6 +297,7 @@ describe('fuzzing the loader, validator and jq parser', () => {
   })).expr;
 
   it('compiled jq programs end in outputs or a JqError within their budget, on any input', () => {
+    const jq = createDslJq();
     // A small step budget: a step that raises and suppresses an error costs ~70 us, so 20,000 steps stay
     // well inside the time budget; what this checks is that every loop is counted and ends.
     const budget = { maxSteps: 20_000, maxOutputs: 10_000, maxStringLength: 1_000_000, maxArrayLength: 100_000 };
@@ -304,7 +305,7 @@ describe('fuzzing the loader, validator and jq parser', () => {
       fc.property(fc.oneof(validJq, jqProgram), anyJson, (program, input) => {
         timed(() => {
           try {
-            compileJq(program).evaluate(input, { budget, variables: { x: 1 } });
+            jq.compile(program).evaluate(input, { budget, variables: { x: 1 } });
           } catch (e) {
             if (!(e instanceof JqError)) throw e;
           }

@@ -18,6 +18,9 @@ import type {
   GetEventsRequest,
   GetStatusRequest,
   PauseRequest,
+  RecoverRequest,
+  RecoverResponse,
+  TerminateRequest,
   ResumeRequest,
   SendEventRequest,
   SubscribeRequest,
@@ -60,6 +63,8 @@ export class RunnerRpc {
   execute = (r: WorkflowExecuteInput) => promise<ExecuteResponse>((cb) => this.commands.execute(r, cb));
   cancel = (r: CancelRequest) => promise<CommandResponse>((cb) => this.commands.cancel(r, cb));
   pause = (r: PauseRequest) => promise<CommandResponse>((cb) => this.commands.pause(r, cb));
+  terminate = (r: TerminateRequest) => promise<CommandResponse>((cb) => this.commands.terminate(r, cb));
+  recover = (r: RecoverRequest) => promise<RecoverResponse>((cb) => this.commands.recover(r, cb));
   resume = (r: ResumeRequest) => promise<CommandResponse>((cb) => this.commands.resume(r, cb));
   sendEvent = (r: SendEventRequest) => promise<CommandResponse>((cb) => this.commands.sendEvent(r, cb));
   getStatus = (r: GetStatusRequest) => promise<ExecutionStatus>((cb) => this.queries.getStatus(r, cb));

@@ -77,7 +77,9 @@ export interface TestRunner {
   shutdown(): Promise<void>;
 }
 
-export async function startTestRunner(options: { activities?: Partial<ActivityDeps> } = {}): Promise<TestRunner> {
+export async function startTestRunner(
+  options: { activities?: Partial<ActivityDeps>; identity?: string } = {},
+): Promise<TestRunner> {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set (jest global setup starts the dev server)');
   const taskQueue = `test-${randomUUID()}`;
@@ -89,6 +91,7 @@ export async function startTestRunner(options: { activities?: Partial<ActivityDe
     taskQueue,
     activities: { ...options.activities },
     workflowBundle: await workflowBundle(),
+    identity: options.identity,
     onProgress: (event) => {
       const list = received.get(event.executionId) ?? [];
       list.push(event);

@@ -20,13 +20,17 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { ProgressDelivery } from '../../src/callback/progress-delivery';
 import { StigmerClient } from '../../src/callback/stigmer-client';
 import { createRootLogger } from '../../src/observability/logging';
 import { TemporalTelemetry } from '../../src/observability/temporal-telemetry';
 import type { WorkflowProgressEvent } from '../../src/temporal/contract';
-import { createRunnerWorker, workflowBundleOptions } from '../../src/temporal/worker-factory';
+import { EventReader } from '../../src/temporal/event-reader';
+import { createRunnerWorker, type ProgressOrigin, workflowBundleOptions } from '../../src/temporal/worker-factory';
+import { runnerDataConverter } from '../../src/codec/data-converter';
+import { loadKeyRing } from '../../src/codec/key-ring';
 
 type Line = Record<string, unknown> & { type: string };
 
@@ -40,18 +44,33 @@ function required(name: string): string {
   return value;
 }
 
-function progressSink(): (event: WorkflowProgressEvent) => void {
+function progressSink(
+  address: string,
+  namespace: string,
+): (event: WorkflowProgressEvent, origin: ProgressOrigin) => void {
   const endpoint = process.env.WORKER_STIGMER_ENDPOINT;
   if (endpoint) {
     const client = new StigmerClient({ endpoint, useTls: false, callTimeoutMs: 2000 });
     const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined };
     const delivery = new ProgressDelivery(
       (event) => client.reportProgress(event),
-      { maxAttempts: 0, initialBackoffMs: 50, maxBackoffMs: 500, queueLimit: 100_000, totalLimit: 1_000_000 },
+      {
+        maxAttempts: 0,
+        initialBackoffMs: 50,
+        maxBackoffMs: 500,
+        queueLimit: 100_000,
+        totalLimit: 1_000_000,
+        giveUpAfterMs: 0,
+      },
       quiet,
-      { call: () => undefined, retry: () => undefined },
+      { call: () => undefined, retry: () => undefined, resent: () => undefined, givenUp: () => undefined },
     );
-    return (event) => delivery.enqueue(event);
+    // Events missing from memory are read back through get_events' reader (no delivery ledger here).
+    const reader = Connection.connect({ address }).then(
+      (c) => new EventReader(new Client({ connection: c, namespace })),
+    );
+    delivery.attach({ events: { events: async (id, from, limit) => (await reader).events(id, from, limit) } });
+    return (event, origin) => delivery.enqueue(event, origin);
   }
   if (process.env.WORKER_PROGRESS === 'none') return () => undefined;
   return (event) => emit({ type: 'progress', event });
@@ -120,9 +139,13 @@ async function main(): Promise<void> {
     namespace: process.env.WORKER_NAMESPACE ?? 'default',
     taskQueue,
     activities: { secretsKey: keyHex ? Buffer.from(keyHex, 'hex') : undefined },
-    onProgress: progressSink(),
+    onProgress: progressSink(address, process.env.WORKER_NAMESPACE ?? 'default'),
     workflowBundle,
     shutdownGraceTime: Number(process.env.WORKER_GRACE_MS ?? 10_000),
+    // Payload encryption as the service configures it (PAYLOAD_ENCRYPTION_KEYS_DIR).
+    dataConverter: process.env.WORKER_PAYLOAD_KEYS_DIR
+      ? runnerDataConverter(loadKeyRing(process.env.WORKER_PAYLOAD_KEYS_DIR))
+      : undefined,
   });
   const createdMs = performance.now();
   if (process.send) usageReporter();
@@ -168,6 +191,8 @@ export interface WorkerProcessOptions {
   env?: Record<string, string>;
   graceMs?: number;
   secretsKeyHex?: string;
+  /** Key directory of payload encryption (as PAYLOAD_ENCRYPTION_KEYS_DIR); unset: payloads in clear. */
+  payloadKeysDir?: string;
   /** Called for every progress event printed on stdout. */
   onProgress?: (event: WorkflowProgressEvent) => void;
   /** Extra node flags (e.g. `--expose-gc`). */
@@ -226,6 +251,7 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     ...options.env,
     WORKER_GRACE_MS: String(options.graceMs ?? 10_000),
     WORKER_SECRETS_KEY: options.secretsKeyHex ?? '',
+    WORKER_PAYLOAD_KEYS_DIR: options.payloadKeysDir ?? '',
   };
   const spawnedAt = performance.now();
   let startup: WorkerStartup | undefined;

@@ -26,6 +26,22 @@ export function currentWorkflowId(): string | undefined {
 }
 
 /**
+ * Fires when Temporal cancels the current activity (the workflow cancelled it, its timeout passed, the
+ * worker is shutting down); never fires outside an activity. Cancellation reaches an activity through its
+ * heartbeats, which is why every activity that waits on the outside world runs under {@link withHeartbeat}.
+ */
+export function cancellationSignal(): AbortSignal | undefined {
+  return currentContext()?.cancellationSignal;
+}
+
+/** The activity id and attempt-independent identity of the current activity, if any. */
+export function currentActivityIdentity(): { workflowId: string; runId: string; activityId: string } | undefined {
+  const info = currentContext()?.info;
+  if (!info?.workflowExecution) return undefined;
+  return { ...info.workflowExecution, activityId: info.activityId };
+}
+
+/**
  * Wraps an activity so that it heartbeats while it waits (HTTP, gRPC, a child process): if the worker dies
  * mid-call, the server notices within the heartbeat timeout and retries the activity on another worker,
  * instead of waiting for the start-to-close timeout.

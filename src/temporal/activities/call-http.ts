@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps';
 import { resolveDeferred } from './deferred';
 import { failure } from './failures';
 import { digestAuthorization, headerOf, resolveAuthorization, type Authentication } from './http-auth';
-import { type HttpRequest, ResponseTooLarge, type SendOptions, sendHttp } from './http-transport';
+import { type HttpRequest, type HttpResponse, ResponseTooLarge, type SendOptions, sendHttp } from './http-transport';
 import { assertCallable } from './network-guard';
 import type { HttpCallRequest } from './types';
 
@@ -37,6 +37,25 @@ export function createCallHttp(deps: ActivityDeps) {
   };
 }
 
+/** A `call: http` request as it will be sent, before authentication. */
+export interface HttpRequestPlan {
+  method: string;
+  /** The URL the workflow asked for (template filled, query appended). */
+  url: URL;
+  /** Lower-cased names; `authorization` is added once authentication is resolved. */
+  headers: Record<string, string>;
+  body?: string;
+  auth?: Authentication;
+}
+
+/** What came back, as {@link httpOutput} reads it. */
+export interface HttpAnswer {
+  status: number;
+  /** Lower-case names; a repeated header's values joined with `, `. */
+  headers: Record<string, string>;
+  bytes: Buffer;
+}
+
 /** Makes the request; `observed.authorization` receives the authorization actually sent, if any. */
 export async function performHttp(
   deps: ActivityDeps,
@@ -46,13 +65,55 @@ export async function performHttp(
   observed: CallObservation = {},
 ): Promise<unknown> {
   const settings = deps.http ?? {};
-  const method = String(args.method ?? 'get').toUpperCase();
-  const { uri, auth } = endpointOf(args, input, instance);
-  const url = buildUrl(uri, args.query, instance);
+  const plan = planHttpRequest(args, input, instance);
+  const { method, url, headers, body, auth } = plan;
   const finalUrl = new URL(settings.rewriteUrl ? settings.rewriteUrl(url.toString()) : url.toString());
   // Both the URL the workflow asked for and the one actually called must pass the network policy.
   await assertCallable(url, settings, instance);
   if (finalUrl.host !== url.host) await assertCallable(finalUrl, settings, instance);
+  const options: SendOptions = {
+    timeoutMs: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_BYTES,
+    followRedirects: args.redirect === true,
+    // Every hop of a followed redirect passes the network policy, as the first request did.
+    checkRedirect: (target) => assertCallable(target, settings, instance),
+  };
+  const send = (target: URL, init: Omit<HttpRequest, 'url'>) =>
+    sendHttp({ url: target, ...init }, options).catch(rethrowNetwork(instance));
+  observed.authorization = await resolveAuthorization(auth, authSend(send), instance);
+  if (observed.authorization) headers.authorization = headerOf(observed.authorization);
+  let response = await send(finalUrl, { method, headers, body });
+  if (response.status === 401 && auth?.digest) {
+    const answer = digestAuthorization(response.headers['www-authenticate'] ?? '', auth.digest, method, finalUrl);
+    if (answer) {
+      observed.authorization = { scheme: 'Digest', parameter: answer.slice('Digest '.length) };
+      response = await send(finalUrl, { method, headers: { ...headers, authorization: answer }, body });
+    }
+  }
+  return httpOutput(args, plan, { status: response.status, headers: response.headers, bytes: response.body }, instance);
+}
+
+/**
+ * A token request of an authentication exchange (rare: OAuth2 grants) through the same transport, answered
+ * as the fetch Response that `resolveAuthorization` reads.
+ */
+function authSend(send: (target: URL, init: Omit<HttpRequest, 'url'>) => Promise<HttpResponse>) {
+  return async (target: string, init: RequestInit): Promise<Response> => {
+    const answer = await send(new URL(target), {
+      method: String(init.method ?? 'GET').toUpperCase(),
+      headers: (init.headers ?? {}) as Record<string, string>,
+      body: typeof init.body === 'string' ? init.body : undefined,
+    });
+    const empty = answer.status === 204 || answer.status === 304;
+    return new Response(empty ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
+}
+
+/** Method, URL, headers and body of a `call: http` from its evaluated arguments and the task input. */
+export function planHttpRequest(args: HttpArgs, input: unknown, instance: string): HttpRequestPlan {
+  const method = String(args.method ?? 'get').toUpperCase();
+  const { uri, auth } = endpointOf(args, input, instance);
+  const url = buildUrl(uri, args.query, instance);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(args.headers ?? {}))
     headers[k.toLowerCase()] = typeof v === 'string' ? v : JSON.stringify(v);
@@ -64,44 +125,33 @@ export async function performHttp(
   headers.accept ??= 'application/json, text/plain;q=0.9, */*;q=0.8';
   // Some APIs refuse requests without a User-Agent (fetch sent `node`; undici's request sends none).
   headers['user-agent'] ??= USER_AGENT;
-  const options: SendOptions = {
-    timeoutMs: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_BYTES,
-    followRedirects: args.redirect === true,
-    // Every hop of a followed redirect passes the network policy, as the first request did.
-    checkRedirect: (target) => assertCallable(target, settings, instance),
-  };
-  const send = (target: URL, init: Omit<HttpRequest, 'url'>) =>
-    sendHttp({ url: target, ...init }, options).catch(rethrowNetwork(instance));
-  observed.authorization = await resolveAuthorization(auth, (target, init) => send(new URL(target), init), instance);
-  if (observed.authorization) headers.authorization = headerOf(observed.authorization);
-  let response = await send(finalUrl, { method, headers, body });
-  if (response.status === 401 && auth?.digest) {
-    const answer = digestAuthorization(response.headers['www-authenticate'] ?? '', auth.digest, method, finalUrl);
-    if (answer) {
-      observed.authorization = { scheme: 'Digest', parameter: answer.slice('Digest '.length) };
-      response = await send(finalUrl, { method, headers: { ...headers, authorization: answer }, body });
-    }
-  }
-  const bytes = response.body;
+  return { method, url, headers, body, auth };
+}
+
+/**
+ * The task output for an answer, by `output` mode; a status outside 2xx (3xx too unless `redirect: true`)
+ * is a `communication` error carrying it.
+ */
+export function httpOutput(args: HttpArgs, plan: HttpRequestPlan, answer: HttpAnswer, instance: string): unknown {
+  const { method, url, headers } = plan;
   const okRange = args.redirect === true ? 400 : 300;
-  if (response.status < 200 || response.status >= okRange) {
-    const preview = bytes.toString('utf8').slice(0, 200);
-    throw failure('communication', `HTTP ${response.status} from ${method} ${url.origin}${url.pathname}: ${preview}`, {
+  if (answer.status < 200 || answer.status >= okRange) {
+    const preview = answer.bytes.toString('utf8').slice(0, 200);
+    throw failure('communication', `HTTP ${answer.status} from ${method} ${url.origin}${url.pathname}: ${preview}`, {
       instance,
-      status: response.status,
-      title: `HTTP ${response.status}`,
+      status: answer.status,
+      title: `HTTP ${answer.status}`,
     });
   }
-  const content = decode(bytes, response.headers['content-type']);
-  if (args.output === 'raw') return bytes.toString('base64');
+  const content = decode(answer.bytes, answer.headers['content-type']);
+  if (args.output === 'raw') return answer.bytes.toString('base64');
   if (args.output === 'response') {
     const redacted = { ...headers };
     if (redacted.authorization) redacted.authorization = '<redacted>';
     return {
       request: { method, uri: url.toString(), headers: redacted },
-      statusCode: response.status,
-      headers: response.headers,
+      statusCode: answer.status,
+      headers: answer.headers,
       content,
     };
   }

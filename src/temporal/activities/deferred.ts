@@ -11,11 +11,16 @@ import { ExpressionEvaluator, isDeferred } from '../../zigflow/dsl/expressions';
 import type { DeferredScope } from './types';
 import { dslFailure, failure } from './failures';
 
+/**
+ * `opened`, when given, receives every string the deferred expressions produced (opened secrets and what
+ * was built from them), so a caller can keep them out of error details that quote a server's words.
+ */
 export function resolveDeferred(
   value: unknown,
   scope: DeferredScope,
   key: Buffer | undefined,
   instance: string,
+  opened?: string[],
 ): unknown {
   let evaluator: ExpressionEvaluator | undefined;
   let variables: Record<string, unknown> | undefined;
@@ -24,11 +29,13 @@ export function resolveDeferred(
       evaluator ??= new ExpressionEvaluator({ now: () => Date.now() / 1000, env: scope.env, mode: scope.mode });
       variables ??= { ...scope.variables, secrets: openSecrets(scope.sealedSecrets, key, instance) };
       try {
-        return openAll(
+        const result = openAll(
           evaluator.evaluateTemplate(v.$deferredExpression, scope.input, variables, { instance }),
           key,
           instance,
         );
+        if (opened) collectStrings(result, opened);
+        return result;
       } catch (e) {
         if (isWorkflowFault(e)) throw dslFailure(e.error);
         throw e;
@@ -42,6 +49,20 @@ export function resolveDeferred(
     return v;
   };
   return visit(value);
+}
+
+function collectStrings(value: unknown, into: string[]): void {
+  if (typeof value === 'string') {
+    if (value.length > 0) into.push(value);
+  } else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, into));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => collectStrings(v, into));
+}
+
+/** Every occurrence of a value in `opened` replaced by `<redacted>` (longest first, so parts do not leak). */
+export function redact(text: string, opened: readonly string[]): string {
+  let out = text;
+  for (const value of [...opened].sort((a, b) => b.length - a.length)) out = out.split(value).join('<redacted>');
+  return out;
 }
 
 /** Opens execution-bound sealed values in the result of a deferred expression. */

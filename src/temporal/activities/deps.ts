@@ -38,6 +38,25 @@ export interface ProcessSettings {
   containerRuntime?: string;
 }
 
+export interface McpSettings {
+  /** `call: mcp` with a stdio transport is refused unless true. */
+  stdioEnabled?: boolean;
+  /**
+   * Allowed stdio servers: each entry is a command and the leading arguments it must be called with
+   * (`['npx', '@modelcontextprotocol/server-everything']`); a call must match one entry.
+   */
+  stdioCommands?: string[][];
+  /** Bound of one MCP call (connect, initialize, request) when the task sets no `timeout` (default 60 s). */
+  timeoutMs?: number;
+}
+
+export interface AsyncApiSettings {
+  /** Longest a subscription consumes when `consume.for` is not set (default 1 h). */
+  maxConsumeMs?: number;
+  /** Bound of connecting to a broker (default 30 s). */
+  connectTimeoutMs?: number;
+}
+
 export interface WorkflowRegistry {
   /** YAML of a registered definition, or undefined. `version` undefined means the latest. */
   resolve(namespace: string, name: string, version?: string): string | undefined | Promise<string | undefined>;
@@ -50,6 +69,8 @@ export interface ActivityDeps {
   process?: ProcessSettings;
   /** HTTP endpoint receiving emitted CloudEvents (structured mode); events are only reported when unset. */
   eventSinkUrl?: string;
+  mcp?: McpSettings;
+  asyncApi?: AsyncApiSettings;
   /** Definitions that `run: workflow` may start. */
   workflows?: WorkflowRegistry;
   logger?: ActivityLogger;

@@ -3,9 +3,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expandTemplate } from './call-http';
 import { digestAuthorization, resolveAuthorization, type Authentication } from './http-auth';
-import { sendHttp } from './http-transport';
-
-const sendOptions = { timeoutMs: 10_000, maxBytes: 1_000_000 };
 
 describe('http helpers', () => {
   it('expands level-1 URI templates from the top-level input fields', () => {
@@ -83,8 +80,7 @@ describe('OAuth2 token requests', () => {
     requests.length = 0;
   });
 
-  const resolve = (auth: Authentication) =>
-    resolveAuthorization(auth, (url, init) => sendHttp({ url: new URL(url), ...init }, sendOptions), '/do/0/login');
+  const resolve = (auth: Authentication) => resolveAuthorization(auth, (url, init) => fetch(url, init), '/do/0/login');
   /** The DSL error an activity failure carries. */
   const errorOf = async (promise: Promise<unknown>) => {
     const e = await promise.then(

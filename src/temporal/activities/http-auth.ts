@@ -5,15 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { failure } from './failures';
-import type { HttpResponse } from './http-transport';
 
 export type Authentication = Record<string, any>;
-
-/** Sends one request of an authentication exchange (a token request). */
-export type AuthSend = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string },
-) => Promise<HttpResponse>;
 
 /** The DSL's authorization descriptor (`$authorization`): `Authorization: <scheme> <parameter>`. */
 export interface ResolvedAuthorization {
@@ -27,7 +20,7 @@ export interface ResolvedAuthorization {
  */
 export async function resolveAuthorization(
   auth: Authentication | undefined,
-  send: AuthSend,
+  send: (url: string, init: RequestInit) => Promise<Response>,
   instance: string,
 ): Promise<ResolvedAuthorization | undefined> {
   if (!auth) return undefined;
@@ -54,7 +47,11 @@ export function headerOf(authorization: ResolvedAuthorization): string {
 const SUPPORTED_GRANTS = ['client_credentials', 'password'];
 
 /** An OAuth2 token endpoint request (RFC 6749 §4.3 password, §4.4 client credentials); returns the access token. */
-async function oauth2Token(config: Record<string, any>, send: AuthSend, instance: string): Promise<string> {
+async function oauth2Token(
+  config: Record<string, any>,
+  send: (url: string, init: RequestInit) => Promise<Response>,
+  instance: string,
+): Promise<string> {
   const grant = String(config.grant ?? 'client_credentials');
   if (!SUPPORTED_GRANTS.includes(grant)) {
     throw failure(
@@ -86,8 +83,8 @@ async function oauth2Token(config: Record<string, any>, send: AuthSend, instance
   authenticateClient(config.client, form, headers);
   const url = tokenUrl(config);
   const response = await send(url, { method: 'POST', headers, body: form.toString() });
-  const body = parseJsonObject(response.body) as { access_token?: unknown; error?: unknown };
-  if (response.status < 200 || response.status >= 300 || typeof body.access_token !== 'string') {
+  const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; error?: unknown };
+  if (!response.ok || typeof body.access_token !== 'string') {
     // The RFC 6749 error code is safe to show; `error_description` may echo what was sent, so it is not.
     const code = typeof body.error === 'string' && /^[a-z_]{1,64}$/.test(body.error) ? ` (${body.error})` : '';
     throw failure(
@@ -100,15 +97,6 @@ async function oauth2Token(config: Record<string, any>, send: AuthSend, instance
     );
   }
   return body.access_token;
-}
-
-function parseJsonObject(bytes: Buffer): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 function tokenUrl(config: Record<string, any>): string {

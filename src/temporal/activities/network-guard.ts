@@ -45,7 +45,12 @@ export async function assertCallable(url: URL, settings: HttpSettings, instance:
       { instance, status: 400 },
     );
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  await assertHostCallable(url.hostname, settings, instance);
+}
+
+/** The host part of the policy, for protocols other than HTTP (an MQTT broker named by an AsyncAPI server). */
+export async function assertHostCallable(hostname: string, settings: HttpSettings, instance: string): Promise<void> {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (settings.allowHosts?.some((h) => h.toLowerCase() === host)) return;
   if (METADATA_HOSTS.has(host)) throw refused(host, instance);
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);

@@ -39,7 +39,11 @@ export function createRunProcesses(deps: ActivityDeps) {
         env: stringMap(a.environment),
         stdin: a.stdin,
       };
-      return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
+      return processOutput(
+        await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        a.return,
+        request.position,
+      );
     },
     async runScript(request: RunProcessRequest): Promise<unknown> {
       if (!settings.scriptEnabled)
@@ -61,7 +65,11 @@ export function createRunProcesses(deps: ActivityDeps) {
         env: stringMap(a.environment),
         stdin: a.stdin,
       };
-      return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
+      return processOutput(
+        await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        a.return,
+        request.position,
+      );
     },
     async runContainer(request: RunProcessRequest): Promise<unknown> {
       if (!settings.containerRuntime) {
@@ -79,7 +87,11 @@ export function createRunProcesses(deps: ActivityDeps) {
         env: {},
         stdin: a.stdin,
       };
-      return finish(await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), a.return, request.position);
+      return processOutput(
+        await spawnBounded(launch, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        a.return,
+        request.position,
+      );
     },
   };
 }
@@ -120,7 +132,7 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
-interface ProcessResult {
+export interface ProcessResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -161,7 +173,8 @@ function spawnBounded(launch: Launch, timeoutMs: number): Promise<ProcessResult>
   });
 }
 
-function finish(result: ProcessResult, returns: unknown, instance: string): unknown {
+/** The task output of a finished process, by `return` mode; a non-zero exit is a `runtime` error unless `return` is `code` or `all`. */
+export function processOutput(result: ProcessResult, returns: unknown, instance: string): unknown {
   if (result.timedOut) throw failure('timeout', 'process exceeded the runner timeout', { instance });
   const mode = typeof returns === 'string' ? returns : 'stdout';
   if (result.code !== 0 && mode !== 'code' && mode !== 'all') {

@@ -47,6 +47,47 @@ export interface HttpCallRequest {
 
 export type OpenApiCallRequest = HttpCallRequest;
 
+/**
+ * `call: mcp`. `args` is the task's `with` evaluated by workflow code except `$secrets` expressions:
+ * `{ method, parameters?, protocolVersion?, timeout?, client?: { name, version },
+ *    transport: { http: { endpoint, headers? } } | { stdio: { command, arguments?, environment? } } }`,
+ * with `use.authentications` names on the endpoint already replaced by their definitions.
+ * Result: the JSON-RPC result of `method`.
+ */
+export interface McpCallRequest {
+  position: string;
+  args: Record<string, unknown>;
+  scope: DeferredScope;
+}
+
+/**
+ * `call: a2a`. `args`: `{ method, parameters?, agentCard?: { endpoint }, server? }` as for MCP. The card's
+ * security schemes are matched by name against `authentications` (the document's `use.authentications`, as
+ * evaluated for the call). Result: the JSON-RPC result; for `message/stream` and `tasks/resubscribe` the
+ * ordered array of every streamed result.
+ */
+export interface A2aCallRequest {
+  position: string;
+  args: Record<string, unknown>;
+  scope: DeferredScope;
+  authentications?: Record<string, unknown>;
+}
+
+/**
+ * `call: asyncapi`. `args`: `{ document: { endpoint }, operation? | channel?, server?: { name, variables? },
+ * protocol?, message?: { payload?, headers? } | subscription?: { filter?, consume, foreach? },
+ * authentication? }`. `filter`, `consume.while` and `consume.until` arrive unevaluated (they are evaluated per
+ * message, in the activity, with `scope`). Result: `null` after a publish; after a subscription the ordered
+ * array of consumed messages `{ payload, headers?, correlationId?, topic }` (`foreach` runs in workflow code).
+ * A subscription ends at the first bound reached: `amount` messages, `for` (else the runner's longest
+ * consumption), `while` false after a message, `until` true before one.
+ */
+export interface AsyncApiCallRequest {
+  position: string;
+  args: Record<string, unknown>;
+  scope: DeferredScope;
+}
+
 export type GrpcCallRequest = HttpCallRequest;
 
 /** `$authorization`: the scheme in clear, the parameter sealed for this execution (`sealed:bound:v1:`). */
@@ -104,6 +145,9 @@ export interface RunnerActivities {
   callHttp(request: HttpCallRequest): Promise<unknown>;
   callOpenApi(request: OpenApiCallRequest): Promise<unknown>;
   callGrpc(request: GrpcCallRequest): Promise<unknown>;
+  callMcp(request: McpCallRequest): Promise<unknown>;
+  callA2a(request: A2aCallRequest): Promise<unknown>;
+  callAsyncApi(request: AsyncApiCallRequest): Promise<unknown>;
   emitEvent(request: EmitEventRequest): Promise<void>;
   runShell(request: RunProcessRequest): Promise<unknown>;
   runScript(request: RunProcessRequest): Promise<unknown>;

@@ -1,5 +1,5 @@
 /** Local activity `validateWorkflow`: the loader's verdict on the YAML, recorded in history once. */
-import { loadWorkflow } from '../../zigflow/loader';
+import { loadWorkflow, type LoadOptions } from '../../zigflow/loader';
 import type { ValidateWorkflowResult } from './types';
 
 /**
@@ -9,7 +9,10 @@ import type { ValidateWorkflowResult } from './types';
 export class ValidationCache {
   private readonly entries = new Map<string, ValidateWorkflowResult>();
 
-  constructor(private readonly capacity = 64) {}
+  constructor(
+    private readonly capacity = 64,
+    private readonly options: LoadOptions = {},
+  ) {}
 
   validate(yamlText: string): ValidateWorkflowResult {
     const hit = this.entries.get(yamlText);
@@ -19,7 +22,7 @@ export class ValidationCache {
       this.entries.set(yamlText, hit);
       return hit;
     }
-    const verdict = toResult(loadWorkflow(yamlText));
+    const verdict = toResult(loadWorkflow(yamlText, this.options));
     this.entries.set(yamlText, verdict);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return verdict;

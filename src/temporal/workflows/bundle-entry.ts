@@ -5,3 +5,4 @@
 export * from './serverless-workflow';
 export { definitionRegistry } from './definition-registry';
 export { definitionAfterLoop } from './definition-after-loop';
+export { deliveryLedger } from './delivery-ledger';

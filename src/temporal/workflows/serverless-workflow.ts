@@ -16,12 +16,14 @@ import {
 import {
   FAULT_FAILURE_TYPE,
   QUERY_EVENTS,
+  QUERY_RECOVERY,
   QUERY_STATUS,
   SIGNAL_EVENT,
   SIGNAL_PAUSE,
   SIGNAL_RESUME,
   type EventsPage,
   type ExecutionStatusView,
+  type RecoveryPoint,
   type WorkflowErrorData,
   type WorkflowExecuteInput,
   type WorkflowRunResult,
@@ -42,7 +44,7 @@ import {
   type RunState,
 } from './interpreter/run-state';
 import { timeoutMs, withTimeout } from './interpreter/timeout';
-import { resumeCursors } from './interpreter/continue-as-new';
+import { recoveryPoint, resumeCursors } from './interpreter/continue-as-new';
 import { resolveSchemaResources } from './interpreter/schema-resources';
 import { mayHaveSchemaResources } from '../../zigflow/dsl/schema-resources';
 
@@ -51,6 +53,7 @@ export const resumeSignal = defineSignal(SIGNAL_RESUME);
 export const eventSignal = defineSignal<[Record<string, unknown>]>(SIGNAL_EVENT);
 export const statusQuery = defineQuery<ExecutionStatusView>(QUERY_STATUS);
 export const eventsQuery = defineQuery<EventsPage, [{ fromSequence?: number; limit?: number }?]>(QUERY_EVENTS);
+export const recoveryQuery = defineQuery<RecoveryPoint | null>(QUERY_RECOVERY);
 
 /** Continue-as-new threshold unless the execution's metadata sets `runner.continueAsNewAfterEvents`. */
 const DEFAULT_CONTINUE_AS_NEW_EVENTS = 10_000;
@@ -71,6 +74,7 @@ export async function serverlessWorkflow(
   try {
     if (!resume) rs.progress.emit('workflow_started', { message: `execution ${rs.executionId}` });
     rs.status = 'running';
+    if (resume?.recovery) announceRecovery(rs, resume.recovery);
     if (!resume) rs.progress.emit('workflow_validating');
     const validation = input.document
       ? { ok: true as const, workflow: input.document }
@@ -118,6 +122,17 @@ export async function serverlessWorkflow(
   }
 }
 
+/** The first event of a run `recover` started: links it to the run it picks up from. */
+function announceRecovery(rs: RunState, recovery: NonNullable<ResumeState['recovery']>): void {
+  const at = recovery.taskPosition ? ` at ${recovery.taskPosition}` : '';
+  const why = recovery.reason ? `: ${recovery.reason}` : '';
+  rs.progress.emit('workflow_recovered', {
+    message: `recovered from run ${recovery.fromRunId}${at}${why}`,
+    taskPosition: recovery.taskPosition,
+  });
+  rs.recoveredFrom = { runId: recovery.fromRunId, taskPosition: recovery.taskPosition, sequence: rs.progress.sequence };
+}
+
 class ValidationFailed extends Error {
   constructor(readonly error: WorkflowErrorData) {
     super(error.detail);
@@ -163,6 +178,7 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
     workflowInput: resume?.workflowInput,
     startedAt: resume?.startedAt ?? new Date().toISOString(),
     originalInput: input,
+    recoveredFrom: resume?.recoveredFrom,
   };
 }
 
@@ -250,7 +266,9 @@ function registerHandlers(rs: RunState): void {
     };
     if (rs.currentTask) view.currentTask = { ...rs.currentTask };
     if (rs.error) view.error = rs.error;
+    if (rs.recoveredFrom) view.recoveredFrom = rs.recoveredFrom;
     return view;
   });
+  setHandler(recoveryQuery, () => recoveryPoint(rs) ?? null);
   setHandler(eventsQuery, (query) => rs.progress.page(query ?? {}));
 }

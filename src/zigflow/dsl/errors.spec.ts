@@ -1,5 +1,6 @@
 import {
   asErrorData,
+  canonicalErrorTypesIn,
   dslError,
   errorTypeUri,
   normalizeErrorType,
@@ -30,6 +31,47 @@ describe('workflow errors', () => {
       false,
     );
     expect(sameErrorType('https://example.com/custom', 'https://example.com/custom')).toBe(true);
+  });
+
+  it('matches the standard types of the renamed specification, in both forms, to the ones raised', () => {
+    for (const spelling of [
+      'https://open-workflow-specification.org/spec/1.0.0/errors/communication',
+      'https://open-workflow-specification.org/dsl/errors/types/communication',
+      'https://serverlessworkflow.io/dsl/errors/types/communication',
+      'https://serverlessworkflow.io/spec/1.0.0/errors/communication',
+    ]) {
+      expect(normalizeErrorType(spelling)).toBe('https://serverlessworkflow.io/spec/1.0.0/errors/communication');
+      expect(sameErrorType(spelling, errorTypeUri('communication'))).toBe(true);
+      expect(sameErrorType(spelling, errorTypeUri('runtime'))).toBe(false);
+    }
+    expect(
+      sameErrorType(
+        'https://open-workflow-specification.org/spec/1.0.0/errors/timeout',
+        'https://serverlessworkflow.io/dsl/errors/types/timeout',
+      ),
+    ).toBe(true);
+    // Custom types on either domain are not standard types: compared as written.
+    expect(
+      sameErrorType(
+        'https://open-workflow-specification.org/errors/types/compliance',
+        'https://serverlessworkflow.io/errors/types/compliance',
+      ),
+    ).toBe(false);
+  });
+
+  it('rewrites standard types inside expression text to the raised form, and nothing else', () => {
+    expect(
+      canonicalErrorTypesIn(
+        '${ $error.type == "https://open-workflow-specification.org/spec/1.0.0/errors/timeout" or .x == "https://open-workflow-specification.org/dsl/errors/types/runtime" }',
+      ),
+    ).toBe(
+      '${ $error.type == "https://serverlessworkflow.io/spec/1.0.0/errors/timeout" or .x == "https://serverlessworkflow.io/spec/1.0.0/errors/runtime" }',
+    );
+    const untouched = '${ $error.type == "https://open-workflow-specification.org/errors/types/compliance" }';
+    expect(canonicalErrorTypesIn(untouched)).toBe(untouched);
+    // A longer word is not a standard kind.
+    const longer = '"https://open-workflow-specification.org/spec/1.0.0/errors/runtime-extra"';
+    expect(canonicalErrorTypesIn(longer)).toBe(longer);
   });
 
   it('keeps the innermost instance', () => {

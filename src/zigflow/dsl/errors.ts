@@ -25,9 +25,26 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'runtime',
 ];
 
+/**
+ * The standard error types of DSL 1.0.x, the form this runner raises: every DSL version it accepts
+ * (1.0.0 to 1.0.3) was released under this domain, so a document keeps getting the errors its version names.
+ */
 const SPEC_PREFIX = 'https://serverlessworkflow.io/spec/1.0.0/errors/';
-/** Type URIs written by pre-1.0 drafts (and by the conformance kit's catch filters). */
-const LEGACY_PREFIX = 'https://serverlessworkflow.io/dsl/errors/types/';
+
+/**
+ * Other spellings of the same standard types: the pre-1.0 drafts' `.../dsl/errors/types/...` form (the
+ * conformance kit's catch filters still use it), and both forms on the domain the specification moved to
+ * when it was renamed the Open Workflow Specification. Filters written in any of them match the same kinds.
+ */
+const EQUIVALENT_PREFIXES = [
+  'https://serverlessworkflow.io/dsl/errors/types/',
+  'https://open-workflow-specification.org/spec/1.0.0/errors/',
+  'https://open-workflow-specification.org/dsl/errors/types/',
+];
+
+/** Any spelling of a standard error type, the kind captured (`replace` resets the global flag's state). */
+const STANDARD_ERROR_TYPE_PATTERN =
+  /https:\/\/(?:serverlessworkflow\.io|open-workflow-specification\.org)\/(?:spec\/1\.0\.0\/errors|dsl\/errors\/types)\/(configuration|validation|expression|authentication|authorization|timeout|communication|runtime)(?![\w-])/g;
 
 const DEFAULT_STATUS: Record<ErrorKind, number> = {
   configuration: 400,
@@ -44,10 +61,20 @@ export function errorTypeUri(kind: ErrorKind): string {
   return SPEC_PREFIX + kind;
 }
 
-/** Maps the legacy URI form onto the 1.0.0 one so filters written either way match the same errors. */
+/** Maps every equivalent spelling onto the one the runner raises, so filters written any way match. */
 export function normalizeErrorType(type: string): string {
-  if (type.startsWith(LEGACY_PREFIX)) return SPEC_PREFIX + type.slice(LEGACY_PREFIX.length);
+  for (const prefix of EQUIVALENT_PREFIXES) {
+    if (type.startsWith(prefix)) return SPEC_PREFIX + type.slice(prefix.length);
+  }
   return type;
+}
+
+/**
+ * Rewrites every spelling of a standard error type inside a text (a `when` expression comparing
+ * `$error.type` with a literal) into the form the runner raises, so such comparisons hold on either domain.
+ */
+export function canonicalErrorTypesIn(text: string): string {
+  return text.replace(STANDARD_ERROR_TYPE_PATTERN, (_whole, kind: string) => SPEC_PREFIX + kind);
 }
 
 export function sameErrorType(a: string, b: string): boolean {

@@ -4,8 +4,9 @@
  * expressions by definition (`if`, `when`, `for.in`, `input.from`, `output.as`, `export.as`, ...) accept bare
  * jq too, as the conformance kit writes them. Sandbox-safe: compiled programs are cached per evaluator.
  */
-import { compile, JqError, type Program } from '../../jq';
+import { DEFAULT_BUDGET, JqError, type Budget, type Engine, type EvalOptions, type Program } from '../../jq';
 import { dslError, WorkflowFault } from './errors';
+import { workflowJq } from './jq-engine';
 
 export type EvaluationMode = 'strict' | 'loose';
 
@@ -18,7 +19,17 @@ export interface EvaluatorOptions {
   now: () => number;
   /** What jq's `$ENV`/`env` read: the run's non-secret environment entries (never the host's). */
   env?: Record<string, string>;
+  /** The jq engine compiling the expressions (default: the one shared engine of the DSL runtime). */
+  engine?: Engine;
 }
+
+/**
+ * The jq budget of one expression. Workflow code runs under the SDK's 5 s limit per activation, past which
+ * the workflow task fails and is retried for ever; the slowest jq steps take about 0.5 µs on a loaded
+ * two-core machine, so 2,000,000 steps keep any one expression near a second. Every other limit is jq's
+ * default (DEFAULT_BUDGET in src/jq).
+ */
+export const EXPRESSION_BUDGET: Budget = Object.freeze({ ...DEFAULT_BUDGET, maxSteps: 2_000_000 });
 
 const STRICT = /^\s*\$\{([\s\S]*)\}\s*$/;
 const SECRETS = /\$secrets\b/;
@@ -63,12 +74,14 @@ interface CompiledExpression {
 export class ExpressionEvaluator {
   private readonly cache = new Map<string, CompiledExpression>();
   readonly mode: EvaluationMode;
+  private readonly engine: Engine;
   /** Reused for every evaluation (evaluations never nest): only `variables` changes. */
-  private readonly evalOptions: { variables: Variables; now: () => number; env: Record<string, string> };
+  private readonly evalOptions: EvalOptions & { variables: Variables };
 
   constructor(options: EvaluatorOptions) {
     this.mode = options.mode ?? 'strict';
-    this.evalOptions = { variables: {}, now: options.now, env: options.env ?? {} };
+    this.engine = options.engine ?? workflowJq;
+    this.evalOptions = { variables: {}, now: options.now, env: options.env ?? {}, budget: EXPRESSION_BUDGET };
   }
 
   /** Whether a value is a runtime expression in this mode (as opposed to a literal). */
@@ -145,7 +158,7 @@ export class ExpressionEvaluator {
           dslError('expression', '$secrets can only be read by tasks that call out (call, run, emit)', { instance }),
         );
       }
-      compiled.program ??= compile(text);
+      compiled.program ??= this.engine.compile(text);
       this.evalOptions.variables = vars;
       const results = compiled.program.evaluate(input, this.evalOptions);
       return results.length > 0 ? results[0] : null;

@@ -39,6 +39,19 @@ export function taskKind(task: Task): TaskKind | undefined {
   return KIND_KEYS.find((k) => k in task && (k !== 'for' || 'do' in task));
 }
 
+const BUILT_IN_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp']);
+
+/**
+ * The protocol of a `call` task (`http`, `grpc`, `openapi`, `asyncapi`, `a2a`, `mcp`), `function` for a
+ * `use.functions` or catalog function; undefined for other tasks. Progress events carry it.
+ */
+export function callKind(task: Task): string | undefined {
+  if (taskKind(task) !== 'call') return undefined;
+  const target = (task as { call?: unknown }).call;
+  if (typeof target !== 'string') return undefined;
+  return BUILT_IN_CALLS.has(target) ? target : 'function';
+}
+
 /** A task list (`do`, `try`, `for.do`, `catch.do`, fork branches) as ordered name/task pairs. */
 export function taskList(list: unknown): NamedTask[] {
   if (!Array.isArray(list)) return [];

@@ -1,9 +1,10 @@
 /**
- * The one place the validator reaches the jq engine: compile an expression (the engine caches programs
- * by text) and list the host-dependent builtins it uses. Errors are the engine's JqError, whose message
- * ends with the position inside the expression.
+ * The one place the validator reaches the jq engine: compile an expression with the DSL's shared engine
+ * (which caches programs by text) and list the host-dependent builtins it uses. Errors are the engine's
+ * JqError, whose message ends with the position inside the expression.
  */
-import { compile, JqError } from '../../jq';
+import { JqError } from '../../jq';
+import { workflowJq } from '../dsl/jq-engine';
 
 export { JqError };
 
@@ -17,7 +18,7 @@ const EXTRA_HOST_NAMES = /\$__prog_args\b|\binput_line_number\b/g;
 const STRING_LITERAL = /"(?:[^"\\]|\\.)*"/g;
 
 export function compileExpression(text: string): CompiledExpression {
-  const program = compile(text);
+  const program = workflowJq.compile(text);
   const extra = text.replace(STRING_LITERAL, '""').match(EXTRA_HOST_NAMES) ?? [];
   if (extra.length === 0) return program;
   return { hostDependencies: [...new Set([...program.hostDependencies, ...extra])] };

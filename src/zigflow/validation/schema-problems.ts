@@ -65,7 +65,8 @@ function taskProblems(site: TaskSite, validator: SchemaValidator, document: unkn
   return describeCollapsed(errors, document);
 }
 
-function describeCollapsed(errors: LocatedError[], document: unknown): DraftProblem[] {
+/** ajv errors (with absolute pointers) → the fewest, most specific problems; also used for test files. */
+export function describeCollapsed(errors: LocatedError[], document: unknown): DraftProblem[] {
   const oneOfPointers = new Set(
     errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.pointer),
   );

@@ -3,6 +3,8 @@
  * `use.functions` / `errors` / `retries` / `authentications` / `timeouts`, the `evaluate` block, and
  * (through expression-checks) every runtime expression.
  */
+import { callProblems } from './call-checks';
+import type { McpStdioPolicy } from '../dsl/calls';
 import { expressionProblems } from './expression-checks';
 import { endlessCycles, unreachableTasks } from './flow-checks';
 import { DraftProblem, listNames, ValidationProblem } from './problems';
@@ -21,7 +23,12 @@ export interface SemanticResult {
   warnings: DraftProblem[];
 }
 
-export function semanticProblems(document: Record<string, unknown>, sites: TaskSite[]): SemanticResult {
+/** `mcpStdio`: the runner's stdio policy, when the validating party knows it (the worker, the executor). */
+export function semanticProblems(
+  document: Record<string, unknown>,
+  sites: TaskSite[],
+  mcpStdio?: McpStdioPolicy,
+): SemanticResult {
   const use = isObject(document.use) ? document.use : {};
   const errors: ValidationProblem[] = [
     ...duplicateNames(sites),
@@ -31,6 +38,7 @@ export function semanticProblems(document: Record<string, unknown>, sites: TaskS
     ...endlessCycles(sites),
     ...endpointSchemes(document, sites),
     ...expressionProblems(document, sites),
+    ...callProblems(sites, mcpStdio),
   ];
   const warnings: DraftProblem[] = Object.keys(document)
     .filter((k) => !KNOWN_TOP_LEVEL.has(k))

@@ -22,6 +22,9 @@ const HEARTBEATING: ReadonlySet<ActivityName> = new Set<ActivityName>([
   'callHttp',
   'callOpenApi',
   'callGrpc',
+  'callMcp',
+  'callA2a',
+  'callAsyncApi',
   'emitEvent',
   'runShell',
   'runScript',
@@ -29,6 +32,12 @@ const HEARTBEATING: ReadonlySet<ActivityName> = new Set<ActivityName>([
   'fetchSchemas',
 ]);
 export const ACTIVITY_HEARTBEAT_TIMEOUT = '30 seconds';
+
+/**
+ * A subscription consumes for as long as its `consume` bounds say (CALL_ASYNCAPI_MAX_CONSUME without
+ * `for`), so its activity gets a day; heartbeats still notice a dead worker within 30 s.
+ */
+const START_TO_CLOSE: Partial<Record<ActivityName, '24 hours'>> = { callAsyncApi: '24 hours' };
 
 type ActivityResult<K extends ActivityName> = Awaited<ReturnType<RunnerActivities[K]>>;
 
@@ -38,7 +47,7 @@ function schedule<K extends ActivityName>(
   summary: string,
 ): Promise<ActivityResult<K>> {
   return scheduleActivity<ActivityResult<K>>(name, [request], {
-    startToCloseTimeout: '10 minutes',
+    startToCloseTimeout: START_TO_CLOSE[name] ?? '10 minutes',
     heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
     retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
     summary,
@@ -95,10 +104,11 @@ export async function validateDocument(yamlText: string): Promise<ValidateWorkfl
  * The runtime arguments an activity needs to finish `$secrets` expressions. Definitions are dropped: they
  * are large and already in history with the workflow input.
  */
-export function deferredScope(call: TaskCall, args: unknown): DeferredScope {
+export function deferredScope(call: TaskCall, args: unknown, evaluatesExpressions = false): DeferredScope {
   // Without expressions left for the activity, it needs only the task input (URI templates): the runtime
   // arguments, secrets and environment would only make every activity's input (and history) larger.
-  if (!containsDeferred(args))
+  // `evaluatesExpressions`: the activity evaluates expressions of its own (an AsyncAPI subscription's filter).
+  if (!evaluatesExpressions && !containsDeferred(args))
     return { input: call.input, variables: {}, sealedSecrets: {}, env: {}, mode: call.rs.evaluator.mode };
   const vars = taskVariables(call);
   const { definition: _t, ...task } = call.taskDescriptor;

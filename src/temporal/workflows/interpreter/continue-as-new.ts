@@ -8,6 +8,7 @@
  * sequence numbers never repeat.
  */
 import { continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import type { RecoveryPoint, TaskRecord } from '../../contract';
 import type { ResumeCursor, ResumeState, RunState } from './run-state';
 
 /** Runs recorded before nested hand-over existed kept going where new code would now continue-as-new. */
@@ -43,6 +44,14 @@ export function leaveResumable(rs: RunState, position: string): void {
 }
 
 export async function continueAsNewNow(rs: RunState): Promise<never> {
+  return continueAsNew(
+    rs.originalInput,
+    snapshot(rs, (t) => t.status !== 'running'),
+  );
+}
+
+/** Where every running resumable level stands now, and the run state that goes with it. */
+function snapshot(rs: RunState, keepTask: (t: TaskRecord) => boolean): ResumeState {
   // Map iteration is insertion order: outermost first, as the levels were entered.
   const cursors: ResumeCursor[] = [];
   for (const [position, live] of rs.liveCursors) cursors.push({ position, index: live.index, data: live.data });
@@ -53,11 +62,36 @@ export async function continueAsNewNow(rs: RunState): Promise<never> {
     startedAt: rs.startedAt,
     lastSequence: rs.progress.sequence,
     // Records of tasks still running are added again when the next run re-enters them.
-    tasks: rs.tasks.filter((t) => t.status !== 'running'),
+    tasks: rs.tasks.filter(keepTask),
     pendingEvents: rs.pendingEvents,
     paused: rs.paused,
   };
-  return continueAsNew(rs.originalInput, state);
+  if (rs.recoveredFrom) state.recoveredFrom = rs.recoveredFrom;
+  return state;
+}
+
+/**
+ * What `recover` needs to start this execution again where it stopped (the `recovery` query, answered by
+ * replay on a failed or terminated run). The resumable levels that were running when the run failed still
+ * hold their cursors (a fault unwinds without leaving them), so the new run re-enters each at the task that
+ * failed or was interrupted, with that task's input and the context of the moment: finished tasks are not run
+ * again. Inside `try`, `fork` and the like, the enclosing resumable task starts over (see the header).
+ * Undefined when the run stopped before its first task (nothing to resume: execute again).
+ */
+export function recoveryPoint(rs: RunState): RecoveryPoint | undefined {
+  if (rs.workflowInput === undefined || rs.liveCursors.size === 0) return undefined;
+  const positions = [...rs.liveCursors.keys()];
+  // Failed, cancelled and running records of the levels that run again are replaced when they do.
+  const rerun = (t: TaskRecord) => t.status !== 'completed' && t.status !== 'skipped';
+  const resume = snapshot(rs, (t) => !(rerun(t) && positions.some((p) => t.position.startsWith(p))));
+  const innermost = resume.cursors?.at(-1);
+  return { input: rs.originalInput, resume, taskPosition: innermost ? resumedTask(rs, innermost) : undefined };
+}
+
+/** The pointer of the task a cursor resumes at (the list's task at its index, or the `for` task itself). */
+function resumedTask(rs: RunState, cursor: ResumeCursor): string | undefined {
+  const record = [...rs.tasks].reverse().find((t) => t.position.startsWith(`${cursor.position}/${cursor.index}/`));
+  return record?.position ?? cursor.position;
 }
 
 /** The cursors of a resume state, by position (the earlier top-level form included). */

@@ -14,7 +14,7 @@ import { DSL_ERROR_FAILURE_TYPE, FAULT_FAILURE_TYPE, type TaskRecord, type Workf
 import { exportContext, transformInput, transformOutput } from '../../../zigflow/dsl/data-flow';
 import { asErrorData, dslError, isWorkflowFault, WorkflowFault, withInstance } from '../../../zigflow/dsl/errors';
 import type { Variables } from '../../../zigflow/dsl/expressions';
-import { indexOfTask, taskKind, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
+import { callKind, indexOfTask, taskKind, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
 import { yieldPoint } from './activity-calls';
 import {
   continueAsNewNow,
@@ -225,10 +225,10 @@ export function runTask(
     call.input = input;
     if (task.if !== undefined && !rs.evaluator.evaluateCondition(task.if, input, vars, position)) {
       record.status = 'skipped';
-      rs.progress.emit('task_skipped', { taskName: name, taskPosition: position, taskKind: kind });
+      rs.progress.emit('task_skipped', { taskName: name, taskPosition: position, ...kindsOf(task) });
       return { output: rawInput, flow: 'continue' };
     }
-    rs.progress.emit('task_started', { taskName: name, taskPosition: position, taskKind: kind });
+    rs.progress.emit('task_started', { taskName: name, taskPosition: position, ...kindsOf(task) });
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
       ms === undefined
@@ -243,6 +243,12 @@ export function runTask(
   } catch (e) {
     return failTask(run, e);
   }
+}
+
+/** The kind fields of a task's progress events: the DSL task kind, and a call's protocol. */
+function kindsOf(task: TaskCall['task']): { taskKind?: string; callKind?: string } {
+  const call = callKind(task);
+  return call === undefined ? { taskKind: taskKind(task) } : { taskKind: 'call', callKind: call };
 }
 
 function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
@@ -260,7 +266,7 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
     rs.progress.emit('task_completed', {
       taskName: call.name,
       taskPosition: call.position,
-      taskKind: taskKind(call.task),
+      ...kindsOf(call.task),
       outputSummary: rs.progress.summaryOf(output),
     });
     // A nested `then: end` or a switch case's directive takes precedence over the task's own `then`.
@@ -281,7 +287,7 @@ function failTask(run: TaskRun, e: unknown): never {
   rs.progress.emit('task_failed', {
     taskName: call.name,
     taskPosition: call.position,
-    taskKind: taskKind(call.task),
+    ...kindsOf(call.task),
     error: fault.error,
   });
   throw fault;

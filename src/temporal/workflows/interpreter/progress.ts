@@ -9,7 +9,7 @@ import { type ProgressBatch, type ProgressSinks, type ProgressTuple, unpackProgr
 
 const { progress } = proxySinks<ProgressSinks>();
 
-/** Events kept for the query; older ones were already delivered through the sink. */
+/** Events kept for the query (get_events, and the delivery reading back what it no longer holds); older ones cannot be read back. */
 const MAX_KEPT_EVENTS = 5000;
 const MAX_SUMMARY_CHARS = 1024;
 const MAX_PAGE = 1000;
@@ -17,7 +17,7 @@ const MAX_PAGE = 1000;
 export type ProgressFields = Partial<
   Pick<
     WorkflowProgressEvent,
-    'taskName' | 'taskPosition' | 'taskKind' | 'message' | 'attempt' | 'error' | 'outputSummary'
+    'taskName' | 'taskPosition' | 'taskKind' | 'callKind' | 'message' | 'attempt' | 'error' | 'outputSummary'
   >
 > & { status?: WorkflowProgressEvent['status'] };
 
@@ -36,9 +36,19 @@ const DEFAULT_STATUS: Record<ProgressEventType, WorkflowProgressEvent['status']>
   workflow_failed: 'failed',
   workflow_cancelled: 'cancelled',
   event_emitted: 'running',
+  workflow_recovered: 'running',
 };
 
 const PROGRESS_LOG_KEY = Symbol.for('workflow-runner.progress-log');
+const PROGRESS_OBSERVER_KEY = Symbol.for('workflow-runner.progress-observer');
+
+/**
+ * Sees every event of the running workflow as it is emitted (tracing.ts makes task spans from them). Set
+ * before the workflow function runs; a run without an observer pays one undefined check per event.
+ */
+export function observeProgress(observer: (event: ProgressTuple) => void): void {
+  (globalThis as Record<symbol, unknown>)[PROGRESS_OBSERVER_KEY] = observer;
+}
 
 /** Flushes the running workflow's progress log; the `concludeActivation` interceptor calls it. */
 export function flushProgress(): void {
@@ -59,6 +69,8 @@ export class ProgressLog {
   private stamp = '';
   private summarized: unknown = undefined;
   private summary: string | undefined = undefined;
+  private readonly observer = (globalThis as Record<symbol, unknown>)[PROGRESS_OBSERVER_KEY] as
+    ((event: ProgressTuple) => void) | undefined;
 
   constructor(
     private readonly executionId: string,
@@ -89,9 +101,11 @@ export class ProgressLog {
       fields.error,
       fields.outputSummary,
     ];
+    if (fields.callKind !== undefined) tuple.push(fields.callKind);
     this.kept.push(tuple);
     if (this.kept.length > MAX_KEPT_EVENTS) this.kept.splice(0, this.kept.length - MAX_KEPT_EVENTS);
     this.unsent.push(tuple);
+    if (this.observer) this.observer(tuple);
   }
 
   /**

@@ -2,7 +2,13 @@
  * The interpreter's run state: everything a task needs (document, evaluator, context, progress log) and
  * everything that survives continue-as-new (see {@link ResumeState}).
  */
-import type { ExecutionStatus, TaskRecord, WorkflowErrorData, WorkflowExecuteInput } from '../../contract';
+import type {
+  ExecutionStatus,
+  RecoveredFrom,
+  TaskRecord,
+  WorkflowErrorData,
+  WorkflowExecuteInput,
+} from '../../contract';
 import type { ExpressionEvaluator, Variables } from '../../../zigflow/dsl/expressions';
 import type { FlowDirective, NamedTask, Task } from '../../../zigflow/dsl/tasks';
 import type { ProgressLog } from './progress';
@@ -33,6 +39,10 @@ export interface ResumeState {
   tasks: TaskRecord[];
   pendingEvents: unknown[];
   paused: boolean;
+  /** Set when `recover` started this run from a failed or terminated one (a new run, not a continuation). */
+  recovery?: { fromRunId: string; taskPosition?: string; reason?: string };
+  /** Carried across continue-as-new: the recovery that started this execution's current chain of runs. */
+  recoveredFrom?: RecoveredFrom;
   /** Earlier form (top-level only), still read when a run continued by an older worker resumes. */
   topIndex?: number;
   data?: unknown;
@@ -85,6 +95,8 @@ export interface RunState {
   startedAt: string;
   /** The run's start argument, passed again on continue-as-new. */
   originalInput: WorkflowExecuteInput;
+  /** Set on a run `recover` started; carried across continue-as-new. */
+  recoveredFrom?: RecoveredFrom;
 }
 
 /** One task being executed by its kind's executor. */

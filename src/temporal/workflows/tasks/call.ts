@@ -1,11 +1,13 @@
 /**
- * `call`: `http`, `openapi` and `grpc` run in activities (arguments evaluated here, except expressions that
- * read `$secrets`, which the activity evaluates); a name from `use.functions` runs that function's task
- * definition with the evaluated `with` as its input.
+ * `call`: `http`, `openapi`, `grpc`, `mcp`, `a2a` and `asyncapi` run in activities (arguments evaluated
+ * here, except expressions that read `$secrets`, which the activity evaluates); a name from
+ * `use.functions` runs that function's task definition with the evaluated `with` as its input.
+ * protocol-calls.ts shapes the `mcp`, `a2a` and `asyncapi` requests and runs a subscription's `foreach`.
  */
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
 import type { AuthorizedResult, HttpCallRequest } from '../../activities/types';
+import { PROTOCOL_CALLS, protocolCallPlan, runSubscriptionForeach, type ProtocolCallPlan } from './protocol-calls';
 import { activityLater, callActivity, deferredScope } from '../interpreter/activity-calls';
 import {
   andThen,
@@ -27,12 +29,14 @@ const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
 
 type CallPlan =
   | { kind: 'function'; name: string }
-  | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string };
+  | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string }
+  | ProtocolCallPlan;
 
 export function runCall(call: TaskCall): MaybePromise<TaskResult> {
   if (call.rs.racing > 0) return runCallAsync(call);
   const plan = planCall(call);
   if (plan.kind === 'function') return runFunctionInline(call, plan.name);
+  if (plan.kind === 'protocol') return runProtocolCall(call, plan);
   const pending = activityLater(call.rs, plan.name, plan.request, plan.summary);
   if (plan.request.describeAuthorization) {
     return pending.then((result) => ({
@@ -47,6 +51,7 @@ export function runCall(call: TaskCall): MaybePromise<TaskResult> {
 async function runCallAsync(call: TaskCall): Promise<TaskResult> {
   const plan = planCall(call);
   if (plan.kind === 'function') return runFunction(call, plan.name);
+  if (plan.kind === 'protocol') return runProtocolCall(call, plan);
   if (plan.request.describeAuthorization) {
     const result = (await callActivity(call.rs, plan.name, plan.request, plan.summary)) as AuthorizedResult;
     return { output: result.output, authorization: result.authorization };
@@ -58,6 +63,7 @@ function planCall(call: TaskCall): CallPlan {
   const target = call.task.call;
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
   if (!BUILT_IN.includes(target)) return { kind: 'function', name: target };
+  if (PROTOCOL_CALLS.includes(target)) return protocolCallPlan(call, target, resolveAuthentication);
   const args = evaluateArgs(call);
   const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
   const name =
@@ -94,8 +100,21 @@ export function namedAuthentication(call: Pick<TaskCall, 'rs' | 'position'>, aut
   return known[name];
 }
 
+/**
+ * A protocol call's activity, then (for an AsyncAPI subscription with `foreach`) the iteration over the
+ * consumed messages in workflow code. The foreach path awaits: it runs tasks after the activity.
+ */
+function runProtocolCall(call: TaskCall, plan: ProtocolCallPlan): MaybePromise<TaskResult> {
+  if (plan.foreach !== undefined || call.rs.racing > 0) {
+    return callActivity(call.rs, plan.name, plan.request, plan.summary).then((output) =>
+      plan.foreach === undefined ? { output } : runSubscriptionForeach(call, plan.foreach, output),
+    );
+  }
+  return activityLater(call.rs, plan.name, plan.request, plan.summary).then((output) => ({ output }));
+}
+
 /** Replaces `authentication: { use: name }` (on the endpoint or the call) with the `use.authentications` entry. */
-function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): Record<string, unknown> {
+export function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): Record<string, unknown> {
   const resolve = (auth: unknown): unknown => namedAuthentication(call, auth);
   const out: Record<string, unknown> = { ...args };
   if (out.authentication !== undefined) out.authentication = resolve(out.authentication);

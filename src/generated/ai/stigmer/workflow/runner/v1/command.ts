@@ -25,6 +25,8 @@ import {
   ListDefinitionsRequest,
   ListDefinitionsResponse,
   PauseRequest,
+  RecoverRequest,
+  RecoverResponse,
   RegisterDefinitionRequest,
   RegisterDefinitionResponse,
   RemoveDefinitionRequest,
@@ -32,6 +34,7 @@ import {
   ReportProgressResponse,
   ResumeRequest,
   SendEventRequest,
+  TerminateRequest,
   WorkflowExecuteInput,
   WorkflowProgressEvent,
 } from "./io";
@@ -94,6 +97,32 @@ export const WorkflowRunnerCommandControllerService = {
     requestDeserialize: (value: Buffer): ResumeRequest => ResumeRequest.decode(value),
     responseSerialize: (value: CommandResponse): Buffer => Buffer.from(CommandResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CommandResponse => CommandResponse.decode(value),
+  },
+  /**
+   * Ends a run at once (Temporal terminate: no more workflow code runs, activities in flight are abandoned).
+   * The runner reports workflow_cancelled with the message "terminated: <reason>" as the run's last event.
+   */
+  terminate: {
+    path: "/ai.stigmer.workflow.runner.v1.WorkflowRunnerCommandController/terminate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TerminateRequest): Buffer => Buffer.from(TerminateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TerminateRequest => TerminateRequest.decode(value),
+    responseSerialize: (value: CommandResponse): Buffer => Buffer.from(CommandResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CommandResponse => CommandResponse.decode(value),
+  },
+  /**
+   * Starts a failed or terminated run again at the task that failed or was interrupted: tasks that completed
+   * are not run again. The new run keeps the execution id; its first event is workflow_recovered.
+   */
+  recover: {
+    path: "/ai.stigmer.workflow.runner.v1.WorkflowRunnerCommandController/recover" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecoverRequest): Buffer => Buffer.from(RecoverRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecoverRequest => RecoverRequest.decode(value),
+    responseSerialize: (value: RecoverResponse): Buffer => Buffer.from(RecoverResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecoverResponse => RecoverResponse.decode(value),
   },
   /** Delivers a CloudEvent to the run's listen tasks. */
   sendEvent: {
@@ -158,6 +187,16 @@ export interface WorkflowRunnerCommandControllerServer extends UntypedServiceImp
   pause: handleUnaryCall<PauseRequest, CommandResponse>;
   /** Releases a paused run (workflow_resumed). */
   resume: handleUnaryCall<ResumeRequest, CommandResponse>;
+  /**
+   * Ends a run at once (Temporal terminate: no more workflow code runs, activities in flight are abandoned).
+   * The runner reports workflow_cancelled with the message "terminated: <reason>" as the run's last event.
+   */
+  terminate: handleUnaryCall<TerminateRequest, CommandResponse>;
+  /**
+   * Starts a failed or terminated run again at the task that failed or was interrupted: tasks that completed
+   * are not run again. The new run keeps the execution id; its first event is workflow_recovered.
+   */
+  recover: handleUnaryCall<RecoverRequest, RecoverResponse>;
   /** Delivers a CloudEvent to the run's listen tasks. */
   sendEvent: handleUnaryCall<SendEventRequest, CommandResponse>;
   /**
@@ -252,6 +291,44 @@ export interface WorkflowRunnerCommandControllerClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CommandResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ends a run at once (Temporal terminate: no more workflow code runs, activities in flight are abandoned).
+   * The runner reports workflow_cancelled with the message "terminated: <reason>" as the run's last event.
+   */
+  terminate(
+    request: TerminateRequest,
+    callback: (error: ServiceError | null, response: CommandResponse) => void,
+  ): ClientUnaryCall;
+  terminate(
+    request: TerminateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CommandResponse) => void,
+  ): ClientUnaryCall;
+  terminate(
+    request: TerminateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CommandResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts a failed or terminated run again at the task that failed or was interrupted: tasks that completed
+   * are not run again. The new run keeps the execution id; its first event is workflow_recovered.
+   */
+  recover(
+    request: RecoverRequest,
+    callback: (error: ServiceError | null, response: RecoverResponse) => void,
+  ): ClientUnaryCall;
+  recover(
+    request: RecoverRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecoverResponse) => void,
+  ): ClientUnaryCall;
+  recover(
+    request: RecoverRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecoverResponse) => void,
   ): ClientUnaryCall;
   /** Delivers a CloudEvent to the run's listen tasks. */
   sendEvent(

@@ -123,6 +123,30 @@ export interface CommandResponse {
 }
 
 /** Delivers one CloudEvent (structured JSON form) to the `listen` tasks of a run. */
+export interface TerminateRequest {
+  executionId: string;
+  /** Recorded in Temporal history and in the workflow_cancelled event's message. */
+  reason: string;
+}
+
+export interface RecoverRequest {
+  executionId: string;
+  /** Logged and carried in the workflow_recovered event's message. */
+  reason: string;
+}
+
+export interface RecoverResponse {
+  executionId: string;
+  /** Temporal run id of the new run. */
+  runId: string;
+  /** The failed or terminated run it picks up from. */
+  recoveredFromRunId: string;
+  /** JSON pointer of the task the new run starts at (the failed or interrupted one). */
+  taskPosition: string;
+  /** Sequence number of the new run's workflow_recovered event (its events follow the old run's, without a gap). */
+  sequence: number;
+}
+
 export interface SendEventRequest {
   executionId: string;
   /** Set exactly one of `event` and `event_json`. */
@@ -154,7 +178,12 @@ export interface ExecutionStatus {
   runStatus: string;
   runId: string;
   startTime?: Date | undefined;
-  closeTime?: Date | undefined;
+  closeTime?:
+    | Date
+    | undefined;
+  /** Set when `recover` started this run: the run it picked up from, and the task it resumed at. */
+  recoveredFromRunId: string;
+  recoveredAtTask: string;
 }
 
 export interface GetEventsRequest {
@@ -1564,6 +1593,333 @@ export const CommandResponse: MessageFns<CommandResponse> = {
   },
 };
 
+function createBaseTerminateRequest(): TerminateRequest {
+  return { executionId: "", reason: "" };
+}
+
+export const TerminateRequest: MessageFns<TerminateRequest> = {
+  encode(message: TerminateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.executionId !== "") {
+      writer.uint32(10).string(message.executionId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TerminateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTerminateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.executionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TerminateRequest {
+    return {
+      executionId: isSet(object.executionId)
+        ? globalThis.String(object.executionId)
+        : isSet(object.execution_id)
+        ? globalThis.String(object.execution_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: TerminateRequest): unknown {
+    const obj: any = {};
+    if (message.executionId !== "") {
+      obj.executionId = message.executionId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TerminateRequest>, I>>(base?: I): TerminateRequest {
+    return TerminateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TerminateRequest>, I>>(object: I): TerminateRequest {
+    const message = createBaseTerminateRequest();
+    message.executionId = object.executionId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRecoverRequest(): RecoverRequest {
+  return { executionId: "", reason: "" };
+}
+
+export const RecoverRequest: MessageFns<RecoverRequest> = {
+  encode(message: RecoverRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.executionId !== "") {
+      writer.uint32(10).string(message.executionId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecoverRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecoverRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.executionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecoverRequest {
+    return {
+      executionId: isSet(object.executionId)
+        ? globalThis.String(object.executionId)
+        : isSet(object.execution_id)
+        ? globalThis.String(object.execution_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RecoverRequest): unknown {
+    const obj: any = {};
+    if (message.executionId !== "") {
+      obj.executionId = message.executionId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecoverRequest>, I>>(base?: I): RecoverRequest {
+    return RecoverRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecoverRequest>, I>>(object: I): RecoverRequest {
+    const message = createBaseRecoverRequest();
+    message.executionId = object.executionId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRecoverResponse(): RecoverResponse {
+  return { executionId: "", runId: "", recoveredFromRunId: "", taskPosition: "", sequence: 0 };
+}
+
+export const RecoverResponse: MessageFns<RecoverResponse> = {
+  encode(message: RecoverResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.executionId !== "") {
+      writer.uint32(10).string(message.executionId);
+    }
+    if (message.runId !== "") {
+      writer.uint32(18).string(message.runId);
+    }
+    if (message.recoveredFromRunId !== "") {
+      writer.uint32(26).string(message.recoveredFromRunId);
+    }
+    if (message.taskPosition !== "") {
+      writer.uint32(34).string(message.taskPosition);
+    }
+    if (message.sequence !== 0) {
+      writer.uint32(40).int64(message.sequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecoverResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecoverResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.executionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.recoveredFromRunId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.taskPosition = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecoverResponse {
+    return {
+      executionId: isSet(object.executionId)
+        ? globalThis.String(object.executionId)
+        : isSet(object.execution_id)
+        ? globalThis.String(object.execution_id)
+        : "",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+      recoveredFromRunId: isSet(object.recoveredFromRunId)
+        ? globalThis.String(object.recoveredFromRunId)
+        : isSet(object.recovered_from_run_id)
+        ? globalThis.String(object.recovered_from_run_id)
+        : "",
+      taskPosition: isSet(object.taskPosition)
+        ? globalThis.String(object.taskPosition)
+        : isSet(object.task_position)
+        ? globalThis.String(object.task_position)
+        : "",
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+    };
+  },
+
+  toJSON(message: RecoverResponse): unknown {
+    const obj: any = {};
+    if (message.executionId !== "") {
+      obj.executionId = message.executionId;
+    }
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    if (message.recoveredFromRunId !== "") {
+      obj.recoveredFromRunId = message.recoveredFromRunId;
+    }
+    if (message.taskPosition !== "") {
+      obj.taskPosition = message.taskPosition;
+    }
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecoverResponse>, I>>(base?: I): RecoverResponse {
+    return RecoverResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecoverResponse>, I>>(object: I): RecoverResponse {
+    const message = createBaseRecoverResponse();
+    message.executionId = object.executionId ?? "";
+    message.runId = object.runId ?? "";
+    message.recoveredFromRunId = object.recoveredFromRunId ?? "";
+    message.taskPosition = object.taskPosition ?? "";
+    message.sequence = object.sequence ?? 0;
+    return message;
+  },
+};
+
 function createBaseSendEventRequest(): SendEventRequest {
   return { executionId: "", event: undefined, eventJson: "" };
 }
@@ -1843,6 +2199,8 @@ function createBaseExecutionStatus(): ExecutionStatus {
     runId: "",
     startTime: undefined,
     closeTime: undefined,
+    recoveredFromRunId: "",
+    recoveredAtTask: "",
   };
 }
 
@@ -1877,6 +2235,12 @@ export const ExecutionStatus: MessageFns<ExecutionStatus> = {
     }
     if (message.closeTime !== undefined) {
       Timestamp.encode(toTimestamp(message.closeTime), writer.uint32(82).fork()).join();
+    }
+    if (message.recoveredFromRunId !== "") {
+      writer.uint32(90).string(message.recoveredFromRunId);
+    }
+    if (message.recoveredAtTask !== "") {
+      writer.uint32(98).string(message.recoveredAtTask);
     }
     return writer;
   },
@@ -1974,6 +2338,22 @@ export const ExecutionStatus: MessageFns<ExecutionStatus> = {
             message.closeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.recoveredFromRunId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.recoveredAtTask = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2030,6 +2410,16 @@ export const ExecutionStatus: MessageFns<ExecutionStatus> = {
         : isSet(object.close_time)
         ? fromJsonTimestamp(object.close_time)
         : undefined,
+      recoveredFromRunId: isSet(object.recoveredFromRunId)
+        ? globalThis.String(object.recoveredFromRunId)
+        : isSet(object.recovered_from_run_id)
+        ? globalThis.String(object.recovered_from_run_id)
+        : "",
+      recoveredAtTask: isSet(object.recoveredAtTask)
+        ? globalThis.String(object.recoveredAtTask)
+        : isSet(object.recovered_at_task)
+        ? globalThis.String(object.recovered_at_task)
+        : "",
     };
   },
 
@@ -2065,6 +2455,12 @@ export const ExecutionStatus: MessageFns<ExecutionStatus> = {
     if (message.closeTime !== undefined) {
       obj.closeTime = message.closeTime.toISOString();
     }
+    if (message.recoveredFromRunId !== "") {
+      obj.recoveredFromRunId = message.recoveredFromRunId;
+    }
+    if (message.recoveredAtTask !== "") {
+      obj.recoveredAtTask = message.recoveredAtTask;
+    }
     return obj;
   },
 
@@ -2087,6 +2483,8 @@ export const ExecutionStatus: MessageFns<ExecutionStatus> = {
     message.runId = object.runId ?? "";
     message.startTime = object.startTime ?? undefined;
     message.closeTime = object.closeTime ?? undefined;
+    message.recoveredFromRunId = object.recoveredFromRunId ?? "";
+    message.recoveredAtTask = object.recoveredAtTask ?? "";
     return message;
   },
 };

@@ -1,0 +1,146 @@
+/**
+ * OpenTelemetry spans of workflow code: Temporal's workflow interceptors (workflow execution, activity and
+ * child workflow starts, continue-as-new) plus one span per DSL task, all exported through Temporal's
+ * `exporter` sink (worker side: src/tracing/), never through I/O. Spans change no command: they only add
+ * the trace header to the commands that carry headers, which the determinism check ignores.
+ *
+ * Gated per run by the trace header of the start: a run started without trace context (tracing off on the
+ * starting client, a Temporal Schedule, a direct Java/Go start without the interceptor) runs exactly the code
+ * it ran before this module existed; the cost is one header lookup per run and one check per activity. The
+ * decision is part of history (the start event's header), so replay makes the same one.
+ */
+import * as otel from '@opentelemetry/api';
+import {
+  OpenTelemetryInboundInterceptor,
+  OpenTelemetryInternalsInterceptor,
+  OpenTelemetryOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type {
+  ActivityInput,
+  ContinueAsNewInput,
+  DisposeInput,
+  Next,
+  StartChildWorkflowExecutionInput,
+  WorkflowExecuteInput,
+  WorkflowInboundCallsInterceptor,
+  WorkflowInterceptors,
+  WorkflowInternalsInterceptor,
+  WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+import type { ProgressTuple } from '../progress-batch';
+import { observeProgress } from './interpreter/progress';
+
+/** Header Temporal's OpenTelemetry interceptors carry the span context in (`TRACE_HEADER` of the package). */
+const TRACE_HEADER = '_tracer-data';
+const TASK_ATTRIBUTE = {
+  name: 'workflow_runner.task.name',
+  position: 'workflow_runner.task.position',
+  kind: 'workflow_runner.task.kind',
+} as const;
+
+/** The traced run's interceptors and open task spans; one per workflow (reached through a workflow global). */
+class RunTracing {
+  readonly inbound = new OpenTelemetryInboundInterceptor();
+  readonly outbound = new OpenTelemetryOutboundInterceptor();
+  readonly internals = new OpenTelemetryInternalsInterceptor();
+  private readonly tracer = otel.trace.getTracer('workflow-runner');
+  private readonly open = new Map<string, otel.Span>();
+  private root: otel.Context = otel.ROOT_CONTEXT;
+
+  execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    return this.inbound
+      .execute(input, (i) => {
+        // The workflow execution span is active here: task spans hang under it.
+        this.root = otel.context.active();
+        observeProgress((t) => this.onProgress(t));
+        return next(i);
+      })
+      .finally(() => this.endAll());
+  }
+
+  /** The context of the task that schedules an activity: its span becomes the activity's parent. */
+  contextOf(summary: string | undefined): otel.Context {
+    const position = summary?.split(' ').find((part) => part.startsWith('/'));
+    const span = position ? this.nearestOpen(position) : undefined;
+    return span ? otel.trace.setSpan(this.root, span) : otel.context.active();
+  }
+
+  private onProgress(t: ProgressTuple): void {
+    const [, type, , , , name, position, kind, , attempt, error] = t;
+    if (type === 'task_started' && position) {
+      const parent = this.nearestOpen(position);
+      const context = parent ? otel.trace.setSpan(this.root, parent) : this.root;
+      const attributes: otel.Attributes = { [TASK_ATTRIBUTE.position]: position };
+      if (name) attributes[TASK_ATTRIBUTE.name] = name;
+      if (kind) attributes[TASK_ATTRIBUTE.kind] = kind;
+      this.open.set(position, this.tracer.startSpan(`RunTask:${name ?? position}`, { attributes }, context));
+    } else if ((type === 'task_completed' || type === 'task_failed') && position) {
+      const span = this.open.get(position);
+      if (!span) return;
+      this.open.delete(position);
+      if (type === 'task_failed')
+        span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error?.detail ?? error?.title ?? error?.type });
+      span.end();
+    } else if (type === 'task_retrying' && position) {
+      this.open.get(position)?.addEvent('retrying', attempt === undefined ? {} : { attempt });
+    }
+  }
+
+  /** The open span of this position or of the nearest task that contains it (`/do/1/a` holds `/do/1/a/do/0/b`). */
+  private nearestOpen(position: string): otel.Span | undefined {
+    for (let p = position; p.length > 0; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+      const span = this.open.get(p);
+      if (span) return span;
+    }
+    return undefined;
+  }
+
+  /** A run that ends (or continues as new) mid-task ends its open spans, innermost last opened first. */
+  private endAll(): void {
+    for (const span of [...this.open.values()].reverse()) span.end();
+    this.open.clear();
+  }
+}
+
+const RUN_TRACING_KEY = Symbol.for('workflow-runner.run-tracing');
+
+/** This run's tracing, if its start carried a trace context (workflow globals are per workflow). */
+function runTracing(): RunTracing | undefined {
+  return (globalThis as Record<symbol, unknown>)[RUN_TRACING_KEY] as RunTracing | undefined;
+}
+
+export function tracingInterceptors(): WorkflowInterceptors {
+  const inbound: WorkflowInboundCallsInterceptor = {
+    execute(input, next) {
+      if (!input.headers[TRACE_HEADER]) return next(input);
+      const tracing = new RunTracing();
+      (globalThis as Record<symbol, unknown>)[RUN_TRACING_KEY] = tracing;
+      return tracing.execute(input, next);
+    },
+  };
+  const outbound: WorkflowOutboundCallsInterceptor = {
+    scheduleActivity(input: ActivityInput, next) {
+      const tracing = runTracing();
+      if (!tracing) return next(input);
+      return otel.context.with(tracing.contextOf(input.options.summary), () =>
+        tracing.outbound.scheduleActivity(input, next),
+      );
+    },
+    startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next) {
+      const tracing = runTracing();
+      return tracing ? tracing.outbound.startChildWorkflowExecution(input, next) : next(input);
+    },
+    continueAsNew(input: ContinueAsNewInput, next) {
+      // The next run keeps the trace header, so it is traced (and gated) like this one.
+      const tracing = runTracing();
+      return tracing ? tracing.outbound.continueAsNew(input, next) : next(input);
+    },
+  };
+  const internals: WorkflowInternalsInterceptor = {
+    dispose(input: DisposeInput, next) {
+      const tracing = runTracing();
+      return tracing ? tracing.internals.dispose(input, next) : next(input);
+    },
+  };
+  return { inbound: [inbound], outbound: [outbound], internals: [internals] };
+}
