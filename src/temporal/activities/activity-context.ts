@@ -47,9 +47,10 @@ export function currentActivityIdentity(): { workflowId: string; runId: string; 
  * instead of waiting for the start-to-close timeout.
  *
  * The first heartbeat comes one interval after the start, not at the start: the server's heartbeat timeout
- * runs from the activity's start until a first heartbeat arrives, so a dead worker is noticed just as soon,
- * and a call shorter than the interval (most HTTP calls) costs no heartbeat RPC at all. The SDK sends the
- * first heartbeat of an activity to the server at once; one at the start made every call two RPCs.
+ * runs from the activity's start until a first heartbeat arrives, so a dead worker is noticed just as soon.
+ * One at the start never reached the server for a short call (the SDK holds heartbeats back for its
+ * throttle interval and drops them when the activity ends first) but cost the worker a pass through the
+ * SDK's heartbeat pipeline into the Temporal core on every call.
  */
 export function withHeartbeat<A extends unknown[], R>(
   activity: (...args: A) => Promise<R>,
