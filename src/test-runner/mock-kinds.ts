@@ -40,11 +40,13 @@ export function answerBytes(body: unknown): Buffer {
   return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 }
 
-export function answerHeaders(answer: Record<string, unknown>): Headers {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(isPlainObject(answer.headers) ? answer.headers : {})) headers.set(k, String(v));
-  if (!headers.has('content-type') && answer.body !== undefined && answer.body !== null) {
-    headers.set('content-type', typeof answer.body === 'string' ? 'text/plain' : 'application/json');
+/** An answer's headers as the HTTP transport gives them: lower-case names, string values. */
+export function answerHeaders(answer: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(isPlainObject(answer.headers) ? answer.headers : {}))
+    headers[k.toLowerCase()] = String(v);
+  if (headers['content-type'] === undefined && answer.body !== undefined && answer.body !== null) {
+    headers['content-type'] = typeof answer.body === 'string' ? 'text/plain' : 'application/json';
   }
   return headers;
 }
