@@ -1,26 +1,25 @@
 /**
  * The runner's own `callHttp` activity as hand-written workflows call it: same activity, same options
- * as the interpreter gives it, but the request is built directly in code.
+ * as the interpreter gives it (the heartbeat timeout that lets a dead worker's call be retried in 30 s, a
+ * summary naming the call for the Temporal UI), but the request is built directly in code.
  */
-import { proxyActivities } from '@temporalio/workflow';
-import {
-  DSL_ERROR_FAILURE_TYPE,
-  type HttpCallRequest,
-  type RunnerActivities,
-} from '../../src/temporal/activities/types';
+import { scheduleActivity } from '@temporalio/workflow';
+import type { HttpCallRequest } from '../../src/temporal/activities/types';
+import { DSL_ERROR_FAILURE_TYPE } from '../../src/temporal/contract';
+import { ACTIVITY_HEARTBEAT_TIMEOUT } from '../../src/temporal/workflows/interpreter/activity-calls';
 
-// The interpreter's activity options (src/temporal/workflows/interpreter/activity-calls.ts): an HTTP error status is a
-// non-retryable DSL error at the Temporal level, so the workflow's own retry loop decides.
-const { callHttp } = proxyActivities<Pick<RunnerActivities, 'callHttp'>>({
-  startToCloseTimeout: '10 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
-});
-
+// The interpreter's activity options (src/temporal/workflows/interpreter/activity-calls.ts): an HTTP error
+// status is a non-retryable DSL error at the Temporal level, so the workflow's own retry loop decides.
 export function httpGet(position: string, endpoint: string, input: unknown): Promise<unknown> {
   const request: HttpCallRequest = {
     position,
     args: { method: 'get', endpoint },
     scope: { input, variables: {}, sealedSecrets: {}, env: {} },
   };
-  return callHttp(request);
+  return scheduleActivity('callHttp', [request], {
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
+    summary: `${position} http`,
+  });
 }

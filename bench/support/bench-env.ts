@@ -1,67 +1,146 @@
 /**
  * Everything a bench run needs: its own headless Temporal dev server, the local HTTP server, one runner
  * worker in a child process (so its CPU and memory are measured apart from the load generator) that
- * serves both the runner's workflow type and the hand-written workflows, and a client.
+ * serves both the runner's workflow type and the hand-written workflows, a client, and optionally the
+ * peer (Zigflow's worker, see peer-zigflow.ts) on its own task queue.
+ *
+ * The workflows are bundled once here and the worker loads the prebuilt bundle, as production images do
+ * (`npm run build:bundle`), so the worker's start-up is its cold start.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { runnerDataConverter } from '../../src/codec/data-converter';
 import { loadKeyRing } from '../../src/codec/key-ring';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
-import { spawnWorkerProcess, type WorkerProcessHandle } from '../../test/support/worker-process';
+import { workflowBundleOptions } from '../../src/temporal/worker-factory';
+import { spawnWorkerProcess, type WorkerProcessHandle, type WorkerStartup } from '../../test/support/worker-process';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http';
+import { ProcSampler, type ResourceUsage } from './measure';
+import { type PeerWorker, startZigflowPeer } from './peer-zigflow';
 
 export interface BenchEnv {
   server: DevServer;
   http: LocalHttpServer;
   worker: WorkerProcessHandle;
+  /** The worker's start-up with the prebuilt bundle. */
+  workerStartup: WorkerStartup;
   client: Client;
   taskQueue: string;
+  peer?: PeerWorker;
+  /** The dev server's CPU time since the last reset (it serves every variant alike). */
+  serverUsage(options?: { reset?: boolean }): ResourceUsage;
   close(): Promise<void>;
 }
 
 export interface BenchEnvOptions {
+  /** The Zigflow binary; no peer without it. */
+  peerBinary?: string;
+  /** Files under bench/zigflow/ the peer loads. */
+  peerFiles?: string[];
+  /** Dynamic config of the dev server (`--server-config KEY=JSON`); the default server when empty. */
+  serverConfig?: Record<string, unknown>;
   /** Encrypt every payload (worker and client) with the runner's AES-256-GCM codec and a fresh key. */
   codec?: boolean;
 }
 
-export async function startBenchEnv(log: (line: string) => void, options: BenchEnvOptions = {}): Promise<BenchEnv> {
-  const payloadKeysDir = options.codec ? freshKeyDir() : undefined;
-  log('starting Temporal dev server');
-  const server = await startDevServer({ headless: true });
-  const http = await startLocalHttpServer();
-  const taskQueue = `bench-${process.pid}`;
-  log('starting worker (bundling workflows)');
-  const worker = spawnWorkerProcess({
-    address: server.address,
-    taskQueue,
-    payloadKeysDir,
-    progress: 'none',
-    workflowsPath: resolve(__dirname, '..', 'handwritten', 'index.ts'),
-    // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-    nodeFlags: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
+const ignore = (): void => undefined;
+const quietLogger = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
+/**
+ * Compiles test/support/worker-process.ts and what it imports to dist/bench (no type check: tsc and lint
+ * do that), so the worker runs and starts as compiled production code does, not through ts-node.
+ */
+function compileWorker(): string {
+  const root = resolve(__dirname, '..', '..');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'bench/tsconfig.worker.json'], {
+    cwd: root,
+    stdio: 'inherit',
   });
-  await worker.ready;
-  const connection = await Connection.connect({ address: server.address });
-  const dataConverter = payloadKeysDir ? runnerDataConverter(loadKeyRing(payloadKeysDir)) : undefined;
-  const client = new Client({ connection, namespace: server.namespace, dataConverter });
-  return {
-    server,
-    http,
-    worker,
-    client,
-    taskQueue,
-    close: async () => {
+  return join(root, 'dist', 'bench', 'test', 'support', 'worker-process.js');
+}
+
+export async function startBenchEnv(log: (line: string) => void, options: BenchEnvOptions = {}): Promise<BenchEnv> {
+  // Built before anything runs, so a failure here leaves no process behind.
+  log('bundling workflows');
+  const { code } = await bundleWorkflowCode({
+    ...workflowBundleOptions(resolve(__dirname, '..', 'handwritten', 'index.ts')),
+    logger: quietLogger,
+  });
+  const bundleDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
+  const bundlePath = join(bundleDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  log('compiling the worker process (bench/tsconfig.worker.json)');
+  const compiledEntry = compileWorker();
+  // What has started so far, stopped in reverse order on close or when a later step fails.
+  const started: Array<() => Promise<void>> = [async () => rmSync(bundleDir, { recursive: true, force: true })];
+  const payloadKeysDir = options.codec ? freshKeyDir() : undefined;
+  if (payloadKeysDir) started.push(async () => rmSync(payloadKeysDir, { recursive: true, force: true }));
+  const stopAll = async (): Promise<void> => {
+    for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    log('starting Temporal dev server');
+    const server = await startDevServer({ headless: true, dynamicConfig: options.serverConfig });
+    started.push(() => server.stop());
+    const http = await startLocalHttpServer();
+    started.push(() => http.close());
+    const taskQueue = `bench-${process.pid}`;
+    log('starting worker (compiled, prebuilt bundle, service telemetry)');
+    const worker = spawnWorkerProcess({
+      address: server.address,
+      taskQueue,
+      payloadKeysDir,
+      progress: 'none',
+      workflowBundlePath: bundlePath,
+      compiledEntry,
+      telemetry: 'service',
+      // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+      nodeFlags: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
+    });
+    started.push(async () => {
       worker.kill('SIGTERM');
       await worker.exited;
-      await connection.close();
-      await http.close();
-      await server.stop();
-    },
-  };
+    });
+    await worker.ready;
+    const workerStartup = worker.startup() as WorkerStartup;
+    let peer: PeerWorker | undefined;
+    if (options.peerBinary) {
+      log(`starting peer: ${options.peerBinary}`);
+      peer = await startZigflowPeer({
+        binary: options.peerBinary,
+        address: server.address,
+        namespace: server.namespace,
+        baseUrl: http.baseUrl,
+        files: options.peerFiles ?? [],
+      });
+      started.push((peer as PeerWorker).close);
+    }
+    const connection = await Connection.connect({ address: server.address });
+    started.push(() => connection.close());
+    const dataConverter = payloadKeysDir ? runnerDataConverter(loadKeyRing(payloadKeysDir)) : undefined;
+    const client = new Client({ connection, namespace: server.namespace, dataConverter });
+    const serverSampler = new ProcSampler(server.process.pid ?? 0);
+    started.push(async () => serverSampler.stop());
+    return {
+      server,
+      http,
+      worker,
+      workerStartup,
+      client,
+      taskQueue,
+      peer,
+      serverUsage: (request = {}) => serverSampler.read(request.reset === true),
+      close: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
 }
 
 function freshKeyDir(): string {

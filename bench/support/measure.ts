@@ -3,6 +3,8 @@
  * end-to-end latency per execution (start request to result), and the process's CPU time and peak memory
  * over the phase.
  */
+import { readFileSync } from 'node:fs';
+
 export interface LoadResult {
   completed: number;
   failed: number;
@@ -119,6 +121,59 @@ export class ResourceSampler {
     const m = process.memoryUsage();
     this.peakRss = Math.max(this.peakRss, m.rss);
     this.peakHeap = Math.max(this.peakHeap, m.heapUsed);
+  }
+}
+
+/** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** CPU time and peak RSS of another process (the peer's worker, the dev server), from /proc. */
+export class ProcSampler {
+  private cpuStart: number;
+  private peakRss = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {
+    this.cpuStart = this.cpuMs();
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 50);
+    this.timer.unref();
+  }
+
+  read(reset: boolean): ResourceUsage {
+    this.sample();
+    const now = this.cpuMs();
+    const usage = { cpuMs: now - this.cpuStart, peakRssMb: this.peakRss / 2 ** 20, peakHeapMb: NaN };
+    if (reset) {
+      this.cpuStart = now;
+      this.peakRss = 0;
+    }
+    return usage;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private cpuMs(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      return 0;
+    }
+  }
+
+  private sample(): void {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      this.peakRss = Math.max(this.peakRss, kb * 1024);
+    } catch {
+      // The process has exited.
+    }
   }
 }
 

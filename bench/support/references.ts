@@ -20,6 +20,21 @@ export interface ReferenceWorkflow {
   warmup: number;
   dslInput(baseUrl: string): Record<string, unknown>;
   handWrittenInput(baseUrl: string): Record<string, unknown>;
+  peer: PeerReference;
+}
+
+/** The same workflow for the peer (Zigflow): its YAML under bench/zigflow/ and how to compare its output. */
+export interface PeerReference {
+  file: string;
+  workflowType: string;
+  /**
+   * Executions measured per round (the peer is measured in every round, in turn with the runner's two
+   * variants). Smaller than `count` where Zigflow is several times slower, to keep the whole run short.
+   */
+  count: number;
+  input(): Record<string, unknown>;
+  /** The peer's output in the runner's shape, where the dialects differ (a fork's branches). */
+  normalize(output: unknown): unknown;
 }
 
 const items = Array.from({ length: 100 }, (_, i) => i);
@@ -35,6 +50,13 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     warmup: 10,
     dslInput: () => ({ counter: 0, total: 0, history: [] }),
     handWrittenInput: () => ({ counter: 0, total: 0, history: [] }),
+    peer: {
+      file: 'pure-data.yaml',
+      workflowType: 'pure-data',
+      count: 50,
+      input: () => ({ counter: 0, total: 0, history: [] }),
+      normalize: (output) => output,
+    },
   },
   {
     name: 'http-sequence',
@@ -45,6 +67,13 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     warmup: 10,
     dslInput: () => ({}),
     handWrittenInput: (baseUrl) => ({ baseUrl }),
+    peer: {
+      file: 'http-sequence.yaml',
+      workflowType: 'http-sequence',
+      count: 100,
+      input: () => ({}),
+      normalize: (o) => o,
+    },
   },
   {
     name: 'for-try-fork',
@@ -56,6 +85,14 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     warmup: 3,
     dslInput: () => ({ items }),
     handWrittenInput: (baseUrl) => ({ baseUrl, items }),
+    peer: {
+      file: 'for-try-fork.yaml',
+      workflowType: 'for-try-fork',
+      count: 50,
+      input: () => ({ items }),
+      // Zigflow's fork returns its branches' outputs by branch name (Go sorts map keys: left, right).
+      normalize: (output) => (output && typeof output === 'object' ? Object.values(output) : output),
+    },
   },
 ];
 

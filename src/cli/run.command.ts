@@ -97,7 +97,7 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
       workflowYaml: yaml,
       input,
       // Validated above: the run need not validate it again.
-      document: loaded.workflow as unknown as Record<string, unknown>,
+      document: loaded.workflow,
     };
     return printReport(io, await execute(io, target, executeInput, dataConverter, ai), options.json);
   } finally {

@@ -25,7 +25,7 @@ export function parseDefinition(
   const result = loadWorkflow(yaml, options);
   if (!result.ok)
     throw invalidArgument(field, `invalid workflow document:\n${result.problems.map(formatProblem).join('\n')}`);
-  const header = result.workflow.document as unknown as Record<string, unknown>;
+  const header = result.workflow.document;
   const key = { namespace: String(header.namespace), name: String(header.name), version: String(header.version) };
   return { key, yaml, plan: planOf(result.workflow.schedule, field) };
 }

@@ -52,7 +52,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     const ledger = new DeliveryLedgerClient(this.temporal.client, this.temporal.taskQueue);
     this.callback.attachSources({
       events: this.eventSource(),
-      marks: new MarkBatcher((ids) => ledger.marks(ids)),
+      marks: new MarkBatcher((ids) => this.temporal.background(() => ledger.marks(ids))),
     });
     this.sync = new LedgerSync(
       { journal, adopt: (id, acked) => this.callback.adopt(id, acked) },
@@ -71,7 +71,9 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
   }
 
   onApplicationBootstrap(): void {
-    this.sync?.start();
+    const sync = this.sync;
+    // Every ledger and scan call of the loop, from its timers too, is cancelled at shutdown.
+    if (sync) void this.temporal.background(async () => sync.start());
     if (this.sync) this.log.log({ replica: this.temporal.identity, msg: 'delivery ledger checkpoints started' });
   }
 
@@ -92,7 +94,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationBootstrap, On
     return {
       events: async (workflowId, fromSequence, limit) => {
         try {
-          return await reader.events(workflowId, fromSequence, limit);
+          return await this.temporal.background(() => reader.events(workflowId, fromSequence, limit));
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw new EventsGone(`workflow ${workflowId} not found`);
           throw err;

@@ -6,6 +6,8 @@
  * A Java or Go service can start a run directly through Temporal: workflow type {@link WORKFLOW_TYPE}
  * on the runner's task queue, workflow id = execution id, one argument = {@link WorkflowExecuteInput} as JSON.
  */
+import type { WorkflowDocument } from '../zigflow/dsl/model';
+
 /** The one workflow type the runner registers. */
 export const WORKFLOW_TYPE = 'serverlessWorkflow';
 export const DEFAULT_TASK_QUEUE = 'workflow-runner';
@@ -32,7 +34,7 @@ export interface WorkflowExecuteInput {
    * The document already validated by the runner's loader (set by the runner's own starters, see
    * start-input.ts); when present the workflow does not validate the YAML again.
    */
-  document?: Record<string, unknown>;
+  document?: WorkflowDocument;
 }
 
 export const PROGRESS_EVENT_TYPES = [

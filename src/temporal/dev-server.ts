@@ -20,6 +20,11 @@ export interface DevServerOptions {
   /** Persist state in this SQLite file (fault tests restart the server on it). */
   dbFile?: string;
   namespace?: string;
+  /**
+   * Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. `system.enableActivityEagerExecution: true`
+   * (the bench measures server settings with it).
+   */
+  dynamicConfig?: Record<string, unknown>;
   /** Where the server's own output goes; ignored by default. */
   log?: (line: string) => void;
   startTimeoutMs?: number;
@@ -74,6 +79,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--ui-port', String(uiPort));
   }
   if (options.dbFile) args.push('--db-filename', options.dbFile);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.uiCodecEndpoint && !options.headless) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   args.push('--log-level', 'error');
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,6 +10,7 @@
  * the run's failure, exactly as before.
  */
 import type { WorkflowExecuteInput } from './contract';
+import type { WorkflowDocument } from '../zigflow/dsl/model';
 import { ValidationCache } from './activities/validate-workflow';
 import type { LoadOptions } from '../zigflow/loader';
 
@@ -22,7 +23,7 @@ export const MAX_ATTACHED_DOCUMENT_YAML_BYTES = 256 * 1024;
 /** The input with its validated document attached when the YAML is valid and small enough. */
 export function withValidatedDocument(
   input: WorkflowExecuteInput,
-  validate: (yamlText: string) => { ok: true; workflow: Record<string, unknown> } | { ok: false },
+  validate: (yamlText: string) => { ok: true; workflow: WorkflowDocument } | { ok: false },
 ): WorkflowExecuteInput {
   if (input.document || Buffer.byteLength(input.workflowYaml, 'utf8') > MAX_ATTACHED_DOCUMENT_YAML_BYTES) return input;
   const verdict = validate(input.workflowYaml);

@@ -59,6 +59,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   /** Payload encryption of the client and the worker (undefined: payloads in clear). */
   private readonly dataConverter?: DataConverter;
   readonly connection: Connection;
+  private readonly stopping = new AbortController();
   readonly client: Client;
   /** The definition registry shared by all replicas (a Temporal workflow); `run: workflow` resolves from it. */
   readonly definitions: DefinitionRegistryClient;
@@ -161,7 +162,17 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
     await this.workerLoop;
   }
 
+  /**
+   * Runs `work` with the runner's background calls: they are cancelled when the service shuts down, before
+   * the connection closes. (A call the SDK is retrying when its channel closes fails in a timer, out of
+   * reach of any catch.) Calls started by `work`, also from its timers, inherit the cancellation.
+   */
+  background<T>(work: () => Promise<T>): Promise<T> {
+    return this.connection.withAbortSignal(this.stopping.signal, work);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
     await this.nativeConnection
       ?.close()
       .catch((err) => this.log.warn({ err: String(err), msg: 'closing the worker connection failed' }));

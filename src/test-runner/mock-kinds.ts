@@ -2,47 +2,21 @@
  * The calls a test can mock, one entry per kind (`mocks.http`, `mocks.grpc`, ...). An entry says which
  * activities it answers, what a test may match on (`view`: the call as plain JSON, after `$secrets` were
  * opened), what an answer may hold, and how an answer becomes the activity's result. A new call kind
- * (a new activity) plugs in with one entry here; the test file schema and the mock activities follow.
+ * (a new activity) plugs in with one entry in MOCK_KINDS; the test file schema and the mock activities
+ * follow. The protocol calls' kinds (mcp, a2a, asyncapi) live in protocol-mocks.ts.
  */
 import { authorizedResult } from '../temporal/activities/authorization';
 import { httpOutput, planHttpRequest, type HttpArgs, type HttpRequestPlan } from '../temporal/activities/call-http';
 import { resolveDeferred } from '../temporal/activities/deferred';
 import { headerOf, resolveAuthorization } from '../temporal/activities/http-auth';
 import { processOutput } from '../temporal/activities/run-process';
-import type { HttpCallRequest, ResolveWorkflowRequest, RunnerActivities } from '../temporal/activities/types';
-import type { ActivityDeps } from '../temporal/activities/deps';
+import type { HttpCallRequest, ResolveWorkflowRequest } from '../temporal/activities/types';
 import { isPlainObject, preview } from './matching';
-import { model, vectors } from './mock-kinds-ai';
+import type { ActivityName, KindContext, MockKind } from './mock-kind-types';
+import { model, vectors } from './model-mocks';
+import { a2a, asyncapi, mcp } from './protocol-mocks';
 
-export type ActivityName = keyof RunnerActivities;
-
-/** A call as a test sees it: the fields `mocks.<kind>[]` entries match on, and a line naming it. */
-export interface CallView {
-  summary: string;
-  /** More of the call for a "no mock" message (body, arguments), bounded. */
-  detail?: string;
-  fields: Record<string, unknown>;
-}
-
-/** What a kind needs from the test run while it answers (the HTTP mocks answer OAuth2 token requests). */
-export interface KindContext {
-  deps: ActivityDeps;
-  /** Answers an HTTP request from the test's `mocks.http` (token endpoints, schema resources). */
-  httpFetch(url: string, init: RequestInit): Promise<Response>;
-}
-
-export interface MockKind {
-  /** The key under `mocks:`. */
-  key: string;
-  activities: readonly ActivityName[];
-  /** JSON Schema of the fields a mock may match on (strings are exact or `*` globs, objects are subsets). */
-  match: Record<string, object>;
-  /** JSON Schema of the fields of one answer (every kind also accepts `error`, a DSL error to raise). */
-  answer: Record<string, object>;
-  view(activity: ActivityName, request: unknown, ctx: KindContext): Promise<CallView>;
-  /** The activity's result for an answer. */
-  reply(answer: Record<string, unknown>, request: unknown, ctx: KindContext): Promise<unknown>;
-}
+export type { ActivityName, CallView, KindContext, MockKind } from './mock-kind-types';
 
 const ANY = {};
 const STRING = { type: 'string' };
@@ -67,11 +41,13 @@ export function answerBytes(body: unknown): Buffer {
   return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 }
 
-export function answerHeaders(answer: Record<string, unknown>): Headers {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(isPlainObject(answer.headers) ? answer.headers : {})) headers.set(k, String(v));
-  if (!headers.has('content-type') && answer.body !== undefined && answer.body !== null) {
-    headers.set('content-type', typeof answer.body === 'string' ? 'text/plain' : 'application/json');
+/** An answer's headers as the HTTP transport gives them: lower-case names, string values. */
+export function answerHeaders(answer: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(isPlainObject(answer.headers) ? answer.headers : {}))
+    headers[k.toLowerCase()] = String(v);
+  if (headers['content-type'] === undefined && answer.body !== undefined && answer.body !== null) {
+    headers['content-type'] = typeof answer.body === 'string' ? 'text/plain' : 'application/json';
   }
   return headers;
 }
@@ -284,7 +260,7 @@ const workflow: MockKind = {
   },
 };
 
-export const MOCK_KINDS: readonly MockKind[] = [http, grpc, openapi, run, workflow, model, vectors];
+export const MOCK_KINDS: readonly MockKind[] = [http, grpc, openapi, run, workflow, mcp, a2a, asyncapi, model, vectors];
 
 /** Activities that make no call a test must answer: run as they are, never mocked. */
 export const LOCAL_ACTIVITIES: readonly ActivityName[] = ['validateWorkflow', 'yieldPoint', 'emitEvent'];

@@ -5,7 +5,7 @@
  */
 import { dirname, relative, resolve } from 'node:path';
 import type { RunReport } from '../temporal/run-outcome';
-import { loadWorkflow, type ValidationProblem } from '../zigflow/loader';
+import { loadWorkflow, type ValidationProblem, type WorkflowDocument } from '../zigflow/loader';
 import { checkExpectations } from './expectations';
 import type { RecordedCall } from './mock-activities';
 import { loadTestFile, type TestCase, type TestFile } from './test-file';
@@ -67,7 +67,7 @@ async function prepare(
   testFile: TestFile,
   workflowPath: string,
   deps: TestRunnerDeps,
-): Promise<{ document: Record<string, unknown> } | { problems: string[] }> {
+): Promise<{ document: WorkflowDocument } | { problems: string[] }> {
   const at = (pointer: string, message: string) =>
     formatProblem(file, { ...testFile.locate(pointer), pointer, message });
   const text = await deps.readText(workflowPath).catch(() => undefined);
@@ -87,10 +87,10 @@ async function prepare(
       }
     }
   }
-  return problems.length > 0 ? { problems } : { document: result.workflow as unknown as Record<string, unknown> };
+  return problems.length > 0 ? { problems } : { document: result.workflow };
 }
 
-async function runTest(test: TestCase, document: Record<string, unknown>, deps: TestRunnerDeps): Promise<TestResult> {
+async function runTest(test: TestCase, document: WorkflowDocument, deps: TestRunnerDeps): Promise<TestResult> {
   // The server's start (first test only) is not the test's time.
   const session = await deps.session();
   const started = deps.now();

@@ -1,7 +1,7 @@
 import { renderMermaid } from './graph';
 import { loadWorkflow } from './loader';
 import { wf } from './bad-documents.fixture';
-import type { WorkflowDocument } from './dsl/workflow-document';
+import type { WorkflowDocument } from './dsl/model';
 
 function graphOf(body: string): string {
   const result = loadWorkflow(wf(body));
@@ -105,6 +105,13 @@ describe('renderMermaid', () => {
     );
     // Parallel branches are not chained to each other.
     expect(g).not.toContain('t5 --> t6');
+  });
+
+  it('labels a for over an inline array with its length', () => {
+    const g = graphOf(
+      'do:\n  - loop:\n      for: {each: c, in: [{n: 1}, {n: 2}]}\n      do:\n        - a: {set: {x: 1}}\n',
+    );
+    expect(g).toContain('subgraph t1["loop: for each c in [2 items]"]');
   });
 
   it("styles each task by its status in a run, by the interpreter's task positions", () => {

@@ -8,7 +8,7 @@
  */
 import { taskPointer } from './dsl/tasks';
 import { kindsOf, isObject } from './dsl/task-walker';
-import type { WorkflowDocument } from './dsl/workflow-document';
+import type { WorkflowDocument } from './dsl/model';
 
 /** A task's status in a run; tasks the run never reached have none. */
 export type TaskRunStatus = 'completed' | 'failed' | 'skipped' | 'running' | 'cancelled';
@@ -178,8 +178,11 @@ class MermaidWriter {
 
 function describe(kind: string, task: Record<string, unknown>): string {
   if (kind === 'call' && typeof task.call === 'string') return `call ${task.call}`;
-  if (kind === 'for' && isObject(task.for))
-    return `for each ${String(task.for.each ?? 'item')} in ${String(task.for.in)}`;
+  if (kind === 'for' && isObject(task.for)) {
+    const items = task.for.in;
+    const source = Array.isArray(items) ? `[${items.length} ${items.length === 1 ? 'item' : 'items'}]` : String(items);
+    return `for each ${String(task.for.each ?? 'item')} in ${source}`;
+  }
   if (kind === 'fork' && isObject(task.fork) && task.fork.compete === true) return 'fork (compete)';
   if (kind === 'run' && isObject(task.run))
     return `run ${Object.keys(task.run).find((k) => k !== 'await' && k !== 'return') ?? ''}`.trim();

@@ -301,3 +301,44 @@ describe('validateDocument', () => {
     ).toBe(true);
   });
 });
+
+describe('loadWorkflow: additions of the next specification version', () => {
+  const loop = (source: string) =>
+    wf(`do:\n  - loop:\n      for: {in: ${source}}\n      do:\n        - a: {set: {x: 1}}\n`);
+
+  it('accepts an inline array of objects as for.in, expressions inside it included, and keeps it as written', () => {
+    const result = loadWorkflow(loop('[{n: 1}, {n: "${ .x }"}]'));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.workflow.do[0].loop).toEqual({
+      for: { in: [{ n: 1 }, { n: '${ .x }' }] },
+      do: [{ a: { set: { x: 1 } } }],
+    });
+  });
+
+  it('refuses inline items that are not objects, each at its own pointer', () => {
+    const result = loadWorkflow(loop('[1, {n: 2}]'));
+    expect(result.ok ? [] : result.problems).toEqual([
+      {
+        kind: 'schema',
+        pointer: '/do/0/loop/for/in/0',
+        message: 'expected object, got integer 1',
+        line: 8,
+        column: 18,
+      },
+    ]);
+  });
+
+  it('names both forms when for.in is neither', () => {
+    const result = loadWorkflow(loop('3'));
+    expect(result.ok ? [] : result.problems.map((p) => [p.pointer, p.message])).toEqual([
+      ['/do/0/loop/for/in', 'expected string or array, got integer 3'],
+    ]);
+  });
+
+  it('checks the expressions inside inline items', () => {
+    const result = loadWorkflow(loop('[{n: "${ .x | }"}]'));
+    expect(result.ok ? [] : result.problems.map((p) => [p.kind, p.pointer])).toEqual([
+      ['semantic', '/do/0/loop/for/in/0/n'],
+    ]);
+  });
+});

@@ -17,11 +17,11 @@ import { schemaValidator } from './validation/schema-validator';
 import { semanticProblems } from './validation/semantic-checks';
 import { SourceMap } from './validation/source-map';
 import { isObject, walkTasks } from './dsl/task-walker';
-import { SUPPORTED_DSL_VERSIONS, WorkflowDocument } from './dsl/workflow-document';
+import { SUPPORTED_DSL_VERSIONS, WorkflowDocument } from './dsl/model';
 import { parseYamlSource } from './validation/yaml-source';
 
 export { formatProblem, type ValidationProblem } from './validation/problems';
-export type { WorkflowDocument } from './dsl/workflow-document';
+export type { WorkflowDocument } from './dsl/model';
 
 export type LoadResult =
   | { ok: true; workflow: WorkflowDocument; warnings: ValidationProblem[] }
@@ -89,8 +89,19 @@ export function validateDocument(
   const semantic = semanticProblems(document, sites, options);
   problems.push(...semantic.errors);
   if (problems.length > 0) return fail(problems, sourceMap);
-  const workflow = canonicalErrorConditions(document, sites) as unknown as WorkflowDocument;
+  const workflow = canonicalErrorConditions(document, sites);
+  if (!isValidated(workflow)) {
+    return fail([{ kind: 'schema', pointer: '', message: "a workflow needs 'document' and 'do'" }], sourceMap);
+  }
   return { ok: true, workflow, warnings: locate(semantic.warnings, sourceMap) };
+}
+
+/**
+ * The step from checked JSON to the model: with no schema or semantic problem left, the document is the
+ * model's WorkflowDocument (the schema requires what this looks at and checked everything else).
+ */
+function isValidated(document: Record<string, unknown>): document is Record<string, unknown> & WorkflowDocument {
+  return isObject(document.document) && Array.isArray(document.do);
 }
 
 function checkVersion(document: Record<string, unknown>): ValidationProblem | undefined {

@@ -69,10 +69,17 @@ describe('workflow-runner test', () => {
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(report).toMatchObject({ failed: 0, broken: 0 });
     expect(report.files.map((f) => f.file).sort()).toEqual([
+      'examples/call-a2a.test.yaml',
+      'examples/call-asyncapi.test.yaml',
+      'examples/call-mcp-stdio.test.yaml',
       'examples/hello.test.yaml',
       'examples/order-processing.test.yaml',
     ]);
-    expect(report.passed).toBeGreaterThanOrEqual(5);
+    expect(report.passed).toBeGreaterThanOrEqual(11);
+    // The subscription's own filter (total >= 100) and bound (amount: 2) chose from the mocked messages.
+    expect(testNamed(report, 'keeps the first two large orders the broker delivers').report.output).toEqual({
+      largeOrders: ['a', 'c'],
+    });
     expect(r.code).toBe(0);
   });
 
@@ -119,7 +126,52 @@ describe('workflow-runner test', () => {
     expect(r.stdout).toContain('✗ expects another greeting');
     expect(r.stdout).toContain('output: /greeting: expected "Hello, Grace", got "Hello, Ada"');
     expect(r.stdout).toContain('no mock for http GET https://users.test/users/8 at task /do/0/fetchUser');
-    expect(r.stdout).toMatch(/^2 tests: 0 passed, 2 failed \(/m);
+    // An mcp mock for another tool does not answer: the call is named with its server, tool and task.
+    expect(r.stdout).toContain('✗ forgets to mock the MCP server');
+    expect(r.stdout).toContain(
+      'no mock for mcp tools/call search (https://tools.test/mcp) with parameters {"name":"search","arguments":{"query":"temporal"}} at task /do/0/search',
+    );
+    expect(r.stdout).toMatch(/^3 tests: 0 passed, 3 failed \(/m);
+  });
+
+  it('answers call: mcp, a2a and asyncapi from their mocks: $secrets in the match, a retry sequence, a subscription consumed with its own bounds', async () => {
+    const r = await cli(['test', join(fixtures, 'protocols'), '--json']);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report).toMatchObject({ passed: 3, failed: 0, broken: 0 });
+    expect(r.code).toBe(0);
+    // The secrets matched (bearer header, stdio environment, a message header) but appear nowhere in the report.
+    expect(r.stdout).not.toMatch(/t0ken|s3cret/);
+
+    const mcp = testNamed(report, 'mcp over HTTP with a bearer token from $secrets, then a prompt over stdio');
+    expect(mcp.report.output).toEqual({ brief: 'Durable execution survives crashes.' });
+    expect(mcp.calls).toEqual([
+      {
+        summary: 'mcp tools/call search (https://tools.test/mcp)',
+        position: '/do/0/search',
+        mock: '/tests/0/mocks/mcp/0',
+      },
+      {
+        summary: 'mcp prompts/get brief (briefing-server --fast)',
+        position: '/do/1/brief',
+        mock: '/tests/0/mocks/mcp/1',
+      },
+    ]);
+
+    // Two refusals, then the answer, each from the next answer of the sequence, across the task's retries.
+    const a2a = testNamed(report, 'a2a answers after the agent was unavailable twice');
+    expect(a2a.report.output).toEqual({ translation: 'hello' });
+    expect(a2a.calls.map((c) => c.summary)).toEqual(Array(3).fill('a2a message/send (https://agent.test/a2a)'));
+
+    // filter (region eu) and until (total >= 300) stop after o-1 and o-3; foreach ran on each of them.
+    const asyncapi = testNamed(
+      report,
+      "asyncapi consumes with the task's filter and until, runs foreach, then publishes",
+    );
+    expect(asyncapi.report.output).toEqual({ ids: ['o-1', 'o-3'], topics: ['orders/eu'] });
+    expect(asyncapi.calls.map((c) => c.summary)).toEqual([
+      'asyncapi subscribe orders/eu',
+      'asyncapi publish confirmOrders',
+    ]);
   });
 
   it('reports a malformed test file as FILE:line:column pointer message without running it; exit 1', async () => {

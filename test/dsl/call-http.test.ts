@@ -98,7 +98,7 @@ do:
     expect(result.output).toMatchObject({
       method: 'POST',
       url: '/echo?page=2',
-      headers: { 'x-trace': 't-1' },
+      headers: { 'x-trace': 't-1', 'user-agent': 'workflow-runner' },
       body: { name: 'Ada' },
     });
   });

@@ -55,6 +55,32 @@ do:
     expect(result.output).toEqual({ sum: 6, last: 3 });
   });
 
+  // Open Workflow Specification, next version: `for.in` given as an inline array of objects. Expressions
+  // inside the items are evaluated once, against the task input, like any template.
+  it('iterates an inline array of objects', async () => {
+    const { result } = await runner.run(
+      workflow(
+        'for-inline',
+        `
+do:
+  - loop:
+      for:
+        each: step
+        in:
+          - { name: fetch, retries: 1 }
+          - { name: '\${ .last }', retries: 2 }
+      do:
+        - add:
+            set:
+              names: \${ (.names // []) + [ $step.name ] }
+              retries: \${ (.retries // 0) + $step.retries }
+`,
+      ),
+      { last: 'store' },
+    );
+    expect(result.output).toEqual({ names: ['fetch', 'store'], retries: 3 });
+  });
+
   it('an empty collection outputs the input', async () => {
     const { result } = await runner.run(
       workflow(

@@ -164,6 +164,14 @@ describe('fuzzing the loader, validator and jq parser', () => {
     );
   });
 
+  it('validateDocument answers problems for call values that are not strings, null-prototype objects among them', () => {
+    // A counterexample fast-check found: `String(call)` threw on an object without a prototype.
+    const document = { document: null, do: [{ '': { call: [Object.create(null)] } }] };
+    const result = validateDocument(document);
+    assertWellFormed(result);
+    expect(result.ok).toBe(false);
+  });
+
   /** jq-like programs: tokens of the grammar in any order, so the parser sees near-misses, not only noise. */
   const jqToken = fc.constantFrom(
     '.',

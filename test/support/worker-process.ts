@@ -8,19 +8,26 @@
  *   WORKER_PROGRESS          `stdout` (default without a Stigmer endpoint) or `none`
  *   WORKER_WORKFLOWS_PATH    bundle this workflows entry instead of the runner's own (the bench adds
  *                            hand-written workflows next to the runner's)
+ *   WORKER_WORKFLOW_BUNDLE   load this prebuilt bundle (bundleWorkflowCode's `code`) instead of bundling
+ *   WORKER_TELEMETRY         `service`: install the Temporal runtime as the service does (metrics buffered and
+ *                            drained into prom-client every second, logs through pino at warn)
  *   WORKER_GRACE_MS          shutdown grace time for running activities
  *   WORKER_SECRETS_KEY       hex key that opens sealed secrets
  *   WORKER_OPENAI_BASE_URL   model endpoint of the default catalog's AI functions (the local model server)
  *   WORKER_LLM_MODEL         default chat model (with a base URL)
  *
- * It prints one JSON object per line on stdout: `{"type":"ready"}`, `{"type":"progress","event":...}`,
- * `{"type":"stopped"}`. With an IPC channel it answers `{type:"usage", reset?}` with CPU and memory.
+ * It prints one JSON object per line on stdout: `{"type":"ready","startup":{...}}` (milliseconds since the
+ * process started at which its modules were loaded, it had connected, the worker was created, and it
+ * polled), `{"type":"progress","event":...}`, `{"type":"stopped"}`. With an IPC channel it answers `{type:"usage", reset?}` with CPU and memory.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { ProgressDelivery } from '../../src/callback/progress-delivery';
 import { StigmerClient } from '../../src/callback/stigmer-client';
+import { createRootLogger } from '../../src/observability/logging';
+import { TemporalTelemetry } from '../../src/observability/temporal-telemetry';
 import type { WorkflowProgressEvent } from '../../src/temporal/contract';
 import type { ActivityDeps } from '../../src/temporal/activities/deps';
 import { EventReader } from '../../src/temporal/event-reader';
@@ -105,14 +112,30 @@ function usageReporter(): void {
   });
 }
 
-async function main(): Promise<void> {
-  const address = required('WORKER_TEMPORAL_ADDRESS');
-  const taskQueue = required('WORKER_TASK_QUEUE');
+/** The Temporal runtime as the service installs it (before the first connection), logging to stderr. */
+function serviceTelemetry(): TemporalTelemetry {
+  const options = { logLevel: 'warn', pretty: false, metricsPort: false, logDestination: process.stderr } as const;
+  return new TemporalTelemetry(options, createRootLogger(options));
+}
+
+async function loadBundle(): Promise<WorkflowBundle | undefined> {
+  const prebuilt = process.env.WORKER_WORKFLOW_BUNDLE;
+  if (prebuilt) return { code: await readFile(prebuilt, 'utf8') };
   const workflowsPath = process.env.WORKER_WORKFLOWS_PATH;
-  const workflowBundle = workflowsPath
+  return workflowsPath
     ? await bundleWorkflowCode({ ...workflowBundleOptions(workflowsPath), logger: silentLogger })
     : undefined;
+}
+
+async function main(): Promise<void> {
+  // performance.now() counts from the start of this process: the start-up timeline the bench reports.
+  const modulesLoadedMs = performance.now();
+  const address = required('WORKER_TEMPORAL_ADDRESS');
+  const taskQueue = required('WORKER_TASK_QUEUE');
+  const workflowBundle = await loadBundle();
+  const telemetry = process.env.WORKER_TELEMETRY === 'service' ? serviceTelemetry() : undefined;
   const connection = await NativeConnection.connect({ address });
+  const connectedMs = performance.now();
   const keyHex = process.env.WORKER_SECRETS_KEY;
   const worker = await createRunnerWorker({
     connection,
@@ -127,10 +150,12 @@ async function main(): Promise<void> {
       ? runnerDataConverter(loadKeyRing(process.env.WORKER_PAYLOAD_KEYS_DIR))
       : undefined,
   });
+  const createdMs = performance.now();
   if (process.send) usageReporter();
   const running = worker.run();
-  emit({ type: 'ready' });
+  emit({ type: 'ready', startup: { modulesLoadedMs, connectedMs, createdMs, readyMs: performance.now() } });
   await running;
+  telemetry?.onModuleDestroy();
   await connection.close();
   emit({ type: 'stopped' });
 }
@@ -168,6 +193,12 @@ export interface WorkerProcessOptions {
   stigmerEndpoint?: string;
   progress?: 'stdout' | 'none';
   workflowsPath?: string;
+  /** A prebuilt bundle file (takes precedence over `workflowsPath`). */
+  workflowBundlePath?: string;
+  /** `service`: the Temporal runtime with the service's metrics bridge and logger. */
+  telemetry?: 'service';
+  /** More environment for the process. */
+  env?: Record<string, string>;
   graceMs?: number;
   secretsKeyHex?: string;
   /** The model endpoint (and default model) of the default catalog's AI functions. */
@@ -179,6 +210,11 @@ export interface WorkerProcessOptions {
   onProgress?: (event: WorkflowProgressEvent) => void;
   /** Extra node flags (e.g. `--expose-gc`). */
   nodeFlags?: string[];
+  /**
+   * This module compiled to JavaScript (the bench compiles it with bench/tsconfig.worker.json): the
+   * process then starts as production does, without transpiling TypeScript on load.
+   */
+  compiledEntry?: string;
 }
 
 export interface WorkerUsage {
@@ -189,10 +225,22 @@ export interface WorkerUsage {
   heapMb: number;
 }
 
+/** Milliseconds from the worker process's start to each step of its start-up. */
+export interface WorkerStartup {
+  modulesLoadedMs: number;
+  connectedMs: number;
+  createdMs: number;
+  readyMs: number;
+  /** As the parent saw it: from spawning the process to reading its ready line. */
+  spawnToReadyMs: number;
+}
+
 /** A started worker process: resolves `ready` once it polls; `exited` with its exit code or signal. */
 export interface WorkerProcessHandle {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
+  /** The start-up timeline, once ready. */
+  startup(): WorkerStartup | undefined;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything it wrote on stderr (for failure messages and log scans). */
   stderr(): string;
@@ -211,15 +259,23 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     WORKER_STIGMER_ENDPOINT: options.stigmerEndpoint ?? '',
     WORKER_PROGRESS: options.progress ?? 'stdout',
     WORKER_WORKFLOWS_PATH: options.workflowsPath ?? '',
+    WORKER_WORKFLOW_BUNDLE: options.workflowBundlePath ?? '',
+    WORKER_TELEMETRY: options.telemetry ?? '',
+    ...options.env,
     WORKER_GRACE_MS: String(options.graceMs ?? 10_000),
     WORKER_SECRETS_KEY: options.secretsKeyHex ?? '',
     WORKER_OPENAI_BASE_URL: options.openAiBaseUrl ?? '',
     WORKER_LLM_MODEL: options.llmModel ?? '',
     WORKER_PAYLOAD_KEYS_DIR: options.payloadKeysDir ?? '',
   };
-  const child = fork(__filename, [], {
+  const spawnedAt = performance.now();
+  let startup: WorkerStartup | undefined;
+  const child = fork(options.compiledEntry ?? __filename, [], {
     env,
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...(options.nodeFlags ?? [])],
+    execArgv: [
+      ...(options.compiledEntry ? [] : ['-r', 'ts-node/register/transpile-only']),
+      ...(options.nodeFlags ?? []),
+    ],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';
@@ -243,8 +299,13 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     partial = lines.pop() ?? '';
     for (const raw of lines) {
       const line = parseLine(raw);
-      if (line?.type === 'ready') markReady();
-      else if (line?.type === 'error') failReady(new Error(`worker process failed: ${String(line.message)}`));
+      if (line?.type === 'ready') {
+        startup = {
+          ...(line.startup as Omit<WorkerStartup, 'spawnToReadyMs'>),
+          spawnToReadyMs: performance.now() - spawnedAt,
+        };
+        markReady();
+      } else if (line?.type === 'error') failReady(new Error(`worker process failed: ${String(line.message)}`));
       else if (line?.type === 'progress') options.onProgress?.(line.event as WorkflowProgressEvent);
     }
   });
@@ -257,6 +318,7 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   return {
     child,
     ready,
+    startup: () => startup,
     exited,
     stderr: () => err,
     stdout: () => out,

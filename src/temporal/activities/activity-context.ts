@@ -45,6 +45,12 @@ export function currentActivityIdentity(): { workflowId: string; runId: string; 
  * Wraps an activity so that it heartbeats while it waits (HTTP, gRPC, a child process): if the worker dies
  * mid-call, the server notices within the heartbeat timeout and retries the activity on another worker,
  * instead of waiting for the start-to-close timeout.
+ *
+ * The first heartbeat comes one interval after the start, not at the start: the server's heartbeat timeout
+ * runs from the activity's start until a first heartbeat arrives, so a dead worker is noticed just as soon.
+ * One at the start never reached the server for a short call (the SDK holds heartbeats back for its
+ * throttle interval and drops them when the activity ends first) but cost the worker a pass through the
+ * SDK's heartbeat pipeline into the Temporal core on every call.
  */
 export function withHeartbeat<A extends unknown[], R>(
   activity: (...args: A) => Promise<R>,
@@ -52,7 +58,6 @@ export function withHeartbeat<A extends unknown[], R>(
   return async (...args: A): Promise<R> => {
     const context = currentContext();
     if (!context || context.info.isLocal) return activity(...args);
-    context.heartbeat();
     const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
     try {
       return await activity(...args);

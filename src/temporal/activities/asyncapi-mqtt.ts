@@ -47,6 +47,19 @@ export interface ConsumeBounds {
   done?(consumed: InboundMessage[]): boolean;
 }
 
+/**
+ * One delivered message offered to a consumption: kept in `consumed` when the filter accepts it. True when
+ * the consumption ends with it (`amount` reached, `while` false, `until` true). Shared with the test
+ * runner's mocks, which deliver the messages a test gives.
+ */
+export function offerMessage(bounds: ConsumeBounds, consumed: InboundMessage[], message: InboundMessage): boolean {
+  if (!bounds.accept(message)) return false;
+  consumed.push(message);
+  if (bounds.amount !== undefined && consumed.length >= bounds.amount) return true;
+  if (bounds.keepGoing && !bounds.keepGoing(consumed)) return true;
+  return bounds.done?.(consumed) === true;
+}
+
 function isMqtt5(target: AsyncApiTarget): boolean {
   return target.server.protocol === 'mqtt5' || /^5/.test(target.server.protocolVersion ?? '');
 }
@@ -149,12 +162,7 @@ export async function mqttConsume(
       client.on('message', (topic, payload, packet) => {
         if (finished) return;
         try {
-          const message = inbound(topic, payload, packet.properties);
-          if (!bounds.accept(message)) return;
-          consumed.push(message);
-          if (bounds.amount !== undefined && consumed.length >= bounds.amount) finish();
-          else if (bounds.keepGoing && !bounds.keepGoing(consumed)) finish();
-          else if (bounds.done?.(consumed)) finish();
+          if (offerMessage(bounds, consumed, inbound(topic, payload, packet.properties))) finish();
         } catch (e) {
           finish(e);
         }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { BOUND_PREFIX, sealBound, sealSecret } from '../../secrets/sealing';
-import { withHeartbeat } from './activity-context';
 import { authorizedResult } from './authorization';
 import { resolveDeferred } from './deferred';
 import type { AuthorizationDescriptor, AuthorizedResult } from './types';
@@ -54,14 +53,5 @@ describe('$authorization in activities', () => {
     await expect(
       inExecution('exec-1').run(async () => resolveDeferred(args, scope, undefined, '/do/0/a')),
     ).rejects.toThrow('no secrets key');
-  });
-
-  it('heartbeats while the wrapped activity waits', async () => {
-    const env = inExecution('exec-1');
-    let beats = 0;
-    env.on('heartbeat', () => (beats += 1));
-    const wrapped = withHeartbeat(async (n: number) => n * 2);
-    expect(await env.run(wrapped, 21)).toBe(42);
-    expect(beats).toBe(1);
   });
 });

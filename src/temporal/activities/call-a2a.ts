@@ -27,6 +27,9 @@ import { A2A_METHODS } from '../../zigflow/dsl/calls';
 
 type A2aMethod = (typeof A2A_METHODS)[number];
 
+/** The methods whose output is the ordered array of every streamed result. */
+export const A2A_STREAMING_METHODS: readonly A2aMethod[] = ['message/stream', 'tasks/resubscribe'];
+
 interface A2aArgs {
   method?: unknown;
   parameters?: unknown;
@@ -73,7 +76,7 @@ function parametersOf(parameters: unknown, instance: string): Record<string, unk
 }
 
 /** The DSL's defaults for `message/send` and `message/stream` (and the protocol's `kind` discriminator). */
-function withMessageDefaults(method: A2aMethod, params: Record<string, unknown>): Record<string, unknown> {
+export function withMessageDefaults(method: string, params: Record<string, unknown>): Record<string, unknown> {
   if (method !== 'message/send' && method !== 'message/stream') return params;
   const message = (params.message ?? {}) as Record<string, unknown>;
   return {

@@ -32,7 +32,7 @@ import { ExpressionEvaluator } from '../../zigflow/dsl/expressions';
 const DEFAULT_MAX_CONSUME_MS = 3_600_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
-interface Subscription {
+export interface Subscription {
   filter?: unknown;
   consume?: { amount?: unknown; for?: unknown; while?: unknown; until?: unknown };
 }
@@ -89,7 +89,8 @@ function credentialsOf(auth: Authentication | undefined, instance: string): Mqtt
   );
 }
 
-function consumeBounds(
+/** The subscription's bounds, its `filter`, `while` and `until` evaluated per message (also used by test mocks). */
+export function consumeBounds(
   deps: ActivityDeps,
   subscription: Subscription,
   scope: DeferredScope,

@@ -9,11 +9,13 @@ import type { ActivityDeps } from './deps';
 import { resolveDeferred } from './deferred';
 import { failure } from './failures';
 import { digestAuthorization, headerOf, resolveAuthorization, type Authentication } from './http-auth';
+import { type HttpRequest, type HttpResponse, ResponseTooLarge, type SendOptions, sendHttp } from './http-transport';
 import { assertCallable } from './network-guard';
 import type { HttpCallRequest } from './types';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const USER_AGENT = 'workflow-runner';
 
 export interface HttpArgs {
   method?: string;
@@ -49,7 +51,8 @@ export interface HttpRequestPlan {
 /** What came back, as {@link httpOutput} reads it. */
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  /** Lower-case names; a repeated header's values joined with `, `. */
+  headers: Record<string, string>;
   bytes: Buffer;
 }
 
@@ -68,26 +71,42 @@ export async function performHttp(
   // Both the URL the workflow asked for and the one actually called must pass the network policy.
   await assertCallable(url, settings, instance);
   if (finalUrl.host !== url.host) await assertCallable(finalUrl, settings, instance);
-  const send = (target: string, init: RequestInit) => {
-    const signal = AbortSignal.timeout(settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS);
-    return fetch(target, { ...init, signal, redirect: args.redirect === true ? 'follow' : 'manual' });
+  const options: SendOptions = {
+    timeoutMs: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_BYTES,
+    followRedirects: args.redirect === true,
+    // Every hop of a followed redirect passes the network policy, as the first request did.
+    checkRedirect: (target) => assertCallable(target, settings, instance),
   };
-  observed.authorization = await resolveAuthorization(auth, send, instance).catch(rethrowNetwork(instance));
+  const send = (target: URL, init: Omit<HttpRequest, 'url'>) =>
+    sendHttp({ url: target, ...init }, options).catch(rethrowNetwork(instance));
+  observed.authorization = await resolveAuthorization(auth, authSend(send), instance);
   if (observed.authorization) headers.authorization = headerOf(observed.authorization);
-  let response = await send(finalUrl.toString(), { method, headers, body }).catch(rethrowNetwork(instance));
+  let response = await send(finalUrl, { method, headers, body });
   if (response.status === 401 && auth?.digest) {
-    const answer = digestAuthorization(response.headers.get('www-authenticate') ?? '', auth.digest, method, finalUrl);
+    const answer = digestAuthorization(response.headers['www-authenticate'] ?? '', auth.digest, method, finalUrl);
     if (answer) {
       observed.authorization = { scheme: 'Digest', parameter: answer.slice('Digest '.length) };
-      response = await send(finalUrl.toString(), {
-        method,
-        headers: { ...headers, authorization: answer },
-        body,
-      }).catch(rethrowNetwork(instance));
+      response = await send(finalUrl, { method, headers: { ...headers, authorization: answer }, body });
     }
   }
-  const bytes = await readBody(response, settings.maxResponseBytes ?? DEFAULT_MAX_BYTES, instance);
-  return httpOutput(args, plan, { status: response.status, headers: response.headers, bytes }, instance);
+  return httpOutput(args, plan, { status: response.status, headers: response.headers, bytes: response.body }, instance);
+}
+
+/**
+ * A token request of an authentication exchange (rare: OAuth2 grants) through the same transport, answered
+ * as the fetch Response that `resolveAuthorization` reads.
+ */
+function authSend(send: (target: URL, init: Omit<HttpRequest, 'url'>) => Promise<HttpResponse>) {
+  return async (target: string, init: RequestInit): Promise<Response> => {
+    const answer = await send(new URL(target), {
+      method: String(init.method ?? 'GET').toUpperCase(),
+      headers: (init.headers ?? {}) as Record<string, string>,
+      body: typeof init.body === 'string' ? init.body : undefined,
+    });
+    const empty = answer.status === 204 || answer.status === 304;
+    return new Response(empty ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
 }
 
 /** Method, URL, headers and body of a `call: http` from its evaluated arguments and the task input. */
@@ -104,6 +123,8 @@ export function planHttpRequest(args: HttpArgs, input: unknown, instance: string
     if (typeof args.body !== 'string') headers['content-type'] ??= 'application/json';
   }
   headers.accept ??= 'application/json, text/plain;q=0.9, */*;q=0.8';
+  // Some APIs refuse requests without a User-Agent (fetch sent `node`; undici's request sends none).
+  headers['user-agent'] ??= USER_AGENT;
   return { method, url, headers, body, auth };
 }
 
@@ -122,7 +143,7 @@ export function httpOutput(args: HttpArgs, plan: HttpRequestPlan, answer: HttpAn
       title: `HTTP ${answer.status}`,
     });
   }
-  const content = decode(answer.bytes, answer.headers.get('content-type'));
+  const content = decode(answer.bytes, answer.headers['content-type']);
   if (args.output === 'raw') return answer.bytes.toString('base64');
   if (args.output === 'response') {
     const redacted = { ...headers };
@@ -130,7 +151,7 @@ export function httpOutput(args: HttpArgs, plan: HttpRequestPlan, answer: HttpAn
     return {
       request: { method, uri: url.toString(), headers: redacted },
       statusCode: answer.status,
-      headers: Object.fromEntries(answer.headers.entries()),
+      headers: answer.headers,
       content,
     };
   }
@@ -171,14 +192,7 @@ function buildUrl(uri: string, query: Record<string, unknown> | undefined, insta
   return url;
 }
 
-async function readBody(response: Response, max: number, instance: string): Promise<Buffer> {
-  const buffer = Buffer.from(await response.arrayBuffer());
-  if (buffer.length > max)
-    throw failure('communication', `response larger than ${max} bytes`, { instance, status: 502 });
-  return buffer;
-}
-
-function decode(bytes: Buffer, contentType: string | null): unknown {
+function decode(bytes: Buffer, contentType: string | undefined): unknown {
   const type = (contentType ?? '').toLowerCase();
   const text = bytes.toString('utf8');
   if (type.includes('json') || (!type && /^\s*[[{]/.test(text))) {
@@ -195,9 +209,11 @@ function decode(bytes: Buffer, contentType: string | null): unknown {
 function rethrowNetwork(instance: string) {
   return (e: unknown): never => {
     if (e && typeof e === 'object' && (e as { name?: string }).name === 'ApplicationFailure') throw e;
-    const cause = (e as { cause?: { code?: string } })?.cause?.code;
-    const timedOut = (e as { name?: string })?.name === 'TimeoutError';
-    throw failure(timedOut ? 'timeout' : 'communication', `request failed: ${cause ?? (e as Error)?.message ?? e}`, {
+    if (e instanceof ResponseTooLarge) throw failure('communication', e.message, { instance, status: 502 });
+    const error = e as { name?: string; code?: string; message?: string; cause?: { code?: string } } | undefined;
+    const code = error?.code ?? error?.cause?.code;
+    const timedOut = error?.name === 'TimeoutError';
+    throw failure(timedOut ? 'timeout' : 'communication', `request failed: ${code ?? error?.message ?? e}`, {
       instance,
       status: timedOut ? 408 : 503,
     });

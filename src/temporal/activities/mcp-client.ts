@@ -12,6 +12,13 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
+  CallToolResultSchema,
+  GetPromptResultSchema,
+  ListPromptsResultSchema,
+  ListResourcesResultSchema,
+  ListResourceTemplatesResultSchema,
+  ListToolsResultSchema,
+  ReadResourceResultSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
   type JSONRPCMessage,
@@ -79,6 +86,20 @@ export class McpCallError extends Error {
     super(message);
   }
 }
+
+/**
+ * The SDK's schema of each method's result: what `request` resolves to has passed it (the SDK rejects
+ * anything else), so other sources of results (the test runner's mocks) hold them to the same shape.
+ */
+export const MCP_RESULT_SCHEMAS = {
+  'tools/list': ListToolsResultSchema,
+  'tools/call': CallToolResultSchema,
+  'prompts/list': ListPromptsResultSchema,
+  'prompts/get': GetPromptResultSchema,
+  'resources/list': ListResourcesResultSchema,
+  'resources/read': ReadResourceResultSchema,
+  'resources/templates/list': ListResourceTemplatesResultSchema,
+} as const satisfies Record<McpMethod, unknown>;
 
 export function isSupportedProtocolVersion(version: string): boolean {
   return SUPPORTED_PROTOCOL_VERSIONS.includes(version);

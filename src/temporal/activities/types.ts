@@ -4,6 +4,7 @@
  */
 import type { ChatMessage, ChatToolSpec, TokenUsage } from '../../ai/model-types';
 import type { WorkflowErrorData } from '../contract';
+import type { WorkflowDocument } from '../../zigflow/dsl/model';
 
 export type { ChatMessage, ChatRole, ChatToolCall, ChatToolSpec, TokenUsage } from '../../ai/model-types';
 
@@ -19,7 +20,7 @@ export interface ValidationProblem {
 }
 
 export type ValidateWorkflowResult =
-  { ok: true; workflow: Record<string, unknown> } | { ok: false; problems: ValidationProblem[] };
+  { ok: true; workflow: WorkflowDocument } | { ok: false; problems: ValidationProblem[] };
 
 /**
  * What an activity needs to finish evaluating expressions that read `$secrets`: the task's transformed

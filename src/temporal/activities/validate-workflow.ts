@@ -35,7 +35,7 @@ export class ValidationCache {
 }
 
 function toResult(result: ReturnType<typeof loadWorkflow>): ValidateWorkflowResult {
-  if (result.ok) return { ok: true, workflow: result.workflow as unknown as Record<string, unknown> };
+  if (result.ok) return { ok: true, workflow: result.workflow };
   return { ok: false, problems: result.problems.map((p) => ({ ...p })) };
 }
 

@@ -68,7 +68,7 @@ async function latestAfterDefinition(args: AfterLoopArgs): Promise<{ yaml: strin
   }
   const validation = await validateDocument(yaml);
   if (!validation.ok) return undefined;
-  const after = (validation.workflow.schedule as Record<string, unknown> | undefined)?.after;
+  const after = validation.workflow.schedule?.after;
   if (after === undefined) return undefined;
   return { yaml, afterMs: Math.max(1, durationToMs(after, '/schedule/after')) };
 }

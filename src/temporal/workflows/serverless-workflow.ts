@@ -30,7 +30,8 @@ import {
 } from '../contract';
 import { transformInput, transformOutput } from '../../zigflow/dsl/data-flow';
 import { dslError, isWorkflowFault } from '../../zigflow/dsl/errors';
-import { ExpressionEvaluator, type EvaluationMode } from '../../zigflow/dsl/expressions';
+import { ExpressionEvaluator } from '../../zigflow/dsl/expressions';
+import type { WorkflowDocument } from '../../zigflow/dsl/model';
 import { taskList } from '../../zigflow/dsl/tasks';
 import { validateDocument } from './interpreter/activity-calls';
 import { runner, toErrorData } from './interpreter/interpreter';
@@ -54,6 +55,8 @@ const DEFAULT_CONTINUE_AS_NEW_EVENTS = 10_000;
 const MAX_PENDING_EVENTS = 10_000;
 const RUNTIME_NAME = 'workflow-runner';
 const RUNTIME_VERSION = '0.1.0';
+/** The run state's document until validation hands over the real one (nothing reads it before). */
+const NOT_YET_VALIDATED: WorkflowDocument = { document: { dsl: '', namespace: '', name: '', version: '' }, do: [] };
 
 /**
  * @param input the contract's start argument
@@ -143,14 +146,12 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
   // executionId empty: the workflow id is then the execution id (as for every other run).
   const executionId = input.executionId || workflowInfo().workflowId;
   const progress = new ProgressLog(executionId, resume?.lastSequence ?? 0);
-  progress.workflowName = input.document
-    ? String((input.document.document as { name?: unknown } | undefined)?.name ?? '')
-    : guessName(input.workflowYaml);
+  progress.workflowName = input.document ? String(input.document.document?.name ?? '') : guessName(input.workflowYaml);
   const threshold = Number(input.metadata?.['runner.continueAsNewAfterEvents']);
   return {
     executionId,
     workflowName: progress.workflowName,
-    document: {},
+    document: NOT_YET_VALIDATED,
     evaluator: new ExpressionEvaluator({ now: () => Date.now() / 1000, env }),
     progress,
     context: resume?.context ?? {},
@@ -180,11 +181,11 @@ function guessName(yamlText: string): string {
   return m ? m[1] : '';
 }
 
-function prepare(rs: RunState, document: Record<string, any>): void {
+function prepare(rs: RunState, document: WorkflowDocument): void {
   rs.document = document;
   rs.workflowName = String(document.document?.name ?? rs.workflowName);
   rs.progress.workflowName = rs.workflowName;
-  const mode = (document.evaluate?.mode ?? 'strict') as EvaluationMode;
+  const mode = document.evaluate?.mode ?? 'strict';
   rs.evaluator = new ExpressionEvaluator({ mode, now: () => Date.now() / 1000, env: rs.env });
   const startedMs = Date.parse(rs.startedAt);
   rs.workflowDescriptor = {

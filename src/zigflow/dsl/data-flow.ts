@@ -4,22 +4,8 @@
  * failures raise `expression` errors. Which runtime arguments each step sees follows the spec's table.
  */
 import type { ExpressionEvaluator, Variables } from './expressions';
-import { validateAgainstSchema, type SchemaDefinition } from './schema';
-
-export interface InputDefinition {
-  schema?: SchemaDefinition;
-  from?: unknown;
-}
-
-export interface OutputDefinition {
-  schema?: SchemaDefinition;
-  as?: unknown;
-}
-
-export interface ExportDefinition {
-  schema?: SchemaDefinition;
-  as?: unknown;
-}
+import type { ExportDefinition, InputDefinition, OutputDefinition } from './model';
+import { validateAgainstSchema } from './schema';
 
 /** Steps 1-2 (workflow) and 3-4 (task): validate the raw input, then transform it with `input.from`. */
 export function transformInput(

@@ -7,8 +7,9 @@
 import { DEFAULT_BUDGET, JqError, type Budget, type Engine, type EvalOptions, type Program } from '../../jq';
 import { dslError, WorkflowFault } from './errors';
 import { workflowJq } from './jq-engine';
+import type { EvaluationMode } from './model';
 
-export type EvaluationMode = 'strict' | 'loose';
+export type { EvaluationMode } from './model';
 
 /** Named runtime arguments (without `$`): context, input, output, task, workflow, runtime and user variables. */
 export type Variables = Record<string, unknown>;

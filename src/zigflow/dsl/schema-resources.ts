@@ -87,20 +87,21 @@ export function distinctResources(sites: readonly SchemaResourceSite[]): SchemaR
  * objects on the path to a site are copied; the rest is shared with the original, which stays untouched
  * (it is also `$workflow.definition`).
  */
-export function withFetchedSchemas(
-  document: Record<string, unknown>,
+export function withFetchedSchemas<D extends object>(
+  document: D,
   sites: readonly SchemaResourceSite[],
   fetched: Record<string, unknown>,
-): Record<string, unknown> {
-  let copy = document;
+): D {
+  let copy: unknown = document;
   for (const site of sites) {
     if (!Object.prototype.hasOwnProperty.call(fetched, site.uri)) continue;
     copy = replaceAt(copy, splitPointer(site.pointer), (schema) => {
       const format = isObject(schema) ? schema.format : undefined;
       return format === undefined ? { document: fetched[site.uri] } : { format, document: fetched[site.uri] };
-    }) as Record<string, unknown>;
+    });
   }
-  return copy;
+  // The same document with schema definitions replaced by schema definitions: its shape is unchanged.
+  return copy as D;
 }
 
 function replaceAt(value: unknown, tokens: readonly string[], replace: (old: unknown) => unknown): unknown {

@@ -4,13 +4,7 @@
  */
 import { Validator, type Schema } from '@cfworker/json-schema';
 import { dslError, WorkflowFault } from './errors';
-
-/** The DSL's schema definition: `{ format?, document }` or `{ format?, resource }`. */
-export interface SchemaDefinition {
-  format?: string;
-  document?: unknown;
-  resource?: unknown;
-}
+import type { SchemaDefinition } from './model';
 
 /** Validates `data`; throws a `validation` fault listing the first problems. */
 export function validateAgainstSchema(

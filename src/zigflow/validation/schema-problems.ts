@@ -95,7 +95,14 @@ export function collapse(errors: LocatedError[]): LocatedError[] {
   return errors.filter((e) => {
     if (COMBINATORS.has(e.keyword))
       return !errors.some((o) => o !== e && !COMBINATORS.has(o.keyword) && within(o.pointer, e.pointer));
-    if (ALTERNATIVES.has(e.keyword)) return !errors.some((o) => specific(o) && within(o.pointer, e.pointer));
+    if (ALTERNATIVES.has(e.keyword)) {
+      // An error inside the value (a list item of the wrong type, say) means a branch of the right type failed.
+      return !errors.some(
+        (o) =>
+          (specific(o) && within(o.pointer, e.pointer)) ||
+          (!COMBINATORS.has(o.keyword) && o.pointer.startsWith(e.pointer + '/')),
+      );
+    }
     if (e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties') {
       const child = joinPointer(e.pointer, String(e.params.unevaluatedProperty ?? e.params.additionalProperty));
       return !errors.some((o) => o !== e && within(o.pointer, child));

@@ -2,7 +2,8 @@
  * The DSL 1.0.x JSON schema, compiled once with ajv (draft 2020-12). The schema is the specification's
  * own 1.0.3 workflow schema, vendored as JSON (see docs/validation.md for why not the one inside
  * @serverlessworkflow/sdk 1.0.1, which is 1.0.0 only); a unit test keeps it identical to the
- * specification's copy.
+ * specification's copy. It is compiled with the next version's additions the runner accepts
+ * (schema-additions.ts).
  *
  * It is compiled with `$defs.task` relaxed to `{}`: the document pass then checks everything but the
  * tasks, and each task is checked on its own against the one definition its kind selects. The spec's
@@ -11,9 +12,12 @@
  */
 import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { withAdditions } from './schema-additions';
 import workflowSchema from './schema/workflow-1.0.3.schema.json';
 
 const SPEC_ID = (workflowSchema as { $id: string }).$id;
+/** The 1.0.3 schema with the next version's additions the runner accepts (schema-additions.ts). */
+const RUNNER_SCHEMA_ID = SPEC_ID.replace(/workflow\.yaml$/, 'workflow-runner.yaml');
 /** The relaxed copy gets its own id so it can never be mistaken for the specification's schema. */
 export const SPLIT_SCHEMA_ID = SPEC_ID.replace(/workflow\.yaml$/, 'workflow-split.yaml');
 
@@ -52,9 +56,17 @@ export class SchemaValidator {
   }
 }
 
+/**
+ * The schema documents are held to: the specification's 1.0.3 schema plus the accepted additions, under its
+ * own id so it can never be mistaken for the specification's.
+ */
+export function runnerSchema(): { $id: string; $defs: Record<string, unknown> } {
+  return { ...withAdditions(workflowSchema as { $defs: Record<string, unknown> }), $id: RUNNER_SCHEMA_ID };
+}
+
 function splitSchema(): object {
-  const spec = workflowSchema as { $defs: Record<string, unknown> };
-  return { ...spec, $id: SPLIT_SCHEMA_ID, $defs: { ...spec.$defs, task: {} } };
+  const runner = runnerSchema();
+  return { ...runner, $id: SPLIT_SCHEMA_ID, $defs: { ...runner.$defs, task: {} } };
 }
 
 let defaultValidator: SchemaValidator | undefined;

@@ -233,7 +233,10 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 function endpointSchemes(document: Record<string, unknown>, sites: TaskSite[]): ValidationProblem[] {
   const functionArguments = new Set(
     sites
-      .filter((s) => s.kind === 'call' && isObject(s.task) && !BUILT_IN_CALLS.has(String(s.task.call)))
+      .filter(
+        (s) =>
+          s.kind === 'call' && isObject(s.task) && typeof s.task.call === 'string' && !BUILT_IN_CALLS.has(s.task.call),
+      )
       .map((s) => joinPointer(s.pointer, 'with')),
   );
   const out: ValidationProblem[] = [];

@@ -115,7 +115,7 @@ export function deferredScope(call: TaskCall, args: unknown, evaluatesExpression
 function containsDeferred(value: unknown): boolean {
   if (isDeferred(value)) return true;
   if (Array.isArray(value)) return value.some(containsDeferred);
-  if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).some(containsDeferred);
+  if (value && typeof value === 'object') return Object.values(value).some(containsDeferred);
   return false;
 }
 

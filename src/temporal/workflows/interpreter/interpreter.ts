@@ -20,7 +20,8 @@ import {
 import { exportContext, transformInput, transformOutput } from '../../../zigflow/dsl/data-flow';
 import { asErrorData, dslError, isWorkflowFault, WorkflowFault, withInstance } from '../../../zigflow/dsl/errors';
 import type { Variables } from '../../../zigflow/dsl/expressions';
-import { callKind, indexOfTask, taskKind, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
+import type { TaskKind } from '../../../zigflow/dsl/model';
+import { callKind, indexOfTask, taskPointer, type NamedTask } from '../../../zigflow/dsl/tasks';
 import { yieldPoint } from './activity-calls';
 import {
   continueAsNewNow,
@@ -29,7 +30,7 @@ import {
   leaveResumable,
   shouldContinueAsNew,
 } from './continue-as-new';
-import { EXECUTORS } from '../tasks/index';
+import { execute } from '../tasks';
 import {
   recordTask,
   type ListResult,
@@ -181,6 +182,9 @@ function startedAtNow(rs: RunState): Record<string, unknown> {
 interface TaskRun {
   rs: RunState;
   call: TaskCall;
+  /** The kind fields of the task's progress events: its kind (none when it has none), a call's protocol. */
+  taskKind: TaskKind | undefined;
+  callKind: string | undefined;
   vars: Variables;
   record: TaskRecord;
 }
@@ -221,25 +225,36 @@ export function runTask(
     taskDescriptor,
     vars: { vars, scopeOf: scope },
   };
-  const run: TaskRun = { rs, call, vars, record };
+  const run: TaskRun = { rs, call, taskKind: named.kind, callKind: callKind(named), vars, record };
   try {
-    const kind = taskKind(task);
-    if (!kind) throw new WorkflowFault(dslError('configuration', `task '${name}' has no known kind`));
+    if (named.kind === undefined) {
+      throw new WorkflowFault(dslError('configuration', `task '${name}' has no known kind`));
+    }
     vars.input = rawInput;
     const input = task.input ? transformInput(rs.evaluator, task.input, rawInput, vars, position) : rawInput;
     vars.input = input;
     call.input = input;
     if (task.if !== undefined && !rs.evaluator.evaluateCondition(task.if, input, vars, position)) {
       record.status = 'skipped';
-      rs.progress.emit('task_skipped', { taskName: name, taskPosition: position, ...kindsOf(task) });
+      rs.progress.emit('task_skipped', {
+        taskName: name,
+        taskPosition: position,
+        taskKind: run.taskKind,
+        callKind: run.callKind,
+      });
       return { output: rawInput, flow: 'continue' };
     }
-    rs.progress.emit('task_started', { taskName: name, taskPosition: position, ...kindsOf(task) });
+    rs.progress.emit('task_started', {
+      taskName: name,
+      taskPosition: position,
+      taskKind: run.taskKind,
+      callKind: run.callKind,
+    });
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
       ms === undefined
-        ? EXECUTORS[kind](call)
-        : race(rs, ms, `task ${name}`, position, async () => EXECUTORS[kind](call));
+        ? execute(named, call)
+        : race(rs, ms, `task ${name}`, position, async () => execute(named, call));
     if (isPromise(result))
       return result.then(
         (r) => finishTask(run, r),
@@ -249,12 +264,6 @@ export function runTask(
   } catch (e) {
     return failTask(run, e);
   }
-}
-
-/** The kind fields of a task's progress events: the DSL task kind, and a call's protocol. */
-function kindsOf(task: TaskCall['task']): { taskKind?: string; callKind?: string } {
-  const call = callKind(task);
-  return call === undefined ? { taskKind: taskKind(task) } : { taskKind: 'call', callKind: call };
 }
 
 function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
@@ -272,7 +281,8 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
     rs.progress.emit('task_completed', {
       taskName: call.name,
       taskPosition: call.position,
-      ...kindsOf(call.task),
+      taskKind: run.taskKind,
+      callKind: run.callKind,
       outputSummary: rs.progress.summaryOf(output),
       modelUsage: call.modelUsage,
     });
@@ -294,7 +304,8 @@ function failTask(run: TaskRun, e: unknown): never {
   rs.progress.emit('task_failed', {
     taskName: call.name,
     taskPosition: call.position,
-    ...kindsOf(call.task),
+    taskKind: run.taskKind,
+    callKind: run.callKind,
     error: fault.error,
     modelUsage: call.modelUsage,
   });

@@ -5,6 +5,7 @@
 import type { WorkflowErrorData } from '../../contract';
 import { durationToMs } from '../../../zigflow/dsl/durations';
 import { dslError, sameErrorType, WorkflowFault } from '../../../zigflow/dsl/errors';
+import type { RetryPolicyDefinition } from '../../../zigflow/dsl/model';
 import { taskVariables, type TaskCall } from './run-state';
 
 export interface RetryPolicy {
@@ -35,12 +36,12 @@ export function matchesErrorFilter(filter: Record<string, unknown> | undefined, 
 }
 
 export function resolveRetryPolicy(
-  retry: unknown,
-  retries: Record<string, unknown> | undefined,
+  retry: RetryPolicyDefinition | string | undefined,
+  retries: Readonly<Record<string, RetryPolicyDefinition>> | undefined,
   instance: string,
 ): RetryPolicy | undefined {
   if (retry === undefined || retry === null) return undefined;
-  const definition = (typeof retry === 'string' ? retries?.[retry] : retry) as Record<string, any> | undefined;
+  const definition = typeof retry === 'string' ? retries?.[retry] : retry;
   if (!definition || typeof definition !== 'object') {
     throw new WorkflowFault(dslError('configuration', `unknown retry policy '${String(retry)}'`, { instance }));
   }

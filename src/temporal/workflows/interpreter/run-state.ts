@@ -11,8 +11,12 @@ import type {
   WorkflowExecuteInput,
 } from '../../contract';
 import type { ExpressionEvaluator, Variables } from '../../../zigflow/dsl/expressions';
-import type { FlowDirective, NamedTask, Task } from '../../../zigflow/dsl/tasks';
+import type { FlowDirective, TaskDefinition, WorkflowDocument } from '../../../zigflow/dsl/model';
+import type { NamedTask } from '../../../zigflow/dsl/tasks';
 import type { ProgressLog } from './progress';
+
+/** A CloudEvent as the `event` signal delivers it (a JSON object). */
+export type CloudEvent = Record<string, unknown>;
 
 /** Kept in the run result and carried across continue-as-new; older records are dropped past this bound. */
 export const MAX_TASK_RECORDS = 2000;
@@ -38,7 +42,7 @@ export interface ResumeState {
   startedAt: string;
   lastSequence: number;
   tasks: TaskRecord[];
-  pendingEvents: unknown[];
+  pendingEvents: CloudEvent[];
   paused: boolean;
   /** Set when `recover` started this run from a failed or terminated one (a new run, not a continuation). */
   recovery?: { fromRunId: string; taskPosition?: string; reason?: string };
@@ -58,7 +62,7 @@ export interface CurrentTask {
 export interface RunState {
   executionId: string;
   workflowName: string;
-  document: Record<string, any>;
+  document: WorkflowDocument;
   evaluator: ExpressionEvaluator;
   progress: ProgressLog;
   /** `$context`, replaced by `export.as`. */
@@ -75,7 +79,7 @@ export interface RunState {
   error?: WorkflowErrorData;
   tasks: TaskRecord[];
   /** CloudEvents received through the `event` signal and not yet consumed by a `listen` task. */
-  pendingEvents: unknown[];
+  pendingEvents: CloudEvent[];
   /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
   stepsSinceYield: number;
   /**
@@ -100,7 +104,7 @@ export interface RunState {
    * Cataloged functions' definitions fetched by this run, by `name:version@catalog`: fetched once per run
    * (the activity result is in history), again after continue-as-new.
    */
-  catalogFunctions?: Map<string, Record<string, unknown>>;
+  catalogFunctions?: Map<string, TaskDefinition>;
   /** Set on a run `recover` started; carried across continue-as-new. */
   recoveredFrom?: RecoveredFrom;
 }
@@ -110,7 +114,8 @@ export interface TaskCall {
   rs: RunState;
   runner: Runner;
   name: string;
-  task: Task;
+  /** The task's definition (its kind-specific fields reach the executor as its second argument). */
+  task: TaskDefinition;
   position: string;
   /** Transformed task input. */
   input: unknown;

@@ -4,6 +4,7 @@
  * schemas are inline. Documents without external schemas schedule nothing (their histories are unchanged).
  */
 import { patched } from '@temporalio/workflow';
+import { isJsonObject } from '../../../zigflow/dsl/model';
 import { distinctResources, schemaResourceSites, withFetchedSchemas } from '../../../zigflow/dsl/schema-resources';
 import type { SchemaResource } from '../../activities/types';
 import { namedAuthentication } from '../tasks/call';
@@ -47,8 +48,6 @@ export async function resolveSchemaResources(rs: RunState, input: unknown): Prom
 
 /** `endpoint.authentication: { use: name }` replaced by the `use.authentications` entry, as for `call: http`. */
 function withNamedAuthentication(rs: RunState, position: string, endpoint: unknown): unknown {
-  if (!endpoint || typeof endpoint !== 'object' || Array.isArray(endpoint)) return endpoint;
-  const e = endpoint as Record<string, unknown>;
-  if (e.authentication === undefined) return endpoint;
-  return { ...e, authentication: namedAuthentication({ rs, position }, e.authentication) };
+  if (!isJsonObject(endpoint) || endpoint.authentication === undefined) return endpoint;
+  return { ...endpoint, authentication: namedAuthentication({ rs, position }, endpoint.authentication) };
 }

@@ -13,6 +13,12 @@
  */
 import { loadWorkflow } from '../../../zigflow/loader';
 import type { WorkflowExecuteInput } from '../../contract';
+/**
+ * The logs the interpreter produced when the recorded histories were made (and, for protocol calls, when they
+ * were introduced), by case. Each line: the microtask step (0 = issued synchronously within the activation)
+ * and the command, or a cancelled scope.
+ */
+import EXPECTED from './step-order.expected.json';
 
 interface Pending {
   label: string;
@@ -106,7 +112,7 @@ const COMMUNICATION = 'https://serverlessworkflow.io/spec/1.0.0/errors/communica
 /** What a completed command returns: calls to a `/fail` endpoint fail with a DSL communication error. */
 function complete(p: Pending): void {
   const args = (p.request as { args?: { endpoint?: unknown } } | undefined)?.args;
-  if (typeof args?.endpoint === 'string' && args.endpoint.includes('/fail')) {
+  if ((typeof args?.endpoint === 'string' && args.endpoint.includes('/fail')) || p.label.includes('failing')) {
     const error = { type: COMMUNICATION, status: 503, title: 'unavailable' };
     p.reject(
       new sdk.ActivityFailure(sdk.ApplicationFailure.create({ message: 'x', type: 'DslError', details: [error] })),
@@ -123,6 +129,10 @@ function complete(p: Pending): void {
   }
   if (p.label.startsWith('child')) {
     p.resolve({ status: 'completed', output: {}, tasks: [] });
+    return;
+  }
+  if (p.label.startsWith('activity callAsyncApi')) {
+    p.resolve([{ payload: { n: 1 } }]);
     return;
   }
   p.resolve({ at: p.label });
@@ -318,6 +328,57 @@ const TIMEOUTS = `${header('timeout-shapes')}do:
   - last: ${http('/last')}
 `;
 
+/** Branches whose first step is a protocol call (`mcp`, `a2a`, `asyncapi` with a subscription's foreach). */
+const PROTOCOL_FORK = `${header('protocol-shapes')}do:
+  - split:
+      fork:
+        branches:
+          - mcp:
+              do:
+                - first:
+                    call: mcp
+                    with: { method: tools/list, transport: { http: { endpoint: 'http://svc/mcp' } } }
+                - second: ${http('/mcp/2')}
+          - guardedMcp:
+              do:
+                - first:
+                    try:
+                      - get:
+                          call: mcp
+                          with: { method: tools/list, transport: { http: { endpoint: 'http://svc/mcp' } } }
+                    catch: {}
+                - second: { wait: { milliseconds: 1 } }
+          - a2a:
+              do:
+                - failing:
+                    try:
+                      - send:
+                          call: a2a
+                          with:
+                            method: message/send
+                            server: http://svc/a2a
+                            parameters: { message: { parts: [ { kind: text, text: hi } ] } }
+                    catch: {}
+                - second: ${http('/a2a/2')}
+          - subscription:
+              do:
+                - first:
+                    call: asyncapi
+                    with:
+                      document: { endpoint: 'http://svc/asyncapi.json' }
+                      operation: watchOrders
+                      subscription:
+                        consume: { amount: 1 }
+                        foreach:
+                          do:
+                            - each: ${http('/subscription/each')}
+                - second: ${http('/subscription/2')}
+          - plain:
+              do:
+                - first: ${http('/plain')}
+                - second: ${http('/plain/2')}
+`;
+
 const WORKFLOW_TIMEOUT = `${header('workflow-timeout', 'timeout: { after: PT1H }\n')}do:
   - first:
       try:
@@ -329,192 +390,25 @@ const WORKFLOW_TIMEOUT = `${header('workflow-timeout', 'timeout: { after: PT1H }
 describe('microtask steps of concurrent regions', () => {
   // Timeout timers are held back here (their races are the next test's subject), so every branch runs on.
   it('fork branches of every shape issue their next commands in the recorded order', async () => {
-    expect(await run(FORK, { hold: / timeout$/ })).toEqual(EXPECTED_FORK);
+    expect(await run(FORK, { hold: / timeout$/ })).toEqual(EXPECTED['fork']);
   });
 
   it('the same branches, completions applied in reverse order', async () => {
-    expect(await run(FORK, { hold: / timeout$/, reverse: true })).toEqual(EXPECTED_FORK_REVERSED);
+    expect(await run(FORK, { hold: / timeout$/, reverse: true })).toEqual(EXPECTED['fork-reversed']);
+  });
+
+  it('protocol calls in fork branches issue their next commands in the recorded order', async () => {
+    expect(await run(PROTOCOL_FORK)).toEqual(EXPECTED['protocol-fork']);
+    expect(await run(PROTOCOL_FORK, { reverse: true })).toEqual(EXPECTED['protocol-fork-reversed']);
   });
 
   it('task timeouts racing their work in one activation are decided as recorded', async () => {
-    expect(await run(TIMEOUTS)).toEqual(EXPECTED_TIMEOUTS);
-    expect(await run(TIMEOUTS, { reverse: true })).toEqual(EXPECTED_TIMEOUTS_REVERSED);
+    expect(await run(TIMEOUTS)).toEqual(EXPECTED['timeouts']);
+    expect(await run(TIMEOUTS, { reverse: true })).toEqual(EXPECTED['timeouts-reversed']);
   });
 
   it('a workflow timeout puts the whole document in a concurrent region', async () => {
-    expect(await run(WORKFLOW_TIMEOUT, { hold: /workflow timeout/ })).toEqual(EXPECTED_WORKFLOW_TIMEOUT);
-    expect(await run(WORKFLOW_TIMEOUT, { reverse: true })).toEqual(EXPECTED_WORKFLOW_TIMEOUT_REVERSED);
+    expect(await run(WORKFLOW_TIMEOUT, { hold: /workflow timeout/ })).toEqual(EXPECTED['workflow-timeout']);
+    expect(await run(WORKFLOW_TIMEOUT, { reverse: true })).toEqual(EXPECTED['workflow-timeout-reversed']);
   });
 });
-
-/**
- * The logs the interpreter produced when the recorded histories were made. Each line: the microtask step
- * (0 = issued synchronously within the activation) and the command, or a cancelled scope.
- */
-const EXPECTED_FORK: string[] = [
-  '0 activity callHttp /do/0/split/fork/branches/0/plain/do/0/first http',
-  '0 activity callHttp /do/0/split/fork/branches/1/guarded/do/0/first/try/0/get http',
-  '0 activity callHttp /do/0/split/fork/branches/2/attemptBounded/do/0/first/try/0/get http',
-  '0 timer attempt of first timeout',
-  '0 activity callHttp /do/0/split/fork/branches/3/function/do/0/first/call/fetch http',
-  '0 activity callHttp /do/0/split/fork/branches/4/timed/do/0/first http',
-  '0 timer task first timeout',
-  '0 activity callHttp /do/0/split/fork/branches/5/nested/do/0/first/do/0/inner http',
-  '0 activity callHttp /do/0/split/fork/branches/6/loop/do/0/first/do/0/each http',
-  '0 activity callHttp /do/0/split/fork/branches/7/caught/do/0/first/try/0/get http',
-  '0 activity callHttp /do/0/split/fork/branches/8/retried/do/0/first/try/0/get http',
-  '0 activity callHttp /do/0/split/fork/branches/9/swallowed/do/0/first/try/0/get http',
-  '0 timer wait first',
-  '0 activity emitEvent /do/0/split/fork/branches/11/emitted/do/0/first emit steps.e',
-  '0 activity runShell /do/0/split/fork/branches/12/shell/do/0/first shell',
-  '0 activity callHttp /do/0/split/fork/branches/13/authorized/do/0/first http',
-  '0 activity callHttp /do/0/split/fork/branches/14/innerFork/do/0/first/fork/branches/0/only http',
-  '0 activity callHttp /do/0/split/fork/branches/15/pureData/do/1/second http',
-  '0 activity resolveWorkflowDefinition /do/0/split/fork/branches/18/child/do/0/first resolve child',
-  '7 activity callHttp /do/0/split/fork/branches/16/raised/do/1/second http',
-  '11 activity callHttp /do/0/split/fork/branches/17/unknownFunction/do/1/second http',
-  '-- activation 1',
-  '2 child serverlessWorkflow steps-child-00000000-0000-4000-8000-000000000000',
-  '3 activity callHttp /do/0/split/fork/branches/10/waited/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/0/plain/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/11/emitted/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/12/shell/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/13/authorized/do/1/second http',
-  '7 activity callHttp /do/0/split/fork/branches/3/function/do/1/second http',
-  '7 cancel scope 5',
-  '7 activity callHttp /do/0/split/fork/branches/5/nested/do/1/second http',
-  '7 activity callHttp /do/0/split/fork/branches/6/loop/do/1/second http',
-  '7 activity callHttp /do/0/split/fork/branches/7/caught/do/0/first/catch/do/0/handle http',
-  '7 timer retry first',
-  '9 timer wait second',
-  '9 cancel scope 3',
-  '9 activity callHttp /do/0/split/fork/branches/4/timed/do/1/second http',
-  '9 activity callHttp /do/0/split/fork/branches/14/innerFork/do/1/second http',
-  '11 activity callHttp /do/0/split/fork/branches/9/swallowed/do/1/second http',
-  '12 activity callHttp /do/0/split/fork/branches/2/attemptBounded/do/1/second http',
-  '-- activation 2',
-  '1 activity callHttp /do/0/split/fork/branches/8/retried/do/0/first/try/0/get http',
-  '4 activity callHttp /do/0/split/fork/branches/18/child/do/1/second http',
-  '8 activity callHttp /do/0/split/fork/branches/7/caught/do/1/second http',
-  '-- activation 3',
-  '7 activity callHttp /do/0/split/fork/branches/8/retried/do/0/first/catch/do/0/after http',
-  '-- activation 4',
-  '8 activity callHttp /do/0/split/fork/branches/8/retried/do/1/second http',
-  '-- activation 5',
-  'completed [{"at":"activity callHttp /do/0/split/fork/branches/0/plain/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/1/guarded/do/0/first/try/0/get http"},{"at":"activity callHttp /do/0/split/fork/branches/2/attemptBounded/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/3/function/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/4/timed/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/5/nested/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/6/loop/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/7/caught/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/8/retried/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/9/swallowed/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/10/waited/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/11/emitted/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/12/shell/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/13/authorized/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/14/innerFork/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/15/pureData/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/16/raised/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/17/unknownFunction/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/18/child/do/1/second http"}]',
-];
-const EXPECTED_FORK_REVERSED: string[] = [
-  '0 activity callHttp /do/0/split/fork/branches/0/plain/do/0/first http',
-  '0 activity callHttp /do/0/split/fork/branches/1/guarded/do/0/first/try/0/get http',
-  '0 activity callHttp /do/0/split/fork/branches/2/attemptBounded/do/0/first/try/0/get http',
-  '0 timer attempt of first timeout',
-  '0 activity callHttp /do/0/split/fork/branches/3/function/do/0/first/call/fetch http',
-  '0 activity callHttp /do/0/split/fork/branches/4/timed/do/0/first http',
-  '0 timer task first timeout',
-  '0 activity callHttp /do/0/split/fork/branches/5/nested/do/0/first/do/0/inner http',
-  '0 activity callHttp /do/0/split/fork/branches/6/loop/do/0/first/do/0/each http',
-  '0 activity callHttp /do/0/split/fork/branches/7/caught/do/0/first/try/0/get http',
-  '0 activity callHttp /do/0/split/fork/branches/8/retried/do/0/first/try/0/get http',
-  '0 activity callHttp /do/0/split/fork/branches/9/swallowed/do/0/first/try/0/get http',
-  '0 timer wait first',
-  '0 activity emitEvent /do/0/split/fork/branches/11/emitted/do/0/first emit steps.e',
-  '0 activity runShell /do/0/split/fork/branches/12/shell/do/0/first shell',
-  '0 activity callHttp /do/0/split/fork/branches/13/authorized/do/0/first http',
-  '0 activity callHttp /do/0/split/fork/branches/14/innerFork/do/0/first/fork/branches/0/only http',
-  '0 activity callHttp /do/0/split/fork/branches/15/pureData/do/1/second http',
-  '0 activity resolveWorkflowDefinition /do/0/split/fork/branches/18/child/do/0/first resolve child',
-  '7 activity callHttp /do/0/split/fork/branches/16/raised/do/1/second http',
-  '11 activity callHttp /do/0/split/fork/branches/17/unknownFunction/do/1/second http',
-  '-- activation 1',
-  '2 child serverlessWorkflow steps-child-00000000-0000-4000-8000-000000000000',
-  '3 activity callHttp /do/0/split/fork/branches/10/waited/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/13/authorized/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/12/shell/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/11/emitted/do/1/second http',
-  '4 activity callHttp /do/0/split/fork/branches/0/plain/do/1/second http',
-  '7 timer retry first',
-  '7 activity callHttp /do/0/split/fork/branches/7/caught/do/0/first/catch/do/0/handle http',
-  '7 activity callHttp /do/0/split/fork/branches/6/loop/do/1/second http',
-  '7 activity callHttp /do/0/split/fork/branches/5/nested/do/1/second http',
-  '7 cancel scope 5',
-  '7 activity callHttp /do/0/split/fork/branches/3/function/do/1/second http',
-  '9 activity callHttp /do/0/split/fork/branches/14/innerFork/do/1/second http',
-  '9 activity callHttp /do/0/split/fork/branches/4/timed/do/1/second http',
-  '9 cancel scope 3',
-  '9 timer wait second',
-  '11 activity callHttp /do/0/split/fork/branches/9/swallowed/do/1/second http',
-  '12 activity callHttp /do/0/split/fork/branches/2/attemptBounded/do/1/second http',
-  '-- activation 2',
-  '1 activity callHttp /do/0/split/fork/branches/8/retried/do/0/first/try/0/get http',
-  '4 activity callHttp /do/0/split/fork/branches/18/child/do/1/second http',
-  '8 activity callHttp /do/0/split/fork/branches/7/caught/do/1/second http',
-  '-- activation 3',
-  '7 activity callHttp /do/0/split/fork/branches/8/retried/do/0/first/catch/do/0/after http',
-  '-- activation 4',
-  '8 activity callHttp /do/0/split/fork/branches/8/retried/do/1/second http',
-  '-- activation 5',
-  'completed [{"at":"activity callHttp /do/0/split/fork/branches/0/plain/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/1/guarded/do/0/first/try/0/get http"},{"at":"activity callHttp /do/0/split/fork/branches/2/attemptBounded/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/3/function/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/4/timed/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/5/nested/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/6/loop/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/7/caught/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/8/retried/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/9/swallowed/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/10/waited/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/11/emitted/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/12/shell/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/13/authorized/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/14/innerFork/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/15/pureData/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/16/raised/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/17/unknownFunction/do/1/second http"},{"at":"activity callHttp /do/0/split/fork/branches/18/child/do/1/second http"}]',
-];
-const EXPECTED_TIMEOUTS: string[] = [
-  '0 activity callHttp /do/0/callRace/try/0/get http',
-  '0 timer task get timeout',
-  '-- activation 1',
-  '5 cancel scope 1',
-  '8 activity callHttp /do/0/callRace/catch/do/0/lost http',
-  '-- activation 2',
-  '3 activity callHttp /do/1/tryRace/try/0/guarded/try/0/get http',
-  '3 timer task guarded timeout',
-  '-- activation 3',
-  '5 cancel scope 3',
-  '8 activity callHttp /do/1/tryRace/catch/do/0/lost http',
-  '-- activation 4',
-  '3 activity callHttp /do/2/functionRace/try/0/guarded/do/0/get http',
-  '3 timer task guarded timeout',
-  '-- activation 5',
-  '5 cancel scope 5',
-  '8 activity callHttp /do/2/functionRace/catch/do/0/lost http',
-  '-- activation 6',
-  '3 activity callHttp /do/3/last http',
-  '-- activation 7',
-  'completed {"at":"activity callHttp /do/3/last http"}',
-];
-const EXPECTED_TIMEOUTS_REVERSED: string[] = [
-  '0 activity callHttp /do/0/callRace/try/0/get http',
-  '0 timer task get timeout',
-  '-- activation 1',
-  '5 cancel scope 1',
-  '8 activity callHttp /do/0/callRace/catch/do/0/lost http',
-  '-- activation 2',
-  '3 activity callHttp /do/1/tryRace/try/0/guarded/try/0/get http',
-  '3 timer task guarded timeout',
-  '-- activation 3',
-  '5 cancel scope 3',
-  '8 activity callHttp /do/1/tryRace/catch/do/0/lost http',
-  '-- activation 4',
-  '3 activity callHttp /do/2/functionRace/try/0/guarded/do/0/get http',
-  '3 timer task guarded timeout',
-  '-- activation 5',
-  '5 cancel scope 5',
-  '8 activity callHttp /do/2/functionRace/catch/do/0/lost http',
-  '-- activation 6',
-  '3 activity callHttp /do/3/last http',
-  '-- activation 7',
-  'completed {"at":"activity callHttp /do/3/last http"}',
-];
-const EXPECTED_WORKFLOW_TIMEOUT: string[] = [
-  '0 activity callHttp /do/0/first/try/0/get http',
-  '0 timer workflow timeout',
-  '-- activation 1',
-  '9 activity callHttp /do/1/second http',
-  '-- activation 2',
-  '10 cancel scope 2',
-  'completed {"at":"activity callHttp /do/1/second http"}',
-];
-const EXPECTED_WORKFLOW_TIMEOUT_REVERSED: string[] = [
-  '0 activity callHttp /do/0/first/try/0/get http',
-  '0 timer workflow timeout',
-  '-- activation 1',
-  '5 cancel scope 1',
-  '9 activity callHttp /do/1/second http',
-  'failed workflow timed out after 3600000 ms',
-];

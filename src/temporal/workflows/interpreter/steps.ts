@@ -33,13 +33,13 @@ export type Steps<T> = Generator<unknown, MaybePromise<T>, any>;
 
 /** Drives `steps` in the form the run state calls for (see above); synchronous while nothing waits. */
 export function runSteps<T>(rs: RunState, steps: Steps<T>): MaybePromise<T> {
-  return rs.racing > 0 ? driveAsync(steps) : driveLater(steps, steps.next());
+  return rs.racing > 0 ? stepsAsPromises(steps) : stepsAsLaters(steps, steps.next());
 }
 
 /** Steps that open a concurrent region (`fork` branches): driven as promises, `racing` raised until they end. */
 export function concurrently<T>(rs: RunState, steps: Steps<T>): Promise<T> {
   rs.racing += 1;
-  return driveAsync(steps, () => {
+  return stepsAsPromises(steps, () => {
     rs.racing -= 1;
   });
 }
@@ -55,13 +55,13 @@ export function andThen<T, R>(value: MaybePromise<T>, f: (v: T) => R | PromiseLi
 }
 
 /** Outside regions: continue synchronously through steps that do not wait, compose on the first that does. */
-function driveLater<T>(steps: Steps<T>, next: IteratorResult<unknown, MaybePromise<T>>): MaybePromise<T> {
+function stepsAsLaters<T>(steps: Steps<T>, next: IteratorResult<unknown, MaybePromise<T>>): MaybePromise<T> {
   while (!next.done) {
     const value = next.value;
     if (isPromise(value)) {
       return value.then(
-        (v) => driveLater(steps, steps.next(v)),
-        (e: unknown) => driveLater(steps, steps.throw(e)),
+        (v) => stepsAsLaters(steps, steps.next(v)),
+        (e: unknown) => stepsAsLaters(steps, steps.throw(e)),
       );
     }
     next = steps.next(value);
@@ -74,7 +74,7 @@ function driveLater<T>(steps: Steps<T>, next: IteratorResult<unknown, MaybePromi
  * same `await` in the body costs (one microtask step after the value settles, a value that does not wait
  * included), and returning a promise costs what an async function's return of it costs.
  */
-async function driveAsync<T>(steps: Steps<T>, done?: () => void): Promise<T> {
+async function stepsAsPromises<T>(steps: Steps<T>, done?: () => void): Promise<T> {
   try {
     let next = steps.next();
     while (!next.done) {
@@ -102,7 +102,7 @@ export function activity<K extends ActivityName>(
   name: K,
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
-): MaybePromise<ActivityResult<K>> {
+): PromiseLike<ActivityResult<K>> {
   if (rs.racing > 0) return callActivity(rs, name, request, summary);
   const restart = () => {
     rs.stepsSinceYield = 0;

@@ -4,21 +4,18 @@
  */
 import { durationToMs } from '../../../zigflow/dsl/durations';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
+import type { TimeoutDefinition } from '../../../zigflow/dsl/model';
 
-/** Resolves a `timeout` field into milliseconds (undefined when absent). */
+/** Resolves a `timeout` field (inline or a `use.timeouts` name) into milliseconds (undefined when absent). */
 export function timeoutMs(
-  timeout: unknown,
-  timeouts: Record<string, unknown> | undefined,
+  timeout: TimeoutDefinition | string | undefined,
+  timeouts: Readonly<Record<string, TimeoutDefinition>> | undefined,
   instance: string,
 ): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
-  let definition: unknown = timeout;
-  if (typeof timeout === 'string') {
-    definition = timeouts?.[timeout];
-    if (definition === undefined) {
-      throw new WorkflowFault(dslError('configuration', `unknown timeout '${timeout}'`, { instance }));
-    }
+  const definition = typeof timeout === 'string' ? timeouts?.[timeout] : timeout;
+  if (definition === undefined) {
+    throw new WorkflowFault(dslError('configuration', `unknown timeout '${String(timeout)}'`, { instance }));
   }
-  const after = (definition as { after?: unknown }).after;
-  return durationToMs(after, instance);
+  return durationToMs(definition.after, instance);
 }

@@ -7,12 +7,14 @@
  */
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
+import { isJsonObject, type CallTask, type JsonObject } from '../../../zigflow/dsl/model';
+import { namedTask } from '../../../zigflow/dsl/tasks';
 import type { AuthorizedResult, HttpCallRequest } from '../../activities/types';
-import { PROTOCOL_CALLS, protocolCallPlan, runSubscriptionForeach, type ProtocolCallPlan } from './protocol-calls';
-import { catalogSteps } from './catalog-call';
 import { parseCatalogReference, type CatalogReference } from '../../../zigflow/dsl/default-catalog';
 import { deferredScope } from '../interpreter/activity-calls';
 import { activity, runSteps, type Steps } from '../interpreter/steps';
+import { catalogSteps } from './catalog-call';
+import { PROTOCOL_CALLS, protocolCallPlan, runSubscriptionForeach, type ProtocolCallPlan } from './protocol-calls';
 import {
   taskVariables,
   type MaybePromise,
@@ -28,6 +30,7 @@ import {
 const AUTHORIZATION_PATCH = 'authorization-descriptor';
 const READS_AUTHORIZATION = /\$authorization\b/;
 
+/** DSL built-in call targets: `mcp`, `a2a` and `asyncapi` are planned in protocol-calls.ts. */
 const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
 
 /**
@@ -36,68 +39,77 @@ const BUILT_IN = ['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp'];
  */
 const CATALOG_PATCH = 'catalog-functions';
 
+/**
+ * The activity that performs each request-shaped built-in call target (arguments evaluated as one template): a
+ * new such target is its activity plus one line here.
+ */
+const CALL_ACTIVITIES: Readonly<Partial<Record<string, CallActivity>>> = {
+  http: 'callHttp',
+  openapi: 'callOpenApi',
+  grpc: 'callGrpc',
+};
+
+type CallActivity = 'callHttp' | 'callOpenApi' | 'callGrpc';
+
 type CallPlan =
   | { kind: 'function'; name: string }
   | { kind: 'catalog'; ref: CatalogReference }
-  | { kind: 'activity'; name: 'callHttp' | 'callOpenApi' | 'callGrpc'; request: HttpCallRequest; summary: string }
+  | { kind: 'activity'; name: CallActivity; request: HttpCallRequest; summary: string }
   | ProtocolCallPlan;
 
-export function runCall(call: TaskCall): MaybePromise<TaskResult> {
-  return runSteps(call.rs, callSteps(call));
+export function runCall(call: TaskCall, task: CallTask): MaybePromise<TaskResult> {
+  return runSteps(call.rs, callSteps(call, task));
 }
 
-function* callSteps(call: TaskCall): Steps<TaskResult> {
-  const plan = planCall(call);
-  if (plan.kind === 'function') return runSteps(call.rs, functionSteps(call, plan.name));
-  if (plan.kind === 'catalog') return yield* catalogSteps(call, plan.ref, namedAuthentication);
-  if (plan.kind === 'protocol') {
-    const output: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
-    return plan.foreach === undefined ? { output } : runSubscriptionForeach(call, plan.foreach, output);
-  }
+function* callSteps(call: TaskCall, task: CallTask): Steps<TaskResult> {
+  const plan = planCall(call, task);
+  if (plan.kind === 'function') return runSteps(call.rs, functionSteps(call, task, plan.name));
+  if (plan.kind === 'catalog') return yield* catalogSteps(call, task, plan.ref, namedAuthentication);
+  if (plan.kind === 'protocol') return runProtocolCall(call, plan);
   const result: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
   if (!plan.request.describeAuthorization) return { output: result };
   const { output, authorization } = result as AuthorizedResult;
   return { output, authorization };
 }
 
-function planCall(call: TaskCall): CallPlan {
-  const target = call.task.call;
+function planCall(call: TaskCall, task: CallTask): CallPlan {
+  const target = task.call;
   if (typeof target !== 'string') throw new WorkflowFault(dslError('configuration', "'call' must name a function"));
   if (!BUILT_IN.includes(target)) {
     const ref = call.rs.document.use?.functions?.[target] ? undefined : parseCatalogReference(target);
     if (ref && patched(CATALOG_PATCH)) return { kind: 'catalog', ref };
     return { kind: 'function', name: target };
   }
-  if (PROTOCOL_CALLS.includes(target)) return protocolCallPlan(call, target, resolveAuthentication);
-  const args = evaluateArgs(call);
+  if (PROTOCOL_CALLS.includes(target)) return protocolCallPlan(call, task, target, resolveAuthentication);
+  const args = evaluateArgs(call, task);
   const request: HttpCallRequest = { position: call.position, args, scope: deferredScope(call, args) };
-  const name =
-    target === 'http' ? 'callHttp' : target === 'openapi' ? 'callOpenApi' : target === 'grpc' ? 'callGrpc' : undefined;
+  const name = CALL_ACTIVITIES[target];
   if (!name) throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
   // Only tasks that read `$authorization` (output.as / export.as) get it: their activity result carries
   // the descriptor, with the parameter sealed, next to the output.
-  if (readsAuthorization(call) && patched(AUTHORIZATION_PATCH)) request.describeAuthorization = true;
+  if (readsAuthorization(task) && patched(AUTHORIZATION_PATCH)) request.describeAuthorization = true;
   return { kind: 'activity', name, request, summary: `${call.position} ${target}` };
 }
 
-function readsAuthorization(call: TaskCall): boolean {
+function readsAuthorization(task: CallTask): boolean {
   const text = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
-  return READS_AUTHORIZATION.test(text(call.task.output?.as) + text(call.task.export?.as));
+  return READS_AUTHORIZATION.test(text(task.output?.as) + text(task.export?.as));
 }
 
-function evaluateArgs(call: TaskCall): Record<string, unknown> {
-  const withArgs = (call.task.with ?? {}) as Record<string, unknown>;
-  const resolved = resolveAuthentication(call, withArgs);
-  return call.rs.evaluator.evaluateTemplate(resolved, call.input, taskVariables(call), {
+function evaluateArgs(call: TaskCall, task: CallTask): Record<string, unknown> {
+  const resolved = resolveAuthentication(call, task.with ?? {});
+  const args = call.rs.evaluator.evaluateTemplate(resolved, call.input, taskVariables(call), {
     instance: call.position,
     deferSecrets: true,
-  }) as Record<string, unknown>;
+  });
+  // A template of an object evaluates to an object.
+  return isJsonObject(args) ? args : {};
 }
 
 /** An `authentication: { use: name }` (or a bare name) replaced by the `use.authentications` entry. */
 export function namedAuthentication(call: Pick<TaskCall, 'rs' | 'position'>, auth: unknown): unknown {
-  const known = (call.rs.document.use?.authentications ?? {}) as Record<string, unknown>;
-  const name = typeof auth === 'string' ? auth : (auth as { use?: unknown } | undefined)?.use;
+  const known = call.rs.document.use?.authentications ?? {};
+  const name = typeof auth === 'string' ? auth : isJsonObject(auth) ? auth.use : undefined;
   if (typeof name !== 'string') return auth;
   if (!(name in known)) {
     throw new WorkflowFault(dslError('configuration', `unknown authentication '${name}'`, { instance: call.position }));
@@ -105,35 +117,51 @@ export function namedAuthentication(call: Pick<TaskCall, 'rs' | 'position'>, aut
   return known[name];
 }
 
+/**
+ * A protocol call's activity, then (for an AsyncAPI subscription with `foreach`) the iteration over the
+ * consumed messages in workflow code. The foreach path awaits: it runs tasks after the activity.
+ */
+function runProtocolCall(call: TaskCall, plan: ProtocolCallPlan): PromiseLike<TaskResult> {
+  const { foreach } = plan;
+  // `then` on the activity's wait, not a step of callSteps: the steps these calls were recorded with.
+  return activity(call.rs, plan.name, plan.request, plan.summary).then((output) =>
+    foreach === undefined ? { output } : runSubscriptionForeach(call, foreach, output),
+  );
+}
+
 /** Replaces `authentication: { use: name }` (on the endpoint or the call) with the `use.authentications` entry. */
-export function resolveAuthentication(call: TaskCall, args: Record<string, unknown>): Record<string, unknown> {
+export function resolveAuthentication(call: TaskCall, args: JsonObject): Record<string, unknown> {
   const resolve = (auth: unknown): unknown => namedAuthentication(call, auth);
   const out: Record<string, unknown> = { ...args };
   if (out.authentication !== undefined) out.authentication = resolve(out.authentication);
-  for (const key of ['endpoint', 'document']) {
-    const value = out[key] as Record<string, unknown> | undefined;
-    const holder = key === 'document' ? (value?.endpoint as Record<string, unknown> | undefined) : value;
-    if (holder && typeof holder === 'object' && holder.authentication !== undefined) {
-      const copy = { ...holder, authentication: resolve(holder.authentication) };
-      out[key] = key === 'document' ? { ...value, endpoint: copy } : copy;
-    }
+  const { endpoint, document } = out;
+  if (isJsonObject(endpoint) && endpoint.authentication !== undefined) {
+    out.endpoint = { ...endpoint, authentication: resolve(endpoint.authentication) };
+  }
+  // `call: openapi` and `call: asyncapi` name their document's endpoint.
+  if (isJsonObject(document) && isJsonObject(document.endpoint) && document.endpoint.authentication !== undefined) {
+    const documentEndpoint = document.endpoint;
+    out.document = {
+      ...document,
+      endpoint: { ...documentEndpoint, authentication: resolve(documentEndpoint.authentication) },
+    };
   }
   return out;
 }
 
-function* functionSteps(call: TaskCall, name: string): Steps<TaskResult> {
-  const result: TaskOutcome = yield startFunction(call, name);
+function* functionSteps(call: TaskCall, task: CallTask, name: string): Steps<TaskResult> {
+  const result: TaskOutcome = yield startFunction(call, task, name);
   return { output: result.output };
 }
 
 /** A `use.functions` entry run as a task with the evaluated `with` as its input. */
-function startFunction(call: TaskCall, name: string): MaybePromise<TaskOutcome> {
+function startFunction(call: TaskCall, task: CallTask, name: string): MaybePromise<TaskOutcome> {
   const fn = call.rs.document.use?.functions?.[name];
   if (!fn || typeof fn !== 'object') {
     throw new WorkflowFault(dslError('configuration', `unknown function '${name}'`, { instance: call.position }));
   }
-  const args = call.rs.evaluator.evaluateTemplate(call.task.with ?? {}, call.input, taskVariables(call), {
+  const args = call.rs.evaluator.evaluateTemplate(task.with ?? {}, call.input, taskVariables(call), {
     instance: call.position,
   });
-  return call.runner.runTask(call.rs, { name, task: fn }, `${call.position}/call/${name}`, args, call.scope);
+  return call.runner.runTask(call.rs, namedTask(name, fn), `${call.position}/call/${name}`, args, call.scope);
 }

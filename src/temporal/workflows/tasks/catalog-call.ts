@@ -16,7 +16,8 @@ import type {
 } from '../../activities/types';
 import { builtInFunction, DEFAULT_CATALOG, type CatalogReference } from '../../../zigflow/dsl/default-catalog';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
-import type { Task } from '../../../zigflow/dsl/tasks';
+import type { CallTask, TaskDefinition } from '../../../zigflow/dsl/model';
+import { namedTask } from '../../../zigflow/dsl/tasks';
 import { agentSteps, newMeter, type AgentPorts } from '../agent/agent-loop';
 import {
   chatOutput,
@@ -34,19 +35,24 @@ import { activity, type Steps } from '../interpreter/steps';
 /** How `use.authentications` names are replaced (call.ts; passed in so the two task files do not import each other). */
 export type NamedAuthentication = (call: TaskCall, auth: unknown) => unknown;
 
-export function* catalogSteps(call: TaskCall, ref: CatalogReference, named: NamedAuthentication): Steps<TaskResult> {
-  const declared = (call.rs.document.use?.catalogs ?? {}) as Record<string, { endpoint?: unknown } | undefined>;
-  const catalog = declared[ref.catalog];
+export function* catalogSteps(
+  call: TaskCall,
+  task: CallTask,
+  ref: CatalogReference,
+  named: NamedAuthentication,
+): Steps<TaskResult> {
+  const catalog = call.rs.document.use?.catalogs?.[ref.catalog];
   if (ref.catalog === DEFAULT_CATALOG && !catalog && builtInFunction(ref.key)) {
-    return yield* builtInSteps(call, ref, named);
+    return yield* builtInSteps(call, task, ref, named);
   }
-  const definition: Record<string, unknown> = yield definitionOf(call, ref, catalog?.endpoint, named);
-  const args = call.rs.evaluator.evaluateTemplate(call.task.with ?? {}, call.input, taskVariables(call), {
+  // The activity validated the fetched definition as a task (fetchCatalogFunction).
+  const definition: TaskDefinition = yield definitionOf(call, ref, catalog?.endpoint, named);
+  const args = call.rs.evaluator.evaluateTemplate(task.with ?? {}, call.input, taskVariables(call), {
     instance: call.position,
   });
   const outcome: TaskOutcome = yield call.runner.runTask(
     call.rs,
-    { name: ref.name, task: definition as Task },
+    namedTask(ref.name, definition),
     `${call.position}/call/${ref.name}`,
     args,
     call.scope,
@@ -86,8 +92,13 @@ function activityThen<T, R>(value: T | PromiseLike<T>, f: (v: T) => R): R | Prom
   return typeof (value as PromiseLike<T>)?.then === 'function' ? (value as PromiseLike<T>).then(f) : f(value as T);
 }
 
-function* builtInSteps(call: TaskCall, ref: CatalogReference, named: NamedAuthentication): Steps<TaskResult> {
-  const raw = withNamedAuthentication(call, (call.task.with ?? {}) as Args, named);
+function* builtInSteps(
+  call: TaskCall,
+  task: CallTask,
+  ref: CatalogReference,
+  named: NamedAuthentication,
+): Steps<TaskResult> {
+  const raw = withNamedAuthentication(call, (task.with ?? {}) as Args, named);
   const args = call.rs.evaluator.evaluateTemplate(raw, call.input, taskVariables(call), {
     instance: call.position,
     deferSecrets: true,

@@ -5,20 +5,21 @@
  */
 import { uuid4 } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
+import { isJsonObject, type EmitTask } from '../../../zigflow/dsl/model';
 import { summarize } from '../interpreter/progress';
 import { activity, runSteps, type Steps } from '../interpreter/steps';
 import { taskVariables, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
-export function runEmit(call: TaskCall): MaybePromise<TaskResult> {
-  return runSteps(call.rs, emitSteps(call));
+export function runEmit(call: TaskCall, task: EmitTask): MaybePromise<TaskResult> {
+  return runSteps(call.rs, emitSteps(call, task));
 }
 
-function* emitSteps(call: TaskCall): Steps<TaskResult> {
-  const template = call.task.emit?.event?.with ?? {};
+function* emitSteps(call: TaskCall, task: EmitTask): Steps<TaskResult> {
+  const template = task.emit?.event?.with ?? {};
   const attributes = call.rs.evaluator.evaluateTemplate(template, call.input, taskVariables(call), {
     instance: call.position,
-  }) as Record<string, unknown>;
-  if (typeof attributes.source !== 'string' || typeof attributes.type !== 'string') {
+  });
+  if (!isJsonObject(attributes) || typeof attributes.source !== 'string' || typeof attributes.type !== 'string') {
     throw new WorkflowFault(
       dslError('validation', 'an emitted event needs a source and a type', { instance: call.position }),
     );

@@ -6,6 +6,7 @@
  * continue-as-new between iterations and resume at the same index.
  */
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
+import type { ForTask } from '../../../zigflow/dsl/model';
 import { taskList, type NamedTask } from '../../../zigflow/dsl/tasks';
 import {
   continueAsNewNow,
@@ -25,6 +26,8 @@ import { isPromise } from '../interpreter/steps';
 
 interface Loop {
   call: TaskCall;
+  /** `while`, checked before each iteration. */
+  condition: string | undefined;
   items: unknown[];
   list: NamedTask[];
   each: string;
@@ -34,14 +37,15 @@ interface Loop {
   resumable: boolean;
 }
 
-export function runFor(call: TaskCall): MaybePromise<TaskResult> {
+export function runFor(call: TaskCall, task: ForTask): MaybePromise<TaskResult> {
   const { rs, position } = call;
-  const spec = (call.task.for ?? {}) as { each?: string; in?: unknown; at?: string };
+  const spec: Partial<ForTask['for']> = task.for ?? {};
   const collection = rs.evaluator.evaluateField(spec.in, call.input, taskVariables(call), position);
   const loop: Loop = {
     call,
+    condition: task.while,
     items: toItems(collection, position),
-    list: taskList(call.task.do),
+    list: taskList(task.do),
     each: spec.each ?? 'item',
     at: spec.at ?? 'index',
     index: 0,
@@ -91,9 +95,9 @@ async function waitThenIterate(loop: Loop, pause: Promise<void> | undefined, han
 function runIteration(loop: Loop): MaybePromise<ListResult> | 'stop' {
   const { call } = loop;
   const scope = { ...call.scope, [loop.each]: loop.items[loop.index], [loop.at]: loop.index };
-  if (call.task.while !== undefined) {
+  if (loop.condition !== undefined) {
     const vars = taskVariables({ ...call, scope, input: loop.data });
-    if (!call.rs.evaluator.evaluateCondition(call.task.while, loop.data, vars, call.position)) return 'stop';
+    if (!call.rs.evaluator.evaluateCondition(loop.condition, loop.data, vars, call.position)) return 'stop';
   }
   return call.runner.runList(call.rs, loop.list, `${call.position}/do`, loop.data, scope);
 }
@@ -108,7 +112,7 @@ function afterIteration(loop: Loop, result: ListResult): TaskResult | undefined 
 function toItems(collection: unknown, instance: string): unknown[] {
   if (collection === null || collection === undefined) return [];
   if (Array.isArray(collection)) return collection;
-  if (typeof collection === 'object') return Object.values(collection as Record<string, unknown>);
+  if (typeof collection === 'object') return Object.values(collection);
   throw new WorkflowFault(
     dslError('expression', `'for.in' must produce an array, got ${typeof collection}`, { instance }),
   );

@@ -5,18 +5,19 @@
  * (workflow code is single-threaded and replayed in the same order).
  */
 import { CancellationScope } from '@temporalio/workflow';
+import type { ForkTask } from '../../../zigflow/dsl/model';
 import { taskList, taskPointer } from '../../../zigflow/dsl/tasks';
 import { concurrently, type Steps } from '../interpreter/steps';
 import type { TaskCall, TaskResult } from '../interpreter/run-state';
 
 /** The branches are a concurrent region (steps.ts): inside it every wait keeps its recorded promise steps. */
-export function runFork(call: TaskCall): Promise<TaskResult> {
-  return concurrently(call.rs, forkSteps(call));
+export function runFork(call: TaskCall, task: ForkTask): Promise<TaskResult> {
+  return concurrently(call.rs, forkSteps(call, task));
 }
 
-function* forkSteps(call: TaskCall): Steps<TaskResult> {
-  const branches = taskList(call.task.fork?.branches);
-  const compete = call.task.fork?.compete === true;
+function* forkSteps(call: TaskCall, task: ForkTask): Steps<TaskResult> {
+  const branches = taskList(task.fork?.branches);
+  const compete = task.fork?.compete === true;
   const listPointer = `${call.position}/fork/branches`;
   const scope = new CancellationScope();
   const runs = branches.map((branch, index) =>

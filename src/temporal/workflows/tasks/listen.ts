@@ -10,31 +10,33 @@
  * the key and later events must carry the same value. Events are considered strictly in arrival order.
  */
 import { condition } from '@temporalio/workflow';
+import type {
+  EventConsumptionStrategy as Strategy,
+  EventFilter as Filter,
+  ListenTask,
+} from '../../../zigflow/dsl/model';
 import { taskList } from '../../../zigflow/dsl/tasks';
-import { taskVariables, type TaskCall, type TaskResult } from '../interpreter/run-state';
+import { taskVariables, type CloudEvent, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
-type Correlation = { from: unknown; expect?: unknown };
-type Filter = { with?: Record<string, unknown>; correlate?: Record<string, Correlation> };
+type Correlation = NonNullable<Filter['correlate']>[string];
 /** A listen task's call plus the correlation keys bound so far (JSON of each value). */
 type ListenCall = TaskCall & { bound: Map<string, string> };
-type Strategy = { one?: Filter; all?: Filter[]; any?: Filter[]; until?: unknown };
-type CloudEvent = Record<string, unknown>;
+type Foreach = NonNullable<ListenTask['foreach']>;
 
-export async function runListen(taskCall: TaskCall): Promise<TaskResult> {
+export async function runListen(taskCall: TaskCall, task: ListenTask): Promise<TaskResult> {
   const call: ListenCall = { ...taskCall, bound: new Map() };
-  const to = (call.task.listen?.to ?? {}) as Strategy;
-  const read = (call.task.listen?.read ?? 'data') as string;
+  const to: Strategy = task.listen?.to ?? {};
+  const read = task.listen?.read ?? 'data';
   const events = await consumeStrategy(call, to);
   const output = events.map((e) =>
     read === 'envelope' ? e : read === 'raw' ? JSON.stringify(e.data ?? null) : (e.data ?? null),
   );
-  if (!call.task.foreach) return { output };
-  return { output: await runForeach(call, output) };
+  if (!task.foreach) return { output };
+  return { output: await runForeach(call, task.foreach, output) };
 }
 
 /** `foreach`: runs `foreach.do` once per consumed event (bound to `$<item>`, index `$<at>`); outputs each result. */
-async function runForeach(call: ListenCall, events: unknown[]): Promise<unknown[]> {
-  const spec = call.task.foreach as { item?: string; at?: string; do?: unknown };
+async function runForeach(call: ListenCall, spec: Foreach, events: unknown[]): Promise<unknown[]> {
   const list = taskList(spec.do);
   const outputs: unknown[] = [];
   for (let index = 0; index < events.length; index += 1) {
@@ -46,14 +48,15 @@ async function runForeach(call: ListenCall, events: unknown[]): Promise<unknown[
 }
 
 async function consumeStrategy(call: ListenCall, to: Strategy): Promise<CloudEvent[]> {
-  if (to.one) return [await consume(call, (e) => matches(call, to.one as Filter, e))];
+  const { one } = to;
+  if (one) return [await consume(call, (e) => matches(call, one, e))];
   if (to.all) return consumeAll(call, to.all);
   const filters = to.any ?? [];
   const anyMatch = (e: CloudEvent): boolean => filters.length === 0 || filters.some((f) => matches(call, f, e));
   if (to.until === undefined) return [await consume(call, anyMatch)];
   const collected: CloudEvent[] = [];
-  if (typeof to.until === 'object' && to.until !== null) {
-    const until = to.until as Strategy;
+  const until = to.until;
+  if (typeof until === 'object' && until !== null) {
     const untilFilters = until.one ? [until.one] : (until.any ?? until.all ?? []);
     const isUntil = (e: CloudEvent): boolean => untilFilters.some((f) => matches(call, f, e));
     for (;;) {
@@ -69,7 +72,7 @@ async function consumeStrategy(call: ListenCall, to: Strategy): Promise<CloudEve
   }
 }
 
-async function consumeAll(call: ListenCall, filters: Filter[]): Promise<CloudEvent[]> {
+async function consumeAll(call: ListenCall, filters: readonly Filter[]): Promise<CloudEvent[]> {
   const remaining = [...filters];
   const collected: CloudEvent[] = [];
   while (remaining.length > 0) {
@@ -85,7 +88,7 @@ async function consumeAll(call: ListenCall, filters: Filter[]): Promise<CloudEve
 
 /** Waits for the first pending event that satisfies `accept` and removes it from the queue. */
 async function consume(call: ListenCall, accept: (e: CloudEvent) => boolean): Promise<CloudEvent> {
-  const pending = call.rs.pendingEvents as CloudEvent[];
+  const pending = call.rs.pendingEvents;
   // A throw inside a condition predicate fails the workflow task (retried forever), not the workflow:
   // a filter that cannot be evaluated ends the wait and becomes the task's fault instead.
   let fault: unknown;

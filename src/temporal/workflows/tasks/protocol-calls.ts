@@ -15,6 +15,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
+import { isJsonObject, type CallTask, type JsonObject, type TaskList } from '../../../zigflow/dsl/model';
 import { taskList } from '../../../zigflow/dsl/tasks';
 import type { A2aCallRequest, AsyncApiCallRequest, McpCallRequest } from '../../activities/types';
 import { deferredScope } from '../interpreter/activity-calls';
@@ -22,20 +23,26 @@ import { taskVariables, type TaskCall, type TaskResult } from '../interpreter/ru
 
 export const PROTOCOL_CALLS = ['mcp', 'a2a', 'asyncapi'];
 const PROTOCOL_CALLS_PATCH = 'protocol-calls';
-const ACTIVITY = { mcp: 'callMcp', a2a: 'callA2a', asyncapi: 'callAsyncApi' } as const;
+type ProtocolActivity = 'callMcp' | 'callA2a' | 'callAsyncApi';
+const ACTIVITY: Readonly<Partial<Record<string, ProtocolActivity>>> = {
+  mcp: 'callMcp',
+  a2a: 'callA2a',
+  asyncapi: 'callAsyncApi',
+};
 
 type Args = Record<string, unknown>;
 
+/** An AsyncAPI subscription's `foreach` (the spec's `subscriptionIterator`). */
 export interface SubscriptionIterator {
   item?: string;
   at?: string;
-  do?: unknown;
+  do?: TaskList;
   output?: { as?: unknown };
 }
 
 export interface ProtocolCallPlan {
   kind: 'protocol';
-  name: (typeof ACTIVITY)[keyof typeof ACTIVITY];
+  name: ProtocolActivity;
   request: McpCallRequest & A2aCallRequest & AsyncApiCallRequest;
   summary: string;
   /** An AsyncAPI subscription's iterator, run on the consumed messages. */
@@ -44,26 +51,28 @@ export interface ProtocolCallPlan {
 
 export function protocolCallPlan(
   call: TaskCall,
+  task: CallTask,
   target: string,
-  resolveAuthentication: (call: TaskCall, args: Args) => Args,
+  resolveAuthentication: (call: TaskCall, args: JsonObject) => Args,
 ): ProtocolCallPlan {
-  if (!patched(PROTOCOL_CALLS_PATCH))
+  const name = ACTIVITY[target];
+  if (!name || !patched(PROTOCOL_CALLS_PATCH))
     throw new WorkflowFault(dslError('configuration', `call: ${target} is not supported by this runner`));
   const named = (auth: unknown) => resolveAuthentication(call, { authentication: auth }).authentication;
-  const written = resolveAuthentication(call, (call.task.with ?? {}) as Args);
+  const written = resolveAuthentication(call, task.with ?? {});
   const prepared = withNamedEndpoints(written, named);
   const { evaluated, raw, foreach } = target === 'asyncapi' ? splitSubscription(prepared) : { evaluated: prepared };
   const args = evaluate(call, evaluated);
-  if (raw)
-    args.subscription = {
-      ...(args.subscription as Args),
-      ...raw.subscription,
-      consume: { ...((args.subscription as Args)?.consume as Args), ...raw.consume },
-    };
+  if (raw) {
+    // The evaluated subscription and its `consume` are objects: they are templates of objects.
+    const subscription = isJsonObject(args.subscription) ? args.subscription : {};
+    const consume = isJsonObject(subscription.consume) ? subscription.consume : {};
+    args.subscription = { ...subscription, ...raw.subscription, consume: { ...consume, ...raw.consume } };
+  }
   const evaluatesExpressions = raw !== undefined && Object.keys({ ...raw.subscription, ...raw.consume }).length > 0;
   const authentications =
     target === 'a2a' && args.agentCard !== undefined
-      ? evaluate(call, (call.rs.document.use?.authentications ?? {}) as Args)
+      ? evaluate(call, call.rs.document.use?.authentications ?? {})
       : undefined;
   const request: ProtocolCallPlan['request'] = {
     position: call.position,
@@ -72,47 +81,59 @@ export function protocolCallPlan(
     scope: deferredScope(call, { args, authentications }, evaluatesExpressions),
   };
   if (authentications) request.authentications = authentications;
-  const name = ACTIVITY[target as keyof typeof ACTIVITY];
   return { kind: 'protocol', name, request, summary: `${call.position} ${target}`, foreach };
 }
 
-function evaluate(call: TaskCall, value: Args): Args {
-  return call.rs.evaluator.evaluateTemplate(value, call.input, taskVariables(call), {
+function evaluate(call: TaskCall, value: JsonObject): Args {
+  const evaluated = call.rs.evaluator.evaluateTemplate(value, call.input, taskVariables(call), {
     instance: call.position,
     deferSecrets: true,
-  }) as Args;
+  });
+  // A template of an object evaluates to an object.
+  return isJsonObject(evaluated) ? evaluated : {};
 }
 
 /** `authentication: { use: name }` on the endpoints of these calls replaced by the named definition. */
 function withNamedEndpoints(args: Args, named: (auth: unknown) => unknown): Args {
-  const endpoint = (value: unknown): unknown => {
-    const e = value as Args | undefined;
-    return e && typeof e === 'object' && e.authentication !== undefined
-      ? { ...e, authentication: named(e.authentication) }
+  const endpoint = (value: unknown): unknown =>
+    isJsonObject(value) && value.authentication !== undefined
+      ? { ...value, authentication: named(value.authentication) }
       : value;
-  };
   const out: Args = { ...args };
-  const transport = out.transport as Args | undefined;
-  const http = transport?.http as Args | undefined;
-  if (http) out.transport = { ...transport, http: { ...http, endpoint: endpoint(http.endpoint) } };
-  if (out.server !== undefined && typeof out.server === 'object' && 'uri' in (out.server as Args))
-    out.server = endpoint(out.server);
-  const card = out.agentCard as Args | undefined;
-  if (card?.endpoint !== undefined) out.agentCard = { ...card, endpoint: endpoint(card.endpoint) };
+  const transport = out.transport;
+  if (isJsonObject(transport) && isJsonObject(transport.http)) {
+    const http = transport.http;
+    out.transport = { ...transport, http: { ...http, endpoint: endpoint(http.endpoint) } };
+  }
+  if (isJsonObject(out.server) && 'uri' in out.server) out.server = endpoint(out.server);
+  const card = out.agentCard;
+  if (isJsonObject(card) && card.endpoint !== undefined) out.agentCard = { ...card, endpoint: endpoint(card.endpoint) };
   return out;
 }
 
 /** The subscription's per-message expressions and iterator, kept out of the evaluation of the arguments. */
 function splitSubscription(args: Args) {
-  const subscription = args.subscription as Args | undefined;
-  if (!subscription || typeof subscription !== 'object') return { evaluated: args };
+  const subscription = args.subscription;
+  if (!isJsonObject(subscription)) return { evaluated: args };
   const { filter, foreach, consume, ...rest } = subscription;
-  const { while: keepGoing, until, ...bounds } = (consume ?? {}) as Args;
+  const { while: keepGoing, until, ...bounds } = isJsonObject(consume) ? consume : {};
   const defined = (entries: Args) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
   return {
     evaluated: { ...args, subscription: { ...rest, consume: bounds } },
     raw: { subscription: defined({ filter }), consume: defined({ while: keepGoing, until }) },
-    foreach: foreach as SubscriptionIterator | undefined,
+    foreach: iteratorOf(foreach),
+  };
+}
+
+/** `subscription.foreach` as the iterator it is (its fields read as the schema types them). */
+function iteratorOf(value: unknown): SubscriptionIterator | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const { item, at, do: list, output } = value;
+  return {
+    item: typeof item === 'string' ? item : undefined,
+    at: typeof at === 'string' ? at : undefined,
+    do: Array.isArray(list) ? list : undefined,
+    output: isJsonObject(output) ? output : undefined,
   };
 }
 

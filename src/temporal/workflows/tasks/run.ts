@@ -5,40 +5,52 @@
 import { executeChild, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../../contract';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
+import {
+  isJsonObject,
+  type JsonObject,
+  type ProcessDefinition,
+  type RunDefinition,
+  type RunTask,
+  type WorkflowProcess,
+} from '../../../zigflow/dsl/model';
 import { deferredScope } from '../interpreter/activity-calls';
 import { activity, runSteps, type Steps } from '../interpreter/steps';
 import { namedAuthentication } from './call';
 import { taskVariables, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
-export function runRun(call: TaskCall): MaybePromise<TaskResult> {
-  return runSteps(call.rs, runTaskSteps(call));
+export function runRun(call: TaskCall, task: RunTask): MaybePromise<TaskResult> {
+  return runSteps(call.rs, runTaskSteps(call, task));
 }
 
-function* runTaskSteps(call: TaskCall): Steps<TaskResult> {
-  const run = (call.task.run ?? {}) as Record<string, unknown>;
+const PROCESS_KINDS = ['shell', 'script', 'container'] as const;
+
+function* runTaskSteps(call: TaskCall, task: RunTask): Steps<TaskResult> {
+  const run: RunDefinition = task.run ?? {};
   const awaitResult = run.await !== false;
-  if (run.workflow) {
-    return runSteps(call.rs, childWorkflowSteps(call, run.workflow as Record<string, unknown>, awaitResult));
+  if (run.workflow) return runSteps(call.rs, childWorkflowSteps(call, run.workflow, awaitResult));
+  const kind = PROCESS_KINDS.find((k) => run[k] !== undefined);
+  const process = kind && run[kind];
+  if (!kind || !process) {
+    throw new WorkflowFault(dslError('configuration', "'run' needs workflow, shell, script or container"));
   }
-  const kind = (['shell', 'script', 'container'] as const).find((k) => run[k] !== undefined);
-  if (!kind) throw new WorkflowFault(dslError('configuration', "'run' needs workflow, shell, script or container"));
   const args = call.rs.evaluator.evaluateTemplate(
-    { ...withSourceAuthentication(call, run[kind] as Record<string, unknown>), return: run.return ?? 'stdout' },
+    { ...withSourceAuthentication(call, process), return: run.return ?? 'stdout' },
     call.input,
     taskVariables(call),
     { instance: call.position, deferSecrets: true },
-  ) as Record<string, unknown>;
-  const request = { position: call.position, args, scope: deferredScope(call, args) };
+  );
+  // A template of an object evaluates to an object.
+  const request = { position: call.position, args: isJsonObject(args) ? args : {}, scope: deferredScope(call, args) };
   const name = kind === 'shell' ? 'runShell' : kind === 'script' ? 'runScript' : 'runContainer';
   const output: unknown = yield activity(call.rs, name, request, `${call.position} ${kind}`);
   return { output: awaitResult ? output : call.input };
 }
 
 /** `script.source.endpoint.authentication: { use: name }` resolved like a call's. */
-function withSourceAuthentication(call: TaskCall, process: Record<string, unknown>): Record<string, unknown> {
-  const source = process.source as { endpoint?: unknown } | undefined;
-  const endpoint = source?.endpoint as Record<string, unknown> | undefined;
-  if (!endpoint || typeof endpoint !== 'object' || endpoint.authentication === undefined) return process;
+function withSourceAuthentication(call: TaskCall, process: ProcessDefinition): JsonObject {
+  const source = process.source;
+  const endpoint = source?.endpoint;
+  if (!source || !isJsonObject(endpoint) || endpoint.authentication === undefined) return process;
   return {
     ...process,
     source: {
@@ -48,12 +60,12 @@ function withSourceAuthentication(call: TaskCall, process: Record<string, unknow
   };
 }
 
-function* childWorkflowSteps(call: TaskCall, spec: Record<string, unknown>, awaitResult: boolean): Steps<TaskResult> {
+function* childWorkflowSteps(call: TaskCall, spec: WorkflowProcess, awaitResult: boolean): Steps<TaskResult> {
   const { rs } = call;
   const ref = {
     namespace: String(spec.namespace ?? 'default'),
     name: String(spec.name ?? ''),
-    version: spec.version as string | undefined,
+    version: spec.version,
   };
   const workflowYaml: string = yield activity(
     rs,
@@ -68,11 +80,13 @@ function* childWorkflowSteps(call: TaskCall, spec: Record<string, unknown>, awai
   const childInput: WorkflowExecuteInput = {
     executionId: childId,
     workflowYaml,
-    input: (input ?? {}) as Record<string, unknown>,
+    // A template of an object evaluates to an object.
+    input: isJsonObject(input) ? input : {},
     environment: rs.originalInput.environment,
     metadata: { ...rs.originalInput.metadata, parentExecutionId: rs.executionId },
   };
-  const options = { workflowId: childId, args: [childInput] as [WorkflowExecuteInput] };
+  const args: [WorkflowExecuteInput] = [childInput];
+  const options = { workflowId: childId, args };
   if (!awaitResult) {
     yield startChild(WORKFLOW_TYPE, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
     return { output: call.input };

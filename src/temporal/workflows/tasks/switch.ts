@@ -2,13 +2,14 @@
  * `switch`: the first case whose `when` holds (a case without `when` is the default) decides the flow
  * directive; no match falls through to the task's own `then`. The output is the input.
  */
-import { taskList } from '../../../zigflow/dsl/tasks';
+import type { SwitchTask } from '../../../zigflow/dsl/model';
+import { namedEntries } from '../../../zigflow/dsl/tasks';
 import { taskVariables, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
-export function runSwitch(call: TaskCall): TaskResult {
+export function runSwitch(call: TaskCall, task: SwitchTask): TaskResult {
   const vars = taskVariables(call);
   let fallback: string | undefined;
-  for (const { name, task: branch } of taskList(call.task.switch)) {
+  for (const { name, value: branch } of namedEntries(task.switch)) {
     if (branch.when === undefined) {
       fallback ??= branch.then ?? 'continue';
       continue;

@@ -6,6 +6,7 @@
  */
 import type { WorkflowErrorData } from '../../contract';
 import { isWorkflowFault } from '../../../zigflow/dsl/errors';
+import type { CatchDefinition, TryTask } from '../../../zigflow/dsl/model';
 import { taskList, type NamedTask } from '../../../zigflow/dsl/tasks';
 import {
   matchesErrorFilter,
@@ -24,17 +25,8 @@ import {
   type TaskResult,
 } from '../interpreter/run-state';
 
-interface CatchDefinition {
-  errors?: { with?: Record<string, unknown> };
-  as?: string;
-  when?: unknown;
-  exceptWhen?: unknown;
-  retry?: unknown;
-  do?: unknown;
-}
-
-export function runTry(call: TaskCall): MaybePromise<TaskResult> {
-  return runSteps(call.rs, trySteps(call));
+export function runTry(call: TaskCall, task: TryTask): MaybePromise<TaskResult> {
+  return runSteps(call.rs, trySteps(call, task));
 }
 
 interface TryPlan {
@@ -44,10 +36,10 @@ interface TryPlan {
   startedMs: number;
 }
 
-function plan(call: TaskCall): TryPlan {
-  const handler = (call.task.catch ?? {}) as CatchDefinition;
+function plan(call: TaskCall, task: TryTask): TryPlan {
+  const handler = task.catch ?? {};
   return {
-    list: taskList(call.task.try),
+    list: taskList(task.try),
     handler,
     retry: resolveRetryPolicy(handler.retry, call.rs.document.use?.retries, call.position),
     startedMs: Date.now(),
@@ -83,9 +75,9 @@ function afterFailure(
   return { scope };
 }
 
-function* trySteps(call: TaskCall): Steps<TaskResult> {
+function* trySteps(call: TaskCall, task: TryTask): Steps<TaskResult> {
   const { rs, runner, position } = call;
-  const p = plan(call);
+  const p = plan(call, task);
   for (let attemptNo = 1; ; attemptNo += 1) {
     try {
       // `limit.attempt.duration` bounds each attempt like a task timeout.

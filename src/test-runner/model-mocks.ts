@@ -3,7 +3,6 @@
  * requests (`chat` and every agent turn, `embed`), `mocks.vectors` answers `vector-upsert` and
  * `vector-query`. A mocked chat answer is what the model would have said (text, JSON data or tool calls);
  * the rest of the task (responseFormat, the agent loop, outputs) runs as it does for real.
- * (Shaped as mock-kinds.ts's MockKind, checked where MOCK_KINDS lists them.)
  */
 import type {
   ChatToolCall,
@@ -14,14 +13,11 @@ import type {
   VectorUpsertRequest,
 } from '../temporal/activities/types';
 import { failure } from '../temporal/activities/failures';
-import type { ActivityDeps } from '../temporal/activities/deps';
 import { isPlainObject, preview } from './matching';
+import type { KindContext, MockKind } from './mock-kind-types';
 
 const STRING = { type: 'string' };
 
-interface Ctx {
-  deps: ActivityDeps;
-}
 const USAGE = {
   type: 'object',
   properties: { inputTokens: { type: 'integer' }, outputTokens: { type: 'integer' } },
@@ -79,9 +75,9 @@ function chatReply(answer: Record<string, unknown>, request: LlmChatRequest, mod
   return result;
 }
 
-export const model = {
+export const model: MockKind = {
   key: 'model',
-  activities: ['llmChat', 'llmEmbed'] as const,
+  activities: ['llmChat', 'llmEmbed'],
   match: {
     operation: { enum: ['chat', 'embed'] },
     model: { ...STRING, description: 'the model asked for (the default model when the task names none)' },
@@ -101,7 +97,7 @@ export const model = {
     usage: USAGE,
     vectors: { type: 'array', items: { type: 'array', items: { type: 'number' } }, description: 'embed: one per text' },
   },
-  async view(activity: string, request: unknown, ctx: Ctx) {
+  async view(activity: string, request: unknown, ctx: KindContext) {
     const models = ctx.deps.ai?.models;
     if (activity === 'llmEmbed') {
       const r = request as LlmEmbedRequest;
@@ -121,7 +117,7 @@ export const model = {
       fields: { operation: 'chat', model: name, prompt, system },
     };
   },
-  async reply(answer: Record<string, unknown>, request: unknown, ctx: Ctx) {
+  async reply(answer: Record<string, unknown>, request: unknown, ctx: KindContext) {
     const r = request as LlmChatRequest & LlmEmbedRequest;
     if (Array.isArray(r.input)) {
       const vectors = answer.vectors;
@@ -141,9 +137,9 @@ export const model = {
   },
 };
 
-export const vectors = {
+export const vectors: MockKind = {
   key: 'vectors',
-  activities: ['vectorUpsert', 'vectorQuery'] as const,
+  activities: ['vectorUpsert', 'vectorQuery'],
   match: {
     operation: { enum: ['upsert', 'query'] },
     collection: STRING,

@@ -1,8 +1,13 @@
 import type { LlmChatRequest } from '../temporal/activities/types';
-import { model, vectors } from './mock-kinds-ai';
+import type { ActivityDeps } from '../temporal/activities/deps';
+import { model, vectors } from './model-mocks';
+import type { KindContext } from './mock-kind-types';
 
 const scope = { input: {}, variables: {}, sealedSecrets: {}, env: {} };
-const ctx = { deps: { ai: { models: { defaultModel: 'gpt-test', defaultEmbeddingModel: 'embed-test' } } } };
+const ctx: KindContext = {
+  deps: { ai: { models: { defaultModel: 'gpt-test', defaultEmbeddingModel: 'embed-test' } } } as ActivityDeps,
+  httpFetch: () => Promise.reject(new Error('no HTTP call is expected')),
+};
 const chat: LlmChatRequest = {
   position: '/do/0/triage',
   messages: [
@@ -57,15 +62,15 @@ describe('mocks.model', () => {
 describe('mocks.vectors', () => {
   it('answers an upsert with its count and a query with the given matches', async () => {
     const upsert = { position: '/do/0', collection: 'docs', items: [{ id: 'a', text: 'x' }], scope };
-    expect(await vectors.reply({}, upsert)).toEqual({ upserted: 1, collection: 'docs' });
+    expect(await vectors.reply({}, upsert, ctx)).toEqual({ upserted: 1, collection: 'docs' });
     const query = { position: '/do/1', collection: 'docs', text: 'q', topK: 3, scope };
-    expect((await vectors.view('vectorQuery', query)).fields).toEqual({
+    expect((await vectors.view('vectorQuery', query, ctx)).fields).toEqual({
       operation: 'query',
       collection: 'docs',
       text: 'q',
       filter: undefined,
     });
-    expect(await vectors.reply({ matches: [{ id: 'a', text: 'hello' }] }, query)).toEqual({
+    expect(await vectors.reply({ matches: [{ id: 'a', text: 'hello' }] }, query, ctx)).toEqual({
       matches: [{ id: 'a', score: 1, metadata: {}, text: 'hello' }],
       collection: 'docs',
     });
