@@ -137,6 +137,10 @@ export class ModelClient {
       logLevel: 'off',
       // An explicit header replaces the configured key; null removes the header when there is no key.
       defaultHeaders: authorization === undefined ? undefined : { authorization },
+      // A call's own endpoint passed the network policy (model-endpoint.ts); a redirect would take the
+      // request (and its key) to an address that was never checked, so it is not followed: the 3xx
+      // answer fails the call as any other non-2xx does.
+      fetchOptions: endpoint.baseUrl !== undefined ? { redirect: 'manual' } : undefined,
     });
   }
 }

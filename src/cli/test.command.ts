@@ -12,6 +12,7 @@ import { relativeDisplay, runTestFile, type FileResult, type TestRunnerDeps } fr
 import { TestSession } from '../test-runner/test-session';
 import { watchDirectories } from '../test-runner/watch';
 import type { TestCommand } from './args';
+import { cliAi, cliLoadOptions, type CliAi } from './cli-ai';
 import type { CliIo } from './cli-io';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { cliActivityDeps, installQuietRuntime, prebuiltWorkflowBundle, PROJECT_ROOT } from './run.command';
@@ -34,6 +35,8 @@ export function findTestServer(env: CliIo['env']): string | undefined {
 /** Starts the session on first use and closes it at the end. */
 class LazySession {
   private started?: Promise<TestSession>;
+  /** The default catalog's settings, as `run` has them: what `allowRealCalls` reaches (the store opens on use). */
+  private ai?: CliAi;
 
   constructor(private readonly io: CliIo) {}
 
@@ -45,10 +48,11 @@ class LazySession {
   private async start(): Promise<TestSession> {
     installQuietRuntime('ERROR');
     const testServerPath = findTestServer(this.io.env);
+    this.ai = cliAi(this.io);
     try {
       return await TestSession.start({
         testServerPath,
-        activityDeps: cliActivityDeps(this.io),
+        activityDeps: cliActivityDeps(this.io, this.ai),
         workflowBundle: prebuiltWorkflowBundle(),
       });
     } catch (err) {
@@ -65,6 +69,7 @@ class LazySession {
   async close(): Promise<void> {
     const session = await this.started?.catch(() => undefined);
     await session?.close();
+    await this.ai?.close();
   }
 }
 
@@ -86,6 +91,7 @@ async function runOnce(io: CliIo, command: TestCommand, session: LazySession, cw
     session: () => session.get(),
     now: () => Date.now(),
     display: relativeDisplay(cwd),
+    defaultCatalog: cliLoadOptions(io).defaultCatalog,
   };
   const results: FileResult[] = [];
   for (const file of files) results.push(await runTestFile(file, deps, command.filter));

@@ -57,6 +57,14 @@ describe('mocks.model', () => {
     });
     await expect(model.reply({ vectors: [[1]] }, embed, ctx)).rejects.toThrow(/one per text \(2\)/);
   });
+
+  it('holds a mocked reply to the responseFormat schema, as a real reply is held', async () => {
+    const strict = { ...chat, responseFormat: { type: 'object', required: ['priority'] } };
+    await expect(model.reply({ data: { category: 'bug' } }, strict, ctx)).rejects.toThrow(
+      /the model's reply \(responseFormat\)/,
+    );
+    await expect(model.reply({ content: 'not json' }, strict, ctx)).rejects.toThrow(/not JSON/);
+  });
 });
 
 describe('mocks.vectors', () => {

@@ -13,6 +13,7 @@ import type {
   VectorUpsertRequest,
 } from '../temporal/activities/types';
 import { failure } from '../temporal/activities/failures';
+import { parseReply } from '../temporal/activities/llm';
 import { isPlainObject, preview } from './matching';
 import type { KindContext, MockKind } from './mock-kind-types';
 
@@ -60,17 +61,9 @@ function chatReply(answer: Record<string, unknown>, request: LlmChatRequest, mod
       typeof answer.finishReason === 'string' ? answer.finishReason : calls.length > 0 ? 'tool_calls' : 'stop',
     usage: usageOf(answer),
   };
+  // Held to the schema as a real reply is: a mocked answer that breaks it fails the task the same way.
   if (request.responseFormat && calls.length === 0) {
-    if (answer.data !== undefined) result.data = answer.data;
-    else {
-      try {
-        result.data = JSON.parse(content ?? '');
-      } catch {
-        throw failure('validation', "the model's reply is not JSON (mocks.model answer for a responseFormat call)", {
-          instance: request.position,
-        });
-      }
-    }
+    result.data = parseReply(content, request.responseFormat, result.finishReason, request.position);
   }
   return result;
 }

@@ -104,6 +104,38 @@ describe('mcp mocks', () => {
   });
 });
 
+describe("mcp mocks for an agent's tool servers", () => {
+  const server = { transport: { stdio: { command: 'npx', arguments: ['tools-server'] } } };
+  const { scope } = request({});
+
+  it('sees the listing and each tool call as the call: mcp request it is', async () => {
+    const list = await mcp.view('agentListTools', { position: '/do/0/research', server, scope }, ctx);
+    expect(list.fields).toMatchObject({ server: 'npx tools-server', method: 'tools/list' });
+    const call = { position: '/do/0/research', server, scope, tool: 'get-sum', arguments: { a: 1 }, maxResultChars: 5 };
+    const view = await mcp.view('agentCallTool', call, ctx);
+    expect(view.fields).toMatchObject({ method: 'tools/call', tool: 'get-sum', arguments: { a: 1 } });
+  });
+
+  it('answers with the MCP result shaped for the model: tool specs, and text cut to maxResultChars', async () => {
+    const listed = await mcp.reply(
+      { result: { tools: [{ name: 'echo', description: 'Echoes', inputSchema: { type: 'object' } }] } },
+      { position: '/do/0/research', server, scope },
+      ctx,
+    );
+    expect(listed).toEqual({ tools: [{ name: 'echo', description: 'Echoes', parameters: { type: 'object' } }] });
+    const call = { position: '/do/0/research', server, scope, tool: 'echo', arguments: {}, maxResultChars: 60 };
+    const answered = await mcp.reply(
+      { result: { content: [{ type: 'text', text: 'x'.repeat(200) }], isError: true } },
+      call,
+      ctx,
+    );
+    expect(answered).toMatchObject({ isError: true, truncated: true });
+    const { content } = answered as { content: string };
+    expect(content.length).toBeLessThanOrEqual(60);
+    expect(content).toMatch(/^x+\n…\[truncated: 60 of 200 characters\]$/);
+  });
+});
+
 describe('a2a mocks', () => {
   const stream = request({
     method: 'message/stream',

@@ -6,6 +6,8 @@
  * the same shapes:
  *
  * - mcp: the JSON-RPC result, held to the MCP SDK's schema of the method's result as a real server's is;
+ *   the tool servers of an agent (`agent:1.0.0@default`) are matched and answered the same way, their
+ *   `tools/list` and `tools/call` results then shaped for the model as the agent's activities shape them;
  * - a2a: the JSON-RPC result; for `message/stream` and `tasks/resubscribe` the ordered list of results;
  * - asyncapi: nothing for a publish; for a subscription, the messages the broker delivers, consumed with
  *   the task's own `filter` and `consume` bounds (the activity's code), so a test exercises them too.
@@ -19,8 +21,15 @@ import { offerMessage, type InboundMessage } from '../temporal/activities/asynca
 import { redact, resolveDeferred } from '../temporal/activities/deferred';
 import { failure } from '../temporal/activities/failures';
 import { headerOf, resolveAuthorization, type Authentication } from '../temporal/activities/http-auth';
+import { toolResult, toolSpecs } from '../temporal/activities/agent-tools';
 import { MCP_METHODS, MCP_RESULT_SCHEMAS } from '../temporal/activities/mcp-client';
-import type { A2aCallRequest, AsyncApiCallRequest, McpCallRequest } from '../temporal/activities/types';
+import type {
+  A2aCallRequest,
+  AgentCallToolRequest,
+  AgentToolServerRequest,
+  AsyncApiCallRequest,
+  McpCallRequest,
+} from '../temporal/activities/types';
 import { isPlainObject, preview } from './matching';
 import type { KindContext, MockKind } from './mock-kind-types';
 
@@ -78,9 +87,33 @@ const MCP_SUBJECT: Record<string, { field: string; parameter: string }> = {
   'resources/read': { field: 'resource', parameter: 'uri' },
 };
 
+type AgentToolRequest = AgentToolServerRequest | AgentCallToolRequest;
+
+function isAgentToolRequest(request: unknown): request is AgentToolRequest {
+  return isPlainObject(request) && isPlainObject(request.server);
+}
+
+/** An agent's `tools/list` or `tools/call` as the `call: mcp` request it is. */
+function asMcpCall(request: McpCallRequest | AgentToolRequest): McpCallRequest {
+  if (!isAgentToolRequest(request)) return request;
+  const { position, server, scope } = request;
+  const args =
+    'tool' in request
+      ? { ...server, method: 'tools/call', parameters: { name: request.tool, arguments: request.arguments } }
+      : { ...server, method: 'tools/list', parameters: {} };
+  return { position, args, scope };
+}
+
+/** An MCP result as the agent's activity returns it (agent-tools.ts), for an agent's request. */
+function forAgent(request: unknown, result: Args): unknown {
+  if (!isAgentToolRequest(request)) return result;
+  if ('tool' in request) return toolResult(result as Parameters<typeof toolResult>[0], request.maxResultChars);
+  return { tools: toolSpecs(result as Parameters<typeof toolSpecs>[0]) };
+}
+
 export const mcp: MockKind = {
   key: 'mcp',
-  activities: ['callMcp'],
+  activities: ['callMcp', 'agentListTools', 'agentCallTool'],
   match: {
     server: {
       ...STRING,
@@ -103,7 +136,7 @@ export const mcp: MockKind = {
     result: { description: 'the JSON-RPC result, e.g. { content: [{ type: text, text: ... }] } for tools/call' },
   },
   async view(_activity, request, ctx) {
-    const call = request as McpCallRequest;
+    const call = asMcpCall(request as McpCallRequest | AgentToolRequest);
     const { args, hide } = openArgs(call, ctx);
     const method = String(args.method ?? '');
     const parameters: Args = isPlainObject(args.parameters) ? args.parameters : {};
@@ -128,7 +161,7 @@ export const mcp: MockKind = {
     };
   },
   async reply(answer, request, ctx) {
-    const call = request as McpCallRequest;
+    const call = asMcpCall(request as McpCallRequest | AgentToolRequest);
     const { args } = openArgs(call, ctx);
     const method = String(args.method);
     const schema = (MCP_RESULT_SCHEMAS as Record<string, (typeof MCP_RESULT_SCHEMAS)[keyof typeof MCP_RESULT_SCHEMAS]>)[
@@ -143,7 +176,7 @@ export const mcp: MockKind = {
     }
     // An MCP result is always an object: `respond: {}` is the empty result, with the SDK's defaults.
     const parsed = schema.safeParse(answer.result ?? {});
-    if (parsed.success) return parsed.data;
+    if (parsed.success) return forAgent(request, parsed.data as Args);
     throw failure(
       'configuration',
       `the mocked result of mcp ${method} is not an MCP ${method} result: ${describeIssue(parsed.error.issues[0] as Issue)} (workflow-runner test)`,

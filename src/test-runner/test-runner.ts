@@ -5,7 +5,8 @@
  */
 import { dirname, relative, resolve } from 'node:path';
 import type { RunReport } from '../temporal/run-outcome';
-import { loadWorkflow, type ValidationProblem, type WorkflowDocument } from '../zigflow/loader';
+import { DEFAULT_CATALOG, parseCatalogReference } from '../zigflow/dsl/default-catalog';
+import { loadWorkflow, type LoadOptions, type ValidationProblem, type WorkflowDocument } from '../zigflow/loader';
 import { checkExpectations } from './expectations';
 import type { RecordedCall } from './mock-activities';
 import { loadTestFile, type TestCase, type TestFile } from './test-file';
@@ -37,6 +38,8 @@ export interface TestRunnerDeps {
   now(): number;
   /** Display form of a path (relative to the working directory). */
   display(path: string): string;
+  /** `name:version` of the operator's default-catalog functions (DEFAULT_CATALOG_DIR), as `run` knows them. */
+  defaultCatalog?: ReadonlySet<string>;
 }
 
 export function formatProblem(file: string, p: Pick<ValidationProblem, 'line' | 'column' | 'pointer' | 'message'>) {
@@ -72,7 +75,7 @@ async function prepare(
     formatProblem(file, { ...testFile.locate(pointer), pointer, message });
   const text = await deps.readText(workflowPath).catch(() => undefined);
   if (text === undefined) return { problems: [at('/workflow', `cannot read the workflow file ${workflowPath}`)] };
-  const result = loadWorkflow(text);
+  const result = loadWorkflow(text, loadOptions(testFile, deps));
   if (!result.ok) return { problems: result.problems.map((p) => formatProblem(deps.display(workflowPath), p)) };
   const problems: string[] = [];
   for (const test of testFile.tests) {
@@ -88,6 +91,21 @@ async function prepare(
     }
   }
   return problems.length > 0 ? { problems } : { document: result.workflow };
+}
+
+/**
+ * The default catalog the workflow is validated against: the operator's functions, and the `@default`
+ * functions the test file's `mocks.functions` stand in for (they exist for the test as a catalog's would).
+ */
+function loadOptions(testFile: TestFile, deps: TestRunnerDeps): Pick<LoadOptions, 'defaultCatalog'> {
+  const keys = new Set(deps.defaultCatalog ?? []);
+  for (const test of testFile.tests) {
+    for (const call of Object.keys(test.functions)) {
+      const ref = parseCatalogReference(call);
+      if (ref?.catalog === DEFAULT_CATALOG) keys.add(ref.key);
+    }
+  }
+  return keys.size > 0 ? { defaultCatalog: keys } : {};
 }
 
 async function runTest(test: TestCase, document: WorkflowDocument, deps: TestRunnerDeps): Promise<TestResult> {

@@ -74,12 +74,20 @@ describe('workflow-runner test', () => {
       'examples/call-mcp-stdio.test.yaml',
       'examples/hello.test.yaml',
       'examples/order-processing.test.yaml',
+      'examples/research-agent.test.yaml',
+      'examples/retrieval.test.yaml',
+      'examples/support-triage.test.yaml',
     ]);
-    expect(report.passed).toBeGreaterThanOrEqual(11);
+    expect(report.passed).toBeGreaterThanOrEqual(17);
     // The subscription's own filter (total >= 100) and bound (amount: 2) chose from the mocked messages.
     expect(testNamed(report, 'keeps the first two large orders the broker delivers').report.output).toEqual({
       largeOrders: ['a', 'c'],
     });
+    // The agent's tool call was answered by mocks.mcp and its result reached the model's next turn.
+    const research = testNamed(report, 'calls get-sum, answers, then carries the conversation to the follow-up');
+    expect(research.calls.map((c) => c.summary)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^mcp tools\/call get-sum /)]),
+    );
     expect(r.code).toBe(0);
   });
 

@@ -35,11 +35,7 @@ export function createAgentListTools(deps: ActivityDeps) {
           timeoutMs,
           signal,
         })) as ListToolsResult;
-        for (const tool of page.tools) {
-          const spec: ChatToolSpec = { name: tool.name, parameters: tool.inputSchema as Record<string, unknown> };
-          if (tool.description) spec.description = tool.description.slice(0, MAX_DESCRIPTION);
-          tools.push(spec);
-        }
+        tools.push(...toolSpecs(page));
         cursor = page.nextCursor;
       } while (cursor && tools.length < MAX_TOOLS);
       return { tools: tools.slice(0, MAX_TOOLS) };
@@ -55,11 +51,25 @@ export function createAgentCallTool(deps: ActivityDeps) {
       `tools/call ${request.tool}`,
       async (session, timeoutMs, signal) => {
         const result = await session.callTool(request.tool, request.arguments, { timeoutMs, signal });
-        const { text, truncated } = truncateResult(resultText(result), request.maxResultChars);
-        return { content: text, isError: result.isError === true, truncated };
+        return toolResult(result as CallToolResult, request.maxResultChars);
       },
     );
   };
+}
+
+/** A page of `tools/list` as the model is told the tools (also what `workflow-runner test` mocks answer). */
+export function toolSpecs(page: ListToolsResult): ChatToolSpec[] {
+  return page.tools.map((tool) => {
+    const spec: ChatToolSpec = { name: tool.name, parameters: tool.inputSchema as Record<string, unknown> };
+    if (tool.description) spec.description = tool.description.slice(0, MAX_DESCRIPTION);
+    return spec;
+  });
+}
+
+/** A `tools/call` result as the loop receives it: text for the model, cut to `maxResultChars`. */
+export function toolResult(result: CallToolResult, maxResultChars: number): AgentCallToolResult {
+  const { text, truncated } = truncateResult(resultText(result), maxResultChars);
+  return { content: text, isError: result.isError === true, truncated };
 }
 
 /** A tool result as text for the model. */

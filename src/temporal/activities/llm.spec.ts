@@ -4,6 +4,8 @@
  * server answers deterministically from the request (src/cli/demo-model-server.ts) and counts calls.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startModelServer, type ModelServer } from '../../cli/demo-model-server';
 import { sealSecret } from '../../secrets/sealing';
 import type { ActivityDeps, ModelUsageRecord } from './deps';
@@ -188,6 +190,31 @@ describe('llm activities', () => {
       expect(other.requests[0].authorization).toBe('Bearer per-call-token-1');
     } finally {
       await other.close();
+    }
+  });
+
+  it('does not follow a redirect from a per-call endpoint (its target never passed the network policy)', async () => {
+    const target = await startModelServer({});
+    const redirector = createServer((req, res) => {
+      res.writeHead(307, { location: `${target.baseUrl}${req.url?.replace(/^\/v1/, '') ?? ''}` }).end();
+    });
+    await new Promise<void>((done) => redirector.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const call = createLlmChat(deps)({
+        position: '/do/0',
+        endpoint: `http://127.0.0.1:${port}/v1`,
+        messages: [{ role: 'user', content: 'hello there.' }],
+        scope,
+      });
+      await expect(call).rejects.toMatchObject({
+        type: DSL_ERROR_FAILURE_TYPE,
+        message: expect.stringContaining('HTTP 307'),
+      });
+      expect(target.requests).toHaveLength(0);
+    } finally {
+      await new Promise((done) => redirector.close(done));
+      await target.close();
     }
   });
 

@@ -81,7 +81,7 @@ export function createLlmChat(deps: ActivityDeps) {
 }
 
 /** The reply as JSON valid against the schema; a `validation` error otherwise (the text is not quoted). */
-function parseReply(content: string | null, schema: Record<string, unknown>, finish: string, instance: string) {
+export function parseReply(content: string | null, schema: Record<string, unknown>, finish: string, instance: string) {
   let data: unknown;
   try {
     data = JSON.parse(content ?? '');
