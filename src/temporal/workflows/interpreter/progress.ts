@@ -6,7 +6,8 @@
 import { proxySinks } from '@temporalio/workflow';
 import type { EventsPage, ProgressEventType, WorkflowProgressEvent } from '../../contract';
 import { type ProgressBatch, type ProgressSinks, type ProgressTuple, unpackProgressEvent } from '../../progress-batch';
-import { FULL_PROGRESS_TASKS } from './run-guard';
+/** The progress bound (run-guard.ts `taskEvents`): tasks of a stretch without a durable wait that report every event. */
+export const FULL_PROGRESS_TASKS = 1000;
 
 const { progress } = proxySinks<ProgressSinks>();
 

@@ -20,7 +20,9 @@
 import { patched } from '@temporalio/workflow';
 import { SLICE_UNITS_PER_MS, type RunLimits, type TaskRecord } from '../../contract';
 import { dslError } from '../../../zigflow/dsl/errors';
-import type { ProgressFields } from './progress';
+import { FULL_PROGRESS_TASKS, type ProgressFields } from './progress';
+
+export { FULL_PROGRESS_TASKS };
 import type { RunState } from './run-state';
 
 /** Tasks a run may execute between two durable waits unless its start input says otherwise. */
@@ -39,8 +41,6 @@ export const DEFAULT_SLICE_MS = 1000;
 export const DEFAULT_SLICE_UNITS = DEFAULT_SLICE_MS * SLICE_UNITS_PER_MS;
 /** Task boundaries between yields in runs recorded before time slices (no `time-slices` marker). */
 const LEGACY_YIELD_EVERY_STEPS = 500;
-/** The first tasks of each stretch without a durable wait report every event (see {@link taskEvents}). */
-export const FULL_PROGRESS_TASKS = 1000;
 
 const RUNAWAY_GUARD_PATCH = 'runaway-guard';
 const TIME_SLICES_PATCH = 'time-slices';
