@@ -4,6 +4,10 @@
  * measured by the client from its start to its result; their p95 must stay under 2 s while the heavy run
  * is still running (it is terminated at the end). Without slices the heavy run would hold its workflow
  * thread for as long as its loop lasts.
+ *
+ * On a machine so loaded that 50 light runs alone take more than 1 s at p95 (other test files running
+ * beside this one), no scheduling can keep them under 2 s; a first wave without the heavy run measures that,
+ * and the bound becomes what the heavy run may add to it: 1 s above the light runs' own p95.
  */
 import { randomUUID } from 'node:crypto';
 import { startTestRunner, waitFor, type TestRunner } from '../support/runner-harness';
@@ -24,7 +28,32 @@ describe('a CPU-heavy run beside light runs on one worker', () => {
     await runner?.shutdown();
   });
 
+  const light = doc([
+    { a: { set: { n: '${ 1 }' } } },
+    { b: { set: { n: '${ .n + 1 }' } } },
+    { c: { switch: [{ big: { when: '${ .n > 1 }', then: 'end' } }, { small: { then: 'continue' } }] } },
+  ]);
+
+  /** Latencies of LIGHT_RUNS light runs started at once, sorted; each from its start to its result. */
+  async function lightWave(): Promise<number[]> {
+    const latencies = await Promise.all(
+      Array.from({ length: LIGHT_RUNS }, async () => {
+        const started = Date.now();
+        const handle = await runner.start(light, {}, { validated: true, executionId: `light-${randomUUID()}` });
+        const { result } = await runner.outcome(handle);
+        expect(result).toMatchObject({ status: 'completed', output: { n: 2 } });
+        return Date.now() - started;
+      }),
+    );
+    return latencies.sort((a, b) => a - b);
+  }
+
+  const p95 = (sorted: number[]) => sorted[Math.ceil(0.95 * sorted.length) - 1];
+
   it('keeps the light runs p95 latency under 2 s', async () => {
+    // The first wave warms the worker up (workflow contexts, compiled code); the second measures the load.
+    await lightWave();
+    const alone = p95(await lightWave());
     // Millions of jq steps per thousand iterations: minutes of work, far longer than the test.
     const heavy = await runner.start(
       doc([
@@ -43,26 +72,14 @@ describe('a CPU-heavy run beside light runs on one worker', () => {
       const history = await heavy.fetchHistory();
       return (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length >= 2;
     }, 60_000);
-    const light = doc([
-      { a: { set: { n: '${ 1 }' } } },
-      { b: { set: { n: '${ .n + 1 }' } } },
-      { c: { switch: [{ big: { when: '${ .n > 1 }', then: 'end' } }, { small: { then: 'continue' } }] } },
-    ]);
-    const latencies = await Promise.all(
-      Array.from({ length: LIGHT_RUNS }, async () => {
-        const started = Date.now();
-        const handle = await runner.start(light, {}, { validated: true, executionId: `light-${randomUUID()}` });
-        const { result } = await runner.outcome(handle);
-        expect(result).toMatchObject({ status: 'completed', output: { n: 2 } });
-        return Date.now() - started;
-      }),
-    );
+    const latencies = await lightWave();
     // The heavy run was busy the whole time: still running once every light run completed.
     expect((await heavy.describe()).status.name).toBe('RUNNING');
     await heavy.terminate('fairness test done');
-    latencies.sort((a, b) => a - b);
-    const p95 = latencies[Math.ceil(0.95 * latencies.length) - 1];
-    console.log(`light runs: p50 ${latencies[latencies.length >> 1]} ms, p95 ${p95} ms, max ${latencies.at(-1)} ms`);
-    expect(p95).toBeLessThan(2000);
+    const beside = p95(latencies);
+    console.log(
+      `light runs: p95 ${alone} ms alone, p95 ${beside} ms beside the heavy run (max ${latencies.at(-1)} ms)`,
+    );
+    expect(beside).toBeLessThan(Math.max(2000, alone + 1000));
   });
 });
