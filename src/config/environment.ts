@@ -204,6 +204,17 @@ export class RunnerEnvironment {
   CALL_MCP_STDIO_COMMANDS?: string;
   @IsOptional() @IsDuration() CALL_MCP_TIMEOUT?: string;
   @IsOptional() @IsDuration() CALL_ASYNCAPI_MAX_CONSUME?: string;
+  @IsOptional()
+  @Matches(POSITIVE_INT, { message: '$property must be a positive whole number of tasks' })
+  WORKFLOW_MAX_TASKS_WITHOUT_WAIT?: string;
+  // Past the SDK's 5 s deadline per workflow task, a slice would fail its workflow task again and again.
+  @IsOptional()
+  @check(
+    'isSlice',
+    (v) => (parseDuration(v) ?? 0) >= 10 && (parseDuration(v) ?? 0) <= 3000,
+    'must be a duration from 10ms to 3s such as 500ms, 1s',
+  )
+  WORKFLOW_SLICE?: string;
 
   // Payload encryption (src/codec): a mounted Secret, one file per key.
   @IsOptional() @IsKeyDirectory() PAYLOAD_ENCRYPTION_KEYS_DIR?: string;

@@ -80,6 +80,10 @@ export interface RuntimeConfig {
   mcpTimeoutMs: number;
   /** Longest an AsyncAPI subscription consumes when its `consume` sets no `for`. */
   asyncApiMaxConsumeMs: number;
+  /** Tasks a run may execute without waiting on anything durable before it stops as a runaway loop. */
+  maxTasksWithoutWait: number;
+  /** Pure-data work one workflow activation may do before the run yields (in work units once started). */
+  sliceMs: number;
 }
 
 /** Model providers, the vector store and catalogs (the `@default` catalog's functions, `use.catalogs`). */
@@ -193,6 +197,8 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       mcpStdioCommands: parseList(env.CALL_MCP_STDIO_COMMANDS).map((entry) => entry.split(' ')),
       mcpTimeoutMs: duration(env.CALL_MCP_TIMEOUT, '60s'),
       asyncApiMaxConsumeMs: duration(env.CALL_ASYNCAPI_MAX_CONSUME, '1h'),
+      maxTasksWithoutWait: int(env.WORKFLOW_MAX_TASKS_WITHOUT_WAIT, 1_000_000),
+      sliceMs: duration(env.WORKFLOW_SLICE, '1s'),
     },
     ai: {
       baseUrl: env.OPENAI_BASE_URL,

@@ -30,7 +30,8 @@ import { type ExecuteLimits, parseCloudEvent, parseExecuteInput, parseExecutionI
 import { failedPrecondition, notFound } from './rpc-errors';
 import { isClosed, statusFromDescription } from './wire-mapping';
 import { startValidator } from '../temporal/start-input';
-import { runStartOf, scheduledRunStart, type RunStart, type RunStartDeps } from './run-start';
+import type { RunLimits } from '../temporal/contract';
+import { runLimitsOf, runStartOf, scheduledRunStart, type RunStart, type RunStartDeps } from './run-start';
 
 export type { RunStart } from './run-start';
 
@@ -44,6 +45,7 @@ export class ExecutorService {
   private readonly limits: ExecuteLimits;
 
   private readonly validate: ReturnType<typeof startValidator>;
+  private readonly runLimits: RunLimits;
 
   constructor(
     private readonly temporal: TemporalService,
@@ -56,6 +58,7 @@ export class ExecutorService {
       maxWorkflowBytes: config.get('server', { infer: true }).maxWorkflowBytes,
       secretsKey: runtime.secretsKey,
     };
+    this.runLimits = runLimitsOf(runtime);
     // Documents that the worker's validation would refuse are left for it to report as the run's failure.
     this.validate = startValidator({
       mcpStdio: { enabled: runtime.mcpStdioEnabled, commands: runtime.mcpStdioCommands },
@@ -101,7 +104,12 @@ export class ExecutorService {
   }
 
   private runStartDeps(): RunStartDeps {
-    return { taskQueue: this.temporal.taskQueue, limits: this.limits, validate: this.validate };
+    return {
+      taskQueue: this.temporal.taskQueue,
+      limits: this.limits,
+      validate: this.validate,
+      runLimits: this.runLimits,
+    };
   }
 
   async cancel(executionId: string, reason: string): Promise<string> {

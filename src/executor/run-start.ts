@@ -4,7 +4,7 @@
  * the same way.
  */
 import type { WorkflowExecuteInput as WireExecuteInput } from '../generated/ai/stigmer/workflow/runner/v1/io';
-import { WORKFLOW_TYPE, type WorkflowExecuteInput } from '../temporal/contract';
+import { SLICE_UNITS_PER_MS, WORKFLOW_TYPE, type RunLimits, type WorkflowExecuteInput } from '../temporal/contract';
 import { withValidatedDocument, type startValidator } from '../temporal/start-input';
 import { type ExecuteLimits, parseExecuteInput } from './execute-request';
 
@@ -18,17 +18,26 @@ export interface RunStartDeps {
   taskQueue: string;
   limits: ExecuteLimits;
   validate: ReturnType<typeof startValidator>;
+  /** The configured bounds on pure-data work, carried by every run this starter starts. */
+  runLimits?: RunLimits;
+}
+
+/** The run limits of the configuration (WORKFLOW_MAX_TASKS_WITHOUT_WAIT, WORKFLOW_SLICE). */
+export function runLimitsOf(runtime: { maxTasksWithoutWait: number; sliceMs: number }): RunLimits {
+  return { maxTasksWithoutWait: runtime.maxTasksWithoutWait, sliceUnits: runtime.sliceMs * SLICE_UNITS_PER_MS };
 }
 
 /** Stands in for the execution id while a scheduled run's input is checked (the id is left empty after). */
 const SCHEDULED_ID_PLACEHOLDER = 'scheduled';
 
 export function runStartOf(input: WorkflowExecuteInput, deps: RunStartDeps): RunStart {
-  // A valid document rides along validated, so the run skips its own validation step.
+  // A valid document rides along validated, so the run skips its own validation step. The limits travel
+  // in the input: workflow code cannot read the configuration, and a replay must see the run's own values.
+  const started = withValidatedDocument(input, deps.validate);
   return {
     workflowType: WORKFLOW_TYPE,
     taskQueue: deps.taskQueue,
-    args: [withValidatedDocument(input, deps.validate)],
+    args: [deps.runLimits && !started.limits ? { ...started, limits: deps.runLimits } : started],
   };
 }
 

@@ -7,7 +7,7 @@
  */
 export { Engine } from './impl/engine';
 export type { EngineOptions } from './impl/engine';
-export type { EvalOptions, Program } from './impl/program';
+export type { EvalOptions, Program, StepMeter } from './impl/program';
 export { JqError } from './impl/errors';
 export type { JqErrorCode, JqPosition } from './impl/errors';
 export { DEFAULT_BUDGET } from './impl/runtime';

@@ -35,6 +35,26 @@ export interface WorkflowExecuteInput {
    * start-input.ts); when present the workflow does not validate the YAML again.
    */
   document?: WorkflowDocument;
+  /**
+   * Bounds on the run's pure-data work (src/temporal/workflows/interpreter/run-guard.ts), set by the runner's
+   * starters from its configuration; absent fields take the defaults. Part of the start input, so a replay
+   * sees the values the run started with.
+   */
+  limits?: RunLimits;
+}
+
+/**
+ * Work units of pure-data work per millisecond of one activation (jq steps of typical expressions in
+ * workflow code, measured on a loaded two-core machine): how starters turn a configured slice length into
+ * {@link RunLimits.sliceUnits}.
+ */
+export const SLICE_UNITS_PER_MS = 5_000;
+
+export interface RunLimits {
+  /** Tasks executed without waiting on anything durable before the run stops as a runaway (default 1,000,000). */
+  maxTasksWithoutWait?: number;
+  /** Work units (jq steps; a task boundary counts 150) one activation may spend before it yields. */
+  sliceUnits?: number;
 }
 
 export const PROGRESS_EVENT_TYPES = [
@@ -53,6 +73,7 @@ export const PROGRESS_EVENT_TYPES = [
   'workflow_cancelled',
   'event_emitted',
   'workflow_recovered',
+  'task_events_skipped',
 ] as const;
 export type ProgressEventType = (typeof PROGRESS_EVENT_TYPES)[number];
 

@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../../src/temporal/activities';
-import { WORKFLOW_TYPE, type WorkflowExecuteInput } from '../../src/temporal/contract';
+import { WORKFLOW_TYPE, type RunLimits, type WorkflowExecuteInput } from '../../src/temporal/contract';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowRegistry } from '../../src/temporal/activities/deps';
 import { DefinitionRegistryClient, RegistryRefusal } from '../../src/temporal/definition-registry.client';
@@ -42,6 +42,9 @@ const CASES: Record<
     yaml: (http: FakeHttp, servers: LiveServers) => string | Promise<string>;
     input?: Record<string, unknown>;
     validated?: boolean;
+    limits?: RunLimits;
+    /** How the recorded run ends (default completed). */
+    status?: 'completed' | 'faulted';
   }
 > = {
   'set-switch-for': {
@@ -157,6 +160,36 @@ do:
 `,
       ),
   },
+  // Recorded before time slices: pure-data work yielded every 500 task boundaries (four yields here). With no
+  // `time-slices` marker in it, today's code must yield at exactly those boundaries again.
+  'legacy-yields': {
+    validated: true,
+    yaml: () => workflow('replay-legacy-yields', LONG_LOOP),
+  },
+  // Slices of 20,000 work units (about 130 iterations): a `time-slices` marker, then a yield per slice.
+  'time-slices': {
+    validated: true,
+    limits: { sliceUnits: 20_000 },
+    yaml: () => workflow('replay-time-slices', LONG_LOOP),
+  },
+  // A then cycle stopped by the guard after 300 tasks: a `runaway-guard` marker, then the run's failure.
+  'runaway-guard': {
+    validated: true,
+    status: 'faulted',
+    limits: { maxTasksWithoutWait: 300 },
+    yaml: () =>
+      workflow(
+        'replay-runaway-guard',
+        `
+do:
+  - bump: { set: { n: '\${ (.n // 0) + 1 }' } }
+  - route:
+      switch:
+        - done: { when: '\${ .n < 0 }', then: end }
+        - again: { then: bump }
+`,
+      ),
+  },
   'http-retry': {
     yaml: (http) =>
       workflow(
@@ -204,6 +237,15 @@ do:
   },
 };
 
+/** 1,200 iterations of a pure-data body: 2,400 task boundaries, several yields under either rule. */
+const LONG_LOOP = `
+do:
+  - loop:
+      for: { each: i, in: '\${ [range(0; 1200)] }' }
+      do:
+        - add: { set: { total: '\${ (.total // 0) + $i }', squares: '\${ [range(0; 20) | . * .] | add }' } }
+`;
+
 let runner: TestRunner | undefined;
 let http: FakeHttp | undefined;
 let mcpServer: McpHttpFixture | undefined;
@@ -231,17 +273,22 @@ describe('replay of recorded histories', () => {
       const handle = await runner.start(await CASES[name].yaml(http, servers), CASES[name].input ?? {}, {
         executionId: `replay-${name}`,
         validated: CASES[name].validated,
+        limits: CASES[name].limits,
       });
       const { result } = await runner.outcome(handle);
-      expect(result.status).toBe('completed');
+      expect(result.status).toBe(CASES[name].status ?? 'completed');
       writeFileSync(
         file,
         `${JSON.stringify(History.toObject(History.fromObject(await handle.fetchHistory()), PROTO_JSON), null, 1)}\n`,
       );
     }
     const history = History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
-    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length;
-    if (CASES[name].validated) expect(markers).toBe(0);
+    // A validated start runs no `validateWorkflow` local activity (yields are local activities too).
+    const validations = (history.events ?? []).filter((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return data && Buffer.from(data).toString('utf8').includes('"activity_type":"validateWorkflow"');
+    }).length;
+    if (CASES[name].validated) expect(validations).toBe(0);
     // The runner's sink, as the worker registers it (never called during replay).
     const sinks = { progress: { emitBatch: { fn: () => undefined, callDuringReplay: false } } };
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks }, history, `replay-${name}`);

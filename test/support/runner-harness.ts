@@ -19,6 +19,7 @@ import {
   FAULT_FAILURE_TYPE,
   WORKFLOW_TYPE,
   type EnvironmentEntry,
+  type RunLimits,
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
   type WorkflowRunResult,
@@ -51,6 +52,8 @@ export interface RunOptions {
   metadata?: Record<string, string>;
   /** Start as the runner's own starters do: the validated document rides along (no validation activity). */
   validated?: boolean;
+  /** Bounds on pure-data work, as the runner's starters set them from WORKFLOW_MAX_TASKS_WITHOUT_WAIT and WORKFLOW_SLICE. */
+  limits?: RunLimits;
 }
 
 export interface RunOutcome {
@@ -111,6 +114,7 @@ export async function startTestRunner(
       input,
       environment: opts.environment,
       metadata: opts.metadata,
+      limits: opts.limits,
     };
     const start = opts.validated ? withValidatedDocument(arg, validate) : arg;
     return client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: executionId, args: [start] });

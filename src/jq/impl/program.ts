@@ -25,6 +25,15 @@ export interface EvalOptions {
   /** Values for `input` / `inputs`. */
   inputs?: unknown[];
   budget?: Partial<Budget>;
+  /**
+   * Adds the steps each evaluation took (completed or failed) to `steps`: a deterministic measure of the
+   * work done, which a host can use to bound how much it runs between yields.
+   */
+  meter?: StepMeter;
+}
+
+export interface StepMeter {
+  steps: number;
 }
 
 export interface Program {
@@ -55,15 +64,19 @@ export class CompiledProgram implements Program {
   }
 
   evaluate(input: unknown, options: EvalOptions = {}): unknown[] {
-    if (this.direct) return [runDirect(this.direct, input, this.env(makeCtx(options), options))];
-    const out: unknown[] = [];
     const ctx = makeCtx(options);
-    const max = ctx.budget.maxOutputs;
-    run(this.fn, input, this.env(ctx, options), (v) => {
-      if (out.length >= max) throw new JqError('budget', `jq budget exceeded: maxOutputs (limit ${max})`);
-      out.push(v);
-    });
-    return out;
+    try {
+      if (this.direct) return [runDirect(this.direct, input, this.env(ctx, options))];
+      const out: unknown[] = [];
+      const max = ctx.budget.maxOutputs;
+      run(this.fn, input, this.env(ctx, options), (v) => {
+        if (out.length >= max) throw new JqError('budget', `jq budget exceeded: maxOutputs (limit ${max})`);
+        out.push(v);
+      });
+      return out;
+    } finally {
+      if (options.meter) options.meter.steps += ctx.steps;
+    }
   }
 
   /** Calls `sink` with each output as it is produced (outputs before an error are delivered). */
@@ -71,35 +84,24 @@ export class CompiledProgram implements Program {
     const ctx = makeCtx(options);
     let count = 0;
     const max = ctx.budget.maxOutputs;
-    run(this.fn, input, this.env(ctx, options), (v) => {
-      if (++count > max) throw new JqError('budget', `jq budget exceeded: maxOutputs (limit ${max})`);
-      sink(v);
-    });
+    try {
+      run(this.fn, input, this.env(ctx, options), (v) => {
+        if (++count > max) throw new JqError('budget', `jq budget exceeded: maxOutputs (limit ${max})`);
+        sink(v);
+      });
+    } finally {
+      if (options.meter) options.meter.steps += ctx.steps;
+    }
   }
 
   first(input: unknown, options: EvalOptions = {}): unknown {
-    if (this.direct) return runDirect(this.direct, input, this.env(makeCtx(options), options));
-    let result: unknown = undefined;
-    let got = false;
-    const stop = new BreakSignal({});
+    const ctx = makeCtx(options);
     try {
-      run(
-        this.fn,
-        input,
-        this.env(makeCtx(options), options),
-        (v) => {
-          result = v;
-          got = true;
-          throw stop;
-        },
-        stop,
-      );
-    } catch (e) {
-      // once the first output is in hand, whatever unwinds the evaluation is only the stop signal on its way
-      // out (possibly re-wrapped by try/label/limit frames); it must never surface as an error
-      if (!got) throw e;
+      if (this.direct) return runDirect(this.direct, input, this.env(ctx, options));
+      return firstOf(this.fn, input, this.env(ctx, options));
+    } finally {
+      if (options.meter) options.meter.steps += ctx.steps;
     }
-    return result;
   }
 
   private env(ctx: Ctx, options: EvalOptions): Env {
@@ -137,6 +139,30 @@ function budgetOf(b: Partial<Budget> | undefined): Budget {
     b.maxStringLength !== undefined &&
     b.maxArrayLength !== undefined;
   return complete ? (b as Budget) : { ...DEFAULT_BUDGET, ...b };
+}
+
+function firstOf(fn: Fn, input: unknown, env: Env): unknown {
+  let result: unknown = undefined;
+  let got = false;
+  const stop = new BreakSignal({});
+  try {
+    run(
+      fn,
+      input,
+      env,
+      (v) => {
+        result = v;
+        got = true;
+        throw stop;
+      },
+      stop,
+    );
+  } catch (e) {
+    // once the first output is in hand, whatever unwinds the evaluation is only the stop signal on its way
+    // out (possibly re-wrapped by try/label/limit frames); it must never surface as an error
+    if (!got) throw e;
+  }
+  return result;
 }
 
 function run(fn: Fn, input: unknown, env: Env, emit: (v: unknown) => void, stop?: BreakSignal): void {

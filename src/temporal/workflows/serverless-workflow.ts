@@ -41,6 +41,7 @@ import { isPromise, race, runSteps, type Steps } from './interpreter/steps';
 import { timeoutMs } from './interpreter/timeout';
 import { recoveryPoint, resumeCursors } from './interpreter/continue-as-new';
 import { resolveSchemaResources } from './interpreter/schema-resources';
+import { runLimits } from './interpreter/run-guard';
 import { mayHaveSchemaResources } from '../../zigflow/dsl/schema-resources';
 
 export const pauseSignal = defineSignal(SIGNAL_PAUSE);
@@ -164,6 +165,10 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
     tasks: resume?.tasks ?? [],
     pendingEvents: resume?.pendingEvents ?? [],
     stepsSinceYield: 0,
+    limits: runLimits(input.limits),
+    tasksWithoutWait: resume?.tasksWithoutWait ?? 0,
+    sliceMark: 0,
+    heldStarts: new Map(),
     racing: 0,
     resumeCursors: resumeCursors(resume),
     liveCursors: new Map(),

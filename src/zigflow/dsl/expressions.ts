@@ -4,7 +4,15 @@
  * expressions by definition (`if`, `when`, `for.in`, `input.from`, `output.as`, `export.as`, ...) accept bare
  * jq too, as the conformance kit writes them. Sandbox-safe: compiled programs are cached per evaluator.
  */
-import { DEFAULT_BUDGET, JqError, type Budget, type Engine, type EvalOptions, type Program } from '../../jq';
+import {
+  DEFAULT_BUDGET,
+  JqError,
+  type Budget,
+  type Engine,
+  type EvalOptions,
+  type Program,
+  type StepMeter,
+} from '../../jq';
 import { dslError, WorkflowFault } from './errors';
 import { workflowJq } from './jq-engine';
 import type { EvaluationMode } from './model';
@@ -78,11 +86,23 @@ export class ExpressionEvaluator {
   private readonly engine: Engine;
   /** Reused for every evaluation (evaluations never nest): only `variables` changes. */
   private readonly evalOptions: EvalOptions & { variables: Variables };
+  /**
+   * jq steps and evaluations so far (failed ones included): the deterministic measure of expression work
+   * that workflow code slices activations by (temporal/workflows/interpreter/run-guard.ts). How src/jq
+   * charges steps is therefore part of the replay contract: see expressions.meter.spec.ts.
+   */
+  readonly meter: StepMeter & { evaluations: number } = { steps: 0, evaluations: 0 };
 
   constructor(options: EvaluatorOptions) {
     this.mode = options.mode ?? 'strict';
     this.engine = options.engine ?? workflowJq;
-    this.evalOptions = { variables: {}, now: options.now, env: options.env ?? {}, budget: EXPRESSION_BUDGET };
+    this.evalOptions = {
+      variables: {},
+      now: options.now,
+      env: options.env ?? {},
+      budget: EXPRESSION_BUDGET,
+      meter: this.meter,
+    };
   }
 
   /** Whether a value is a runtime expression in this mode (as opposed to a literal). */
@@ -160,6 +180,7 @@ export class ExpressionEvaluator {
         );
       }
       compiled.program ??= this.engine.compile(text);
+      this.meter.evaluations += 1;
       this.evalOptions.variables = vars;
       const results = compiled.program.evaluate(input, this.evalOptions);
       return results.length > 0 ? results[0] : null;

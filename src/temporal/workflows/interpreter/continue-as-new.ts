@@ -44,10 +44,11 @@ export function leaveResumable(rs: RunState, position: string): void {
 }
 
 export async function continueAsNewNow(rs: RunState): Promise<never> {
-  return continueAsNew(
-    rs.originalInput,
-    snapshot(rs, (t) => t.status !== 'running'),
-  );
+  const state = snapshot(rs, (t) => t.status !== 'running');
+  // A loop that hands over is still the same stretch without a durable wait (run-guard.ts); a recovered
+  // run (recoveryPoint) starts afresh instead.
+  if (rs.tasksWithoutWait > 0) state.tasksWithoutWait = rs.tasksWithoutWait;
+  return continueAsNew(rs.originalInput, state);
 }
 
 /** Where every running resumable level stands now, and the run state that goes with it. */

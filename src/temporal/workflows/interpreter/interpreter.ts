@@ -41,14 +41,9 @@ import {
   type TaskOutcome,
   type TaskResult,
 } from './run-state';
+import { countTask, noteDurableWait, RunawayStop, sliceSpent, startSlice, taskEvents } from './run-guard';
 import { isPromise, race } from './steps';
 import { timeoutMs } from './timeout';
-
-/**
- * Pure-data tasks never leave the workflow activation; after this many task boundaries the interpreter
- * runs a no-op local activity so one activation stays far below the deadlock detector's 2 s and signals/cancellation get in.
- */
-const YIELD_EVERY_STEPS = 500;
 
 export const runner: Runner = {
   runList,
@@ -141,9 +136,14 @@ function afterTask(c: ListCursor, outcome: TaskOutcome): ListResult | undefined 
   return undefined;
 }
 
+/**
+ * Task boundary: pure-data work never leaves the activation on its own, so once the slice is spent
+ * (run-guard.ts) the run yields with a no-op local activity: other runs on the worker and signals,
+ * queries and cancellation get in.
+ */
 function checkpoint(rs: RunState): Promise<void> | undefined {
   rs.stepsSinceYield += 1;
-  if (!rs.paused && rs.stepsSinceYield < YIELD_EVERY_STEPS) return undefined;
+  if (!rs.paused && !sliceSpent(rs)) return undefined;
   return holdAndYield(rs);
 }
 
@@ -152,11 +152,12 @@ async function holdAndYield(rs: RunState): Promise<void> {
     rs.status = 'paused';
     rs.progress.emit('workflow_paused', { message: 'paused at a task boundary' });
     await condition(() => !rs.paused);
+    noteDurableWait(rs);
     rs.status = 'running';
     rs.progress.emit('workflow_resumed');
   }
-  if (rs.stepsSinceYield >= YIELD_EVERY_STEPS) {
-    rs.stepsSinceYield = 0;
+  if (sliceSpent(rs)) {
+    startSlice(rs);
     await yieldPoint();
   }
 }
@@ -187,6 +188,8 @@ interface TaskRun {
   callKind: string | undefined;
   vars: Variables;
   record: TaskRecord;
+  /** Whether the progress bound holds this task's events back (run-guard.ts). */
+  quiet: boolean;
 }
 
 /** One task through the data-flow pipeline; synchronous unless the task's kind waits. */
@@ -198,6 +201,7 @@ export function runTask(
   scope: Variables,
 ): MaybePromise<TaskOutcome> {
   const { name, task } = named;
+  countTask(rs, position);
   const taskDescriptor: Record<string, unknown> = {
     name,
     reference: position,
@@ -225,7 +229,15 @@ export function runTask(
     taskDescriptor,
     vars: { vars, scopeOf: scope },
   };
-  const run: TaskRun = { rs, call, taskKind: named.kind, callKind: callKind(named), vars, record };
+  const run: TaskRun = {
+    rs,
+    call,
+    taskKind: named.kind,
+    callKind: callKind(named),
+    vars,
+    record,
+    quiet: taskEvents.quiet(rs),
+  };
   try {
     if (named.kind === undefined) {
       throw new WorkflowFault(dslError('configuration', `task '${name}' has no known kind`));
@@ -236,20 +248,12 @@ export function runTask(
     call.input = input;
     if (task.if !== undefined && !rs.evaluator.evaluateCondition(task.if, input, vars, position)) {
       record.status = 'skipped';
-      rs.progress.emit('task_skipped', {
-        taskName: name,
-        taskPosition: position,
-        taskKind: run.taskKind,
-        callKind: run.callKind,
-      });
+      const fields = { taskName: name, taskPosition: position, taskKind: run.taskKind, callKind: run.callKind };
+      taskEvents.ended(rs, record, 'task_skipped', fields, run.quiet);
       return { output: rawInput, flow: 'continue' };
     }
-    rs.progress.emit('task_started', {
-      taskName: name,
-      taskPosition: position,
-      taskKind: run.taskKind,
-      callKind: run.callKind,
-    });
+    const fields = { taskName: name, taskPosition: position, taskKind: run.taskKind, callKind: run.callKind };
+    taskEvents.started(rs, record, fields, run.quiet);
     const ms = timeoutMs(task.timeout, rs.document.use?.timeouts, position);
     const result =
       ms === undefined
@@ -278,14 +282,17 @@ function finishTask(run: TaskRun, result: TaskResult): TaskOutcome {
       rs.context = exportContext(rs.evaluator, call.task.export, output, rs.context, vars, call.position);
     }
     record.status = 'completed';
-    rs.progress.emit('task_completed', {
+    // A held event needs no summary (serializing the output is the dearest part of an event).
+    const reported = !run.quiet || !rs.heldStarts.has(record);
+    const fields = {
       taskName: call.name,
       taskPosition: call.position,
       taskKind: run.taskKind,
       callKind: run.callKind,
-      outputSummary: rs.progress.summaryOf(output),
+      outputSummary: reported ? rs.progress.summaryOf(output) : undefined,
       modelUsage: call.modelUsage,
-    });
+    };
+    taskEvents.ended(rs, record, 'task_completed', fields, run.quiet);
     // A nested `then: end` or a switch case's directive takes precedence over the task's own `then`.
     return { output, flow: result.flow ?? call.task.then ?? 'continue' };
   } catch (e) {
@@ -299,9 +306,10 @@ function failTask(run: TaskRun, e: unknown): never {
     record.status = 'cancelled';
     throw e;
   }
-  const fault = new WorkflowFault(toErrorData(e, call.position));
+  // The runaway stop travels unchanged: `try` must not catch it (run-guard.ts).
+  const fault = e instanceof RunawayStop ? e : new WorkflowFault(toErrorData(e, call.position));
   record.status = 'failed';
-  rs.progress.emit('task_failed', {
+  taskEvents.failed(rs, record, {
     taskName: call.name,
     taskPosition: call.position,
     taskKind: run.taskKind,
@@ -314,7 +322,7 @@ function failTask(run: TaskRun, e: unknown): never {
 
 /** Any failure inside a task as DSL error data; the innermost task's pointer becomes `instance`. */
 export function toErrorData(e: unknown, position: string): WorkflowErrorData {
-  if (isWorkflowFault(e)) return withInstance(e.error, position);
+  if (isWorkflowFault(e) || e instanceof RunawayStop) return withInstance(e.error, position);
   if (e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) {
     const cause = e.cause;
     if (cause instanceof ApplicationFailure) {

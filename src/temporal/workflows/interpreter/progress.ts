@@ -6,6 +6,8 @@
 import { proxySinks } from '@temporalio/workflow';
 import type { EventsPage, ProgressEventType, WorkflowProgressEvent } from '../../contract';
 import { type ProgressBatch, type ProgressSinks, type ProgressTuple, unpackProgressEvent } from '../../progress-batch';
+/** The progress bound (run-guard.ts `taskEvents`): tasks of a stretch without a durable wait that report every event. */
+export const FULL_PROGRESS_TASKS = 1000;
 
 const { progress } = proxySinks<ProgressSinks>();
 
@@ -45,6 +47,7 @@ const DEFAULT_STATUS: Record<ProgressEventType, WorkflowProgressEvent['status']>
   workflow_cancelled: 'cancelled',
   event_emitted: 'running',
   workflow_recovered: 'running',
+  task_events_skipped: 'running',
 };
 
 const PROGRESS_LOG_KEY = Symbol.for('workflow-runner.progress-log');
@@ -77,6 +80,9 @@ export class ProgressLog {
   private stamp = '';
   private summarized: unknown = undefined;
   private summary: string | undefined = undefined;
+  /** Task events held back by the progress bound (run-guard.ts) since the last summary, and the last one's task. */
+  private held = 0;
+  private heldPosition: string | undefined = undefined;
   private readonly observer = (globalThis as Record<symbol, unknown>)[PROGRESS_OBSERVER_KEY] as
     ((event: ProgressTuple) => void) | undefined;
 
@@ -94,6 +100,37 @@ export class ProgressLog {
   }
 
   emit(eventType: ProgressEventType, fields: ProgressFields = {}): void {
+    // The summary of held events always precedes the next reported event.
+    if (this.held > 0) this.flushHeld();
+    this.append(eventType, fields);
+  }
+
+  /** Counts a task event that the progress bound holds back instead of reporting it. */
+  hold(taskPosition: string | undefined): void {
+    this.held += 1;
+    this.heldPosition = taskPosition;
+  }
+
+  /** Takes back `n` held events that are reported after all. */
+  unhold(n: number): void {
+    this.held = Math.max(0, this.held - n);
+  }
+
+  /** Reports the held events as one `task_events_skipped` event (none when nothing is held). */
+  flushHeld(): void {
+    if (this.held === 0) return;
+    const n = this.held;
+    this.held = 0;
+    this.append('task_events_skipped', {
+      taskPosition: this.heldPosition,
+      message:
+        `${n} task event${n === 1 ? '' : 's'} not reported: past ${FULL_PROGRESS_TASKS} tasks without a ` +
+        'durable wait, started/completed/skipped events of tasks that do not wait are counted, not sent ' +
+        `(the last was of ${this.heldPosition ?? 'a task'})`,
+    });
+  }
+
+  private append(eventType: ProgressEventType, fields: ProgressFields): void {
     this.lastSequence += 1;
     const tuple: ProgressTuple = [
       this.lastSequence,

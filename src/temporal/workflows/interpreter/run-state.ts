@@ -6,6 +6,7 @@ import type {
   ExecutionStatus,
   ModelUsageSummary,
   RecoveredFrom,
+  RunLimits,
   TaskRecord,
   WorkflowErrorData,
   WorkflowExecuteInput,
@@ -13,7 +14,7 @@ import type {
 import type { ExpressionEvaluator, Variables } from '../../../zigflow/dsl/expressions';
 import type { FlowDirective, TaskDefinition, WorkflowDocument } from '../../../zigflow/dsl/model';
 import type { NamedTask } from '../../../zigflow/dsl/tasks';
-import type { ProgressLog } from './progress';
+import type { ProgressFields, ProgressLog } from './progress';
 
 /** A CloudEvent as the `event` signal delivers it (a JSON object). */
 export type CloudEvent = Record<string, unknown>;
@@ -44,6 +45,8 @@ export interface ResumeState {
   tasks: TaskRecord[];
   pendingEvents: CloudEvent[];
   paused: boolean;
+  /** Tasks run since the last durable wait, carried so that continue-as-new does not restart the guard. */
+  tasksWithoutWait?: number;
   /** Set when `recover` started this run from a failed or terminated one (a new run, not a continuation). */
   recovery?: { fromRunId: string; taskPosition?: string; reason?: string };
   /** Carried across continue-as-new: the recovery that started this execution's current chain of runs. */
@@ -80,8 +83,20 @@ export interface RunState {
   tasks: TaskRecord[];
   /** CloudEvents received through the `event` signal and not yet consumed by a `listen` task. */
   pendingEvents: CloudEvent[];
-  /** Task executions since the last yield to the server (bounds the length of one workflow activation). */
+  /** Task boundaries since the last yield (the slice's per-task units; run-guard.ts). */
   stepsSinceYield: number;
+  /** The run's limits (start input over defaults; run-guard.ts). */
+  limits: Required<RunLimits>;
+  /** Tasks run since the last durable wait: the runaway guard and the progress bound (run-guard.ts). */
+  tasksWithoutWait: number;
+  /** jq steps the evaluator had metered when the current slice began. */
+  sliceMark: number;
+  /** Whether the `time-slices` patch applies; unknown until a yield rule first acts. */
+  slicing?: boolean;
+  /** Whether the `runaway-guard` patch applies; unknown until the limit is first passed. */
+  guarded?: boolean;
+  /** Running tasks whose `task_started` the progress bound holds back (reported if they wait). */
+  heldStarts: Map<TaskRecord, ProgressFields>;
   /**
    * Concurrent regions open now (`fork` branches, timeout races). Read and changed only by steps.ts, which
    * waits with real promise steps inside a region (the command order recorded histories hold) and with

@@ -22,6 +22,7 @@ import type { RunnerActivities } from '../../activities/types';
 import { dslError, WorkflowFault } from '../../../zigflow/dsl/errors';
 import { scheduleRunnerActivity, type ActivityName, type ActivityResult } from './activity-calls';
 import { Later } from './later';
+import { announceWait, waited } from './run-guard';
 import type { MaybePromise, RunState } from './run-state';
 
 /**
@@ -94,8 +95,8 @@ async function stepsAsPromises<T>(steps: Steps<T>, done?: () => void): Promise<T
 }
 
 /**
- * Runs an activity; an activity ends the activation anyway, so the pure-data step budget
- * (`stepsSinceYield`) starts afresh when it completes.
+ * Runs an activity: a durable wait, so the runaway count and the slice start afresh when it completes
+ * (run-guard.ts `waited`), and the held task events of the tasks that wait are reported before it begins.
  */
 export function activity<K extends ActivityName>(
   rs: RunState,
@@ -103,9 +104,10 @@ export function activity<K extends ActivityName>(
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
 ): PromiseLike<ActivityResult<K>> {
+  announceWait(rs);
   if (rs.racing > 0) return callActivity(rs, name, request, summary);
   const restart = () => {
-    rs.stepsSinceYield = 0;
+    waited(rs);
   };
   return Later.from(scheduleRunnerActivity(name, request, summary)).then(
     (result) => {
@@ -129,15 +131,16 @@ async function callActivity<K extends ActivityName>(
   try {
     return await scheduleRunnerActivity(name, request, summary);
   } finally {
-    rs.stepsSinceYield = 0;
+    waited(rs);
   }
 }
 
 /**
- * A durable timer. The caller restarts the step budget (`stepsSinceYield = 0`) once it wakes: inside a
- * region the timer is the SDK's own promise, and a wrapper doing it would add a recorded step.
+ * A durable timer. The caller calls run-guard.ts `waited` once it wakes: inside a region the timer is the
+ * SDK's own promise, and a wrapper doing it would add a recorded step.
  */
 export function sleep(rs: RunState, ms: number, summary: string): PromiseLike<void> {
+  announceWait(rs);
   const fired = timer(ms, { summary });
   return rs.racing > 0 ? fired : Later.from(fired);
 }

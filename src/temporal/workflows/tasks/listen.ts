@@ -16,6 +16,7 @@ import type {
   ListenTask,
 } from '../../../zigflow/dsl/model';
 import { taskList } from '../../../zigflow/dsl/tasks';
+import { announceWait, noteDurableWait, unmetered } from '../interpreter/run-guard';
 import { taskVariables, type CloudEvent, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
 type Correlation = NonNullable<Filter['correlate']>[string];
@@ -92,15 +93,18 @@ async function consume(call: ListenCall, accept: (e: CloudEvent) => boolean): Pr
   // A throw inside a condition predicate fails the workflow task (retried forever), not the workflow:
   // a filter that cannot be evaluated ends the wait and becomes the task's fault instead.
   let fault: unknown;
+  // The SDK may check a condition more often live than in a replay: its work must not count toward the slice.
   const safe = (e: CloudEvent): boolean => {
     try {
-      return accept(e);
+      return unmetered(call.rs, () => accept(e));
     } catch (error) {
       fault = error;
       return true;
     }
   };
+  announceWait(call.rs);
   await condition(() => fault !== undefined || pending.some(safe));
+  noteDurableWait(call.rs);
   if (fault !== undefined) throw fault;
   const index = pending.findIndex(accept);
   return pending.splice(index, 1)[0];

@@ -14,6 +14,7 @@ import {
   type WorkflowProcess,
 } from '../../../zigflow/dsl/model';
 import { deferredScope } from '../interpreter/activity-calls';
+import { announceWait, noteDurableWait } from '../interpreter/run-guard';
 import { activity, runSteps, type Steps } from '../interpreter/steps';
 import { namedAuthentication } from './call';
 import { taskVariables, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
@@ -84,6 +85,7 @@ function* childWorkflowSteps(call: TaskCall, spec: WorkflowProcess, awaitResult:
     input: isJsonObject(input) ? input : {},
     environment: rs.originalInput.environment,
     metadata: { ...rs.originalInput.metadata, parentExecutionId: rs.executionId },
+    limits: rs.originalInput.limits,
   };
   const args: [WorkflowExecuteInput] = [childInput];
   const options = { workflowId: childId, args };
@@ -91,6 +93,12 @@ function* childWorkflowSteps(call: TaskCall, spec: WorkflowProcess, awaitResult:
     yield startChild(WORKFLOW_TYPE, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
     return { output: call.input };
   }
-  const result: WorkflowRunResult = yield executeChild(WORKFLOW_TYPE, options);
+  announceWait(rs);
+  let result: WorkflowRunResult;
+  try {
+    result = yield executeChild(WORKFLOW_TYPE, options);
+  } finally {
+    noteDurableWait(rs);
+  }
   return { output: result.output ?? null };
 }

@@ -15,6 +15,7 @@ import {
   retryDelayMs,
   type RetryPolicy,
 } from '../interpreter/retry';
+import { waited } from '../interpreter/run-guard';
 import { attempt, runSteps, sleep, type Steps } from '../interpreter/steps';
 import {
   listTaskResult,
@@ -93,7 +94,7 @@ function* trySteps(call: TaskCall, task: TryTask): Steps<TaskResult> {
       const next = afterFailure(call, p, e, attemptNo);
       if ('scope' in next) return runHandler(call, p.handler, next.scope);
       yield sleep(rs, next.delay, `retry ${call.name}`);
-      rs.stepsSinceYield = 0;
+      waited(rs);
     }
   }
 }

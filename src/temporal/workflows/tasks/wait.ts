@@ -1,6 +1,7 @@
 /** `wait`: a durable timer for an inline duration, an ISO 8601 string or an expression producing either. */
 import { durationToMs } from '../../../zigflow/dsl/durations';
 import type { WaitTask } from '../../../zigflow/dsl/model';
+import { waited } from '../interpreter/run-guard';
 import { runSteps, sleep, type Steps } from '../interpreter/steps';
 import { taskVariables, type MaybePromise, type TaskCall, type TaskResult } from '../interpreter/run-state';
 
@@ -14,6 +15,6 @@ function* waitSteps(call: TaskCall, task: WaitTask): Steps<TaskResult> {
   });
   const ms = durationToMs(value, call.position);
   yield sleep(call.rs, ms, `wait ${call.name}`);
-  call.rs.stepsSinceYield = 0;
+  waited(call.rs);
   return { output: call.input };
 }
