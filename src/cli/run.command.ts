@@ -6,6 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { parseBoolean, parseList } from '../config/parse';
 import { cliDataConverter } from './cli-codec';
+import { encryptedBundleSibling } from '../codec/data-converter';
 import type { ActivityDeps } from '../temporal/activities/deps';
 import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
@@ -32,9 +33,14 @@ export const PROJECT_ROOT = resolve(__dirname, '..', '..', __dirname.includes(jo
 /** The prebuilt workflow bundle (npm run build:bundle); without it the worker bundles at start. */
 const BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
-/** The prebuilt workflow bundle when there is one (bundling from source takes seconds). */
-export function prebuiltWorkflowBundle(): { code: string } | undefined {
-  return existsSync(BUNDLE_PATH) ? { code: readFileSync(BUNDLE_PATH, 'utf8') } : undefined;
+/**
+ * The prebuilt workflow bundle when there is one (bundling from source takes seconds). With payload
+ * encryption, its `.encrypted.js` sibling (workflow failure messages encrypted too), or none: the worker
+ * then bundles from source with the encrypting failure converter.
+ */
+export function prebuiltWorkflowBundle(encrypted = false): { code: string } | undefined {
+  const path = encrypted ? encryptedBundleSibling(BUNDLE_PATH) : BUNDLE_PATH;
+  return path && existsSync(path) ? { code: readFileSync(path, 'utf8') } : undefined;
 }
 
 /**
@@ -163,7 +169,7 @@ async function execute(
         tracker.observe(event);
         io.err(`${formatEvent(event)}\n`);
       },
-      workflowBundle: prebuiltWorkflowBundle(),
+      workflowBundle: prebuiltWorkflowBundle(dataConverter !== undefined),
       shutdownGraceTime: '5s',
       dataConverter,
     });

@@ -13,7 +13,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { runnerDataConverter } from '../codec/data-converter';
+import { encryptedBundleSibling, runnerDataConverter } from '../codec/data-converter';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { AiService } from '../ai/ai.service';
 import { CallbackService } from '../callback/callback.service';
@@ -229,9 +229,7 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
       onProgress: (event, origin) => this.handleProgress(event, origin),
       identity: this.identity,
       // A prebuilt bundle skips webpack at start (container images); see TEMPORAL_WORKFLOW_BUNDLE.
-      workflowBundle: this.settings.workflowBundlePath
-        ? { code: await readFile(this.settings.workflowBundlePath, 'utf8') }
-        : undefined,
+      workflowBundle: await this.workflowBundle(),
       shutdownGraceTime: this.settings.shutdownGraceMs,
       dataConverter: this.dataConverter,
       tracing: this.tracing?.worker(),
@@ -249,6 +247,27 @@ export class TemporalService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** The worker's progress sink: must stay fast and never throw (it runs on the worker's thread of control). */
+  /**
+   * The prebuilt bundle (TEMPORAL_WORKFLOW_BUNDLE), or undefined to bundle from source. With payload
+   * encryption, its `.encrypted.js` sibling, whose workflow code encrypts failure messages too
+   * (src/codec/data-converter.ts); a bundle built without one still runs, with those messages in clear.
+   */
+  private async workflowBundle(): Promise<{ code: string } | undefined> {
+    const configured = this.settings.workflowBundlePath;
+    if (!configured) return undefined;
+    let path = configured;
+    if (this.dataConverter) {
+      const sibling = encryptedBundleSibling(configured);
+      if (sibling) path = sibling;
+      else
+        this.log.warn(
+          `payload encryption is on but ${configured} has no .encrypted.js sibling (npm run build:bundle writes ` +
+            'both): failure messages raised by workflow code stay in clear in history',
+        );
+    }
+    return { code: await readFile(path, 'utf8') };
+  }
+
   private handleProgress(event: WorkflowProgressEvent, origin: ProgressOrigin): void {
     try {
       this.callback.report(event, origin);

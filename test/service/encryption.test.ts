@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { ENCODED_FAILURES_PATH } from '../../src/codec/data-converter';
+import { workflowBundleOptions } from '../../src/temporal/worker-factory';
 import type { WorkflowExecuteInput } from '../../src/generated/ai/stigmer/workflow/runner/v1/io';
 import { startFakeHttp, type FakeHttp } from '../dsl/fake-http';
 import { eventually, freePort, type RunnerHarness, startRunner, temporalAddress } from './harness';
@@ -156,6 +159,81 @@ describe('encrypted payloads', () => {
       await h.close();
     }
   });
+
+  /**
+   * A prebuilt bundle (TEMPORAL_WORKFLOW_BUNDLE) as `npm run build:bundle` writes it: the configured file and
+   * its `.encrypted.js` sibling. The configured file here cannot load, so the run proves the sibling ran.
+   */
+  async function prebuiltBundles(): Promise<Record<string, string>> {
+    const dir = mkdtempSync(join(tmpdir(), 'runner-bundle-'));
+    const { code } = await bundleWorkflowCode({
+      ...workflowBundleOptions(),
+      failureConverterPath: ENCODED_FAILURES_PATH,
+      logger: new DefaultLogger('WARN'),
+    });
+    writeFileSync(join(dir, 'workflow-bundle.encrypted.js'), code);
+    writeFileSync(
+      join(dir, 'workflow-bundle.js'),
+      "throw new Error('the bundle without encrypted failures was loaded');",
+    );
+    return { TEMPORAL_WORKFLOW_BUNDLE: join(dir, 'workflow-bundle.js') };
+  }
+
+  it.each([
+    ['bundled from source', async () => ({})],
+    ['a prebuilt bundle', prebuiltBundles],
+  ])(
+    'keeps failure messages out of history in clear (%s): a raised error and a failed HTTP call',
+    async (_, bundle) => {
+      const h = await runner({ PAYLOAD_ENCRYPTION_KEYS_DIR: keys, ...(await bundle()) });
+      try {
+        // The workflow fails in workflow code (raise, its detail quoting the input) after an activity failed
+        // (a 404 answer, which a try catches; its message names the path): two failures carrying the marker.
+        const req = input(`
+document: { dsl: '1.0.3', namespace: test, name: encrypted-failure, version: '1.0.0' }
+do:
+  - attempt:
+      try:
+        - fetch:
+            call: http
+            with:
+              method: get
+              endpoint: \${ "${http.url}/missing/" + .marker }
+      catch:
+        as: failure
+  - reject:
+      raise:
+        error:
+          type: https://serverlessworkflow.io/spec/1.0.0/errors/validation
+          status: 400
+          detail: \${ "rejected " + .marker }
+`);
+        await h.rpc.execute(req);
+        const status = await eventually(
+          async () => {
+            const s = await h.rpc.getStatus({ executionId: req.executionId });
+            return s.status === 'failed' ? s : undefined;
+          },
+          60_000,
+          `${req.executionId} failed`,
+        );
+        // Through the runner (its client has the key) the error reads as raised.
+        expect(status.error?.detail).toBe(`rejected ${MARKER}`);
+
+        const history = await raw.workflow.getHandle(req.executionId).fetchHistory();
+        const messages: string[] = [];
+        JSON.stringify(history, (key, value) => {
+          if ((key === 'message' || key === 'stackTrace') && typeof value === 'string') messages.push(value);
+          return value;
+        });
+        expect(messages).toContain('Encoded failure');
+        expect(messages.join('\n')).not.toContain(MARKER);
+        expect((await rawPayloadTexts(raw, req.executionId)).text).not.toContain(MARKER);
+      } finally {
+        await h.close();
+      }
+    },
+  );
 
   it('runs recorded in clear keep working, and a key rotation keeps old payloads readable', async () => {
     const taskQueue = `enc-rotation-${randomUUID()}`;
