@@ -9,7 +9,11 @@ import type { DataConverter } from '@temporalio/common';
 import type { KeyRing } from './key-ring';
 import { AesGcmPayloadCodec } from './payload-codec';
 
-/** The module the SDK loads as the failure converter of encrypted deployments. */
+/**
+ * The module the SDK loads as the failure converter of encrypted deployments. Imported here as well, so
+ * every build that compiles this module (the bench's worker build lists its entry files) compiles that one.
+ */
+import './failure-converter';
 export const ENCODED_FAILURES_PATH = require.resolve('./failure-converter');
 
 export function runnerDataConverter(keyRing: KeyRing | undefined): DataConverter | undefined {
