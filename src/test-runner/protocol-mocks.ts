@@ -20,6 +20,7 @@ import { consumeBounds, type Subscription } from '../temporal/activities/call-as
 import { offerMessage, type InboundMessage } from '../temporal/activities/asyncapi-mqtt';
 import { redact, resolveDeferred } from '../temporal/activities/deferred';
 import { failure } from '../temporal/activities/failures';
+import { protocolMethod } from '../temporal/activities/protocol-arguments';
 import { headerOf, resolveAuthorization, type Authentication } from '../temporal/activities/http-auth';
 import { toolResult, toolSpecs } from '../temporal/activities/agent-tools';
 import { MCP_METHODS, MCP_RESULT_SCHEMAS } from '../temporal/activities/mcp-client';
@@ -163,17 +164,8 @@ export const mcp: MockKind = {
   async reply(answer, request, ctx) {
     const call = asMcpCall(request as McpCallRequest | AgentToolRequest);
     const { args } = openArgs(call, ctx);
-    const method = String(args.method);
-    const schema = (MCP_RESULT_SCHEMAS as Record<string, (typeof MCP_RESULT_SCHEMAS)[keyof typeof MCP_RESULT_SCHEMAS]>)[
-      method
-    ];
-    if (!schema) {
-      throw failure(
-        'configuration',
-        `call: mcp method ${JSON.stringify(args.method)} at ${call.position}/with/method is not one the DSL lists (${MCP_METHODS.join(', ')})`,
-        { instance: call.position },
-      );
-    }
+    const method = protocolMethod('mcp', MCP_METHODS, args.method, call.position);
+    const schema = MCP_RESULT_SCHEMAS[method];
     // An MCP result is always an object: `respond: {}` is the empty result, with the SDK's defaults.
     const parsed = schema.safeParse(answer.result ?? {});
     if (parsed.success) return forAgent(request, parsed.data as Args);

@@ -22,6 +22,7 @@ import type { ActivityDeps } from './deps';
 import { redact, resolveDeferred } from './deferred';
 import { authorizationHeader, endpointTarget } from './endpoint-auth';
 import { failure } from './failures';
+import { protocolMethod, protocolParameters } from './protocol-arguments';
 import type { A2aCallRequest } from './types';
 import { A2A_METHODS } from '../../zigflow/dsl/calls';
 
@@ -43,8 +44,8 @@ export function createCallA2a(deps: ActivityDeps) {
     const opened: string[] = [];
     const resolve = (value: unknown) => resolveDeferred(value, request.scope, deps.secretsKey, instance, opened);
     const args = resolve(request.args) as A2aArgs;
-    const method = methodOf(args.method, instance);
-    const params = withMessageDefaults(method, parametersOf(args.parameters, instance));
+    const method = protocolMethod('a2a', A2A_METHODS, args.method, instance);
+    const params = withMessageDefaults(method, protocolParameters('a2a', args.parameters, instance));
     const transport = await agentTransport(deps, args, resolve(request.authentications ?? {}), instance);
     const signal = cancellationSignal();
     try {
@@ -54,25 +55,6 @@ export function createCallA2a(deps: ActivityDeps) {
       throw asFailure(e, method, instance, opened);
     }
   };
-}
-
-function methodOf(method: unknown, instance: string): A2aMethod {
-  if (typeof method === 'string' && (A2A_METHODS as readonly string[]).includes(method)) return method as A2aMethod;
-  throw failure(
-    'configuration',
-    `call: a2a method ${JSON.stringify(method)} at ${instance}/with/method is not one the DSL lists (${A2A_METHODS.join(', ')})`,
-    { instance },
-  );
-}
-
-function parametersOf(parameters: unknown, instance: string): Record<string, unknown> {
-  if (parameters === undefined || parameters === null) return {};
-  if (typeof parameters === 'object' && !Array.isArray(parameters)) return parameters as Record<string, unknown>;
-  throw failure(
-    'configuration',
-    `call: a2a parameters at ${instance}/with/parameters must be an object (or an expression that yields one)`,
-    { instance },
-  );
 }
 
 /** The DSL's defaults for `message/send` and `message/stream` (and the protocol's `kind` discriminator). */

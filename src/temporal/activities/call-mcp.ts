@@ -15,13 +15,13 @@ import type { ActivityDeps, McpSettings } from './deps';
 import { redact, resolveDeferred } from './deferred';
 import { authorizationHeader, callableUrl, endpointTarget } from './endpoint-auth';
 import { failure } from './failures';
+import { protocolMethod, protocolParameters } from './protocol-arguments';
 import {
   connectMcp,
   isSupportedProtocolVersion,
   MCP_METHODS,
   McpCallError,
   type McpConnectOptions,
-  type McpMethod,
   type McpSession,
 } from './mcp-client';
 import type { McpCallRequest } from './types';
@@ -46,8 +46,8 @@ interface McpArgs {
 export function createCallMcp(deps: ActivityDeps) {
   return async function callMcp(request: McpCallRequest): Promise<unknown> {
     const args = request.args as McpArgs;
-    const method = methodOf(args.method, request.position);
-    const params = parametersOf(args.parameters, request.position);
+    const method = protocolMethod('mcp', MCP_METHODS, args.method, request.position);
+    const params = protocolParameters('mcp', args.parameters, request.position);
     return withMcpSession(deps, request, method, (session, timeoutMs, signal) =>
       session.request(method, params, { timeoutMs, signal }),
     );
@@ -97,25 +97,6 @@ export async function withMcpSession<T>(
   } finally {
     await session?.close();
   }
-}
-
-function methodOf(method: unknown, instance: string): McpMethod {
-  if (typeof method === 'string' && (MCP_METHODS as readonly string[]).includes(method)) return method as McpMethod;
-  throw failure(
-    'configuration',
-    `call: mcp method ${JSON.stringify(method)} at ${instance}/with/method is not one the DSL lists (${MCP_METHODS.join(', ')})`,
-    { instance },
-  );
-}
-
-function parametersOf(parameters: unknown, instance: string): Record<string, unknown> {
-  if (parameters === undefined || parameters === null) return {};
-  if (typeof parameters === 'object' && !Array.isArray(parameters)) return parameters as Record<string, unknown>;
-  throw failure(
-    'configuration',
-    `call: mcp parameters at ${instance}/with/parameters must be an object (or an expression that yields one), got ${Array.isArray(parameters) ? 'a list' : typeof parameters}`,
-    { instance },
-  );
 }
 
 function timeoutOf(timeout: unknown, settings: McpSettings | undefined, instance: string): number {
