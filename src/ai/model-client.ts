@@ -7,8 +7,26 @@
  * Every setting is passed explicitly (never read from process.env by the client), the client's logging is
  * off (its debug output would carry prompts), and no prompt or completion text is logged here.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatMessage, ChatToolSpec, TokenUsage } from './model-types';
+
+type OpenAiModule = typeof import('openai');
+
+let openAi: OpenAiModule | undefined;
+
+/**
+ * The `openai` package, loaded on the first model request rather than with the worker (about 0.2 s and
+ * 10 MB that workflows without AI tasks never need).
+ */
+async function loadOpenAi(): Promise<OpenAiModule> {
+  openAi ??= await import('openai');
+  return openAi;
+}
+
+/** The `openai` package if a request has loaded it: only then can an error be one of its classes. */
+export function loadedOpenAi(): OpenAiModule | undefined {
+  return openAi;
+}
 
 export interface ModelSettings {
   /** OPENAI_BASE_URL; unset: the client's default, https://api.openai.com/v1. */
@@ -91,7 +109,7 @@ export class ModelClient {
         },
       };
     }
-    const completion = await this.clientFor(endpoint).chat.completions.create(body, { signal });
+    const completion = await (await this.clientFor(endpoint)).chat.completions.create(body, { signal });
     const choice = completion.choices?.[0];
     if (!choice) throw new ModelReplyError('the endpoint answered without a choice');
     return {
@@ -112,7 +130,8 @@ export class ModelClient {
   ): Promise<EmbeddingsOutput> {
     const body: OpenAI.EmbeddingCreateParams = { model, input: inputs };
     if (options.dimensions !== undefined) body.dimensions = options.dimensions;
-    const response = await this.clientFor(options.endpoint ?? {}).embeddings.create(body, { signal: options.signal });
+    const client = await this.clientFor(options.endpoint ?? {});
+    const response = await client.embeddings.create(body, { signal: options.signal });
     const vectors: number[][] = new Array(inputs.length);
     for (const item of response.data ?? []) vectors[item.index] = Array.from(item.embedding);
     if (vectors.some((v) => !Array.isArray(v)) || vectors.length !== inputs.length) {
@@ -124,9 +143,10 @@ export class ModelClient {
     return { model: response.model || model, vectors, usage: { inputTokens: tokens, outputTokens: 0 } };
   }
 
-  private clientFor(endpoint: ModelEndpoint): OpenAI {
+  private async clientFor(endpoint: ModelEndpoint): Promise<OpenAI> {
     const authorization = endpoint.authorization ?? (this.settings.apiKey ? undefined : null);
-    return new OpenAI({
+    const { default: OpenAiClient } = await loadOpenAi();
+    return new OpenAiClient({
       baseURL: endpoint.baseUrl ?? this.settings.baseUrl ?? 'https://api.openai.com/v1',
       apiKey: endpoint.authorization !== undefined ? NO_KEY : (this.settings.apiKey ?? NO_KEY),
       organization: null,

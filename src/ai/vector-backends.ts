@@ -4,9 +4,10 @@
  *     VECTOR_STORE_DIR, run in a worker thread of this process (embedded-postgres.ts). No server to run;
  *     one process per directory.
  *   - server: any PostgreSQL with pgvector (VECTOR_STORE_URL), shared by every replica.
- * Both are opened on first use and closed with the worker.
+ * Both are opened on first use and closed with the worker; `pg` itself is loaded then too, so a runner whose
+ * workflows never touch vectors does not carry it.
  */
-import { Pool, type PoolConfig } from 'pg';
+import type { PoolConfig } from 'pg';
 import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './embedded-postgres';
 import { SqlVectorStore, type SqlDatabase, type VectorStore, type VectorStoreProvider } from './vector-store';
 
@@ -40,13 +41,13 @@ export function vectorStoreProvider(settings: VectorStoreSettings): VectorStoreP
 }
 
 async function open(settings: VectorStoreSettings): Promise<VectorStore> {
-  const db = settings.url ? openServer(settings.url) : await openEmbedded(settings.dir ?? '.vector-store');
+  const db = settings.url ? await openServer(settings.url) : await openEmbedded(settings.dir ?? '.vector-store');
   return new SqlVectorStore(db);
 }
 
 export async function openEmbedded(dir: string): Promise<SqlDatabase> {
   const embedded = await startEmbeddedPostgres(dir);
-  const db = poolDatabase({ ...embedded.connection, max: EMBEDDED_MAX_CONNECTIONS });
+  const db = await poolDatabase({ ...embedded.connection, max: EMBEDDED_MAX_CONNECTIONS });
   return {
     ...db,
     close: async () => {
@@ -56,11 +57,12 @@ export async function openEmbedded(dir: string): Promise<SqlDatabase> {
   };
 }
 
-export function openServer(url: string): SqlDatabase {
+export function openServer(url: string): Promise<SqlDatabase> {
   return poolDatabase({ connectionString: url, max: POOL_SIZE });
 }
 
-function poolDatabase(config: PoolConfig): SqlDatabase {
+async function poolDatabase(config: PoolConfig): Promise<SqlDatabase> {
+  const { Pool } = await import('pg');
   const pool = new Pool(config);
   // An idle connection that breaks (server restart) must not crash the worker.
   pool.on('error', () => undefined);

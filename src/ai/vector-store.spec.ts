@@ -108,7 +108,7 @@ describe('SqlVectorStore', () => {
   behaves('server (pg over the PostgreSQL wire protocol, VECTOR_STORE_URL)', async () => {
     const server = await startPostgresServer();
     cleanup.push(() => server.stop());
-    const store = new SqlVectorStore(openServer(server.url));
+    const store = new SqlVectorStore(await openServer(server.url));
     cleanup.push(() => store.close());
     return store;
   });

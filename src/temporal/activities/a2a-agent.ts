@@ -11,7 +11,7 @@
  * too (the same credential that was good enough to read the card).
  */
 import type { AgentCard } from '@a2a-js/sdk';
-import { ClientFactory, JsonRpcTransportFactory, RestTransportFactory, type Transport } from '@a2a-js/sdk/client';
+import type { Transport } from '@a2a-js/sdk/client';
 import type { ActivityDeps } from './deps';
 import { authorizationHeader, callableUrl } from './endpoint-auth';
 import { failure } from './failures';
@@ -143,8 +143,14 @@ export function credentialedFetch(deps: ActivityDeps, credentials: AgentCredenti
   };
 }
 
+/** The A2A client SDK, loaded on the first `call: a2a` rather than with the worker. */
+export function a2aClient(): Promise<typeof import('@a2a-js/sdk/client')> {
+  return import('@a2a-js/sdk/client');
+}
+
 /** The transport the SDK chooses for the card (JSON-RPC first: the DSL's methods are JSON-RPC methods). */
 export async function transportForCard(card: AgentCard, fetchImpl: typeof fetch, instance: string): Promise<Transport> {
+  const { ClientFactory, JsonRpcTransportFactory, RestTransportFactory } = await a2aClient();
   const factory = new ClientFactory({
     transports: [new JsonRpcTransportFactory({ fetchImpl }), new RestTransportFactory({ fetchImpl })],
     preferredTransports: ['JSONRPC'],

@@ -6,7 +6,7 @@
  * Messages are acknowledged when they arrive, so a subscription that fails halfway (worker crash, broker
  * gone) does not get those messages again when the call is retried: consumption is at most once.
  */
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { AsyncApiTarget } from './asyncapi-document';
 import { failure } from './failures';
 
@@ -77,6 +77,8 @@ async function connect(target: AsyncApiTarget, settings: ConnectSettings): Promi
     ...settings.credentials,
   };
   const where = `${target.server.name} (${url.host})`;
+  // Loaded on the first MQTT call, not with the worker: most workflows never make one.
+  const { connectAsync } = await import('mqtt');
   try {
     return await connectAsync(url.toString(), options);
   } catch (e) {

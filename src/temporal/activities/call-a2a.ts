@@ -9,9 +9,10 @@
  * `message.role` defaults to `user` and `message.kind` to `message`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { JsonRpcTransport, type Transport } from '@a2a-js/sdk/client';
+import type { Transport } from '@a2a-js/sdk/client';
 import { cancellationSignal, currentActivityIdentity } from './activity-context';
 import {
+  a2aClient,
   cardCredentials,
   credentialedFetch,
   fetchAgentCard,
@@ -98,6 +99,7 @@ async function agentTransport(deps: ActivityDeps, args: A2aArgs, named: unknown,
   const target = endpointTarget(args.server, instance, 'call: a2a server');
   const authorization = await authorizationHeader(deps, target.authentication, instance, 'call: a2a');
   const credentials: AgentCredentials = { headers: authorization ? { authorization } : {}, query: {} };
+  const { JsonRpcTransport } = await a2aClient();
   return new JsonRpcTransport({
     endpoint: target.url.toString(),
     fetchImpl: credentialedFetch(deps, credentials, instance),
@@ -147,6 +149,7 @@ async function collect(stream: AsyncGenerator<unknown>): Promise<unknown[]> {
 
 /** `tasks/list` has no typed method in the SDK's 0.3 client: its generic JSON-RPC call sends it. */
 async function listTasks(transport: Transport, params: Record<string, unknown>, signal?: AbortSignal) {
+  const { JsonRpcTransport } = await a2aClient();
   if (!(transport instanceof JsonRpcTransport))
     throw new Error('tasks/list is only available over the JSON-RPC transport');
   const response = (await transport.callExtensionMethod('tasks/list', params, 1, { signal })) as {

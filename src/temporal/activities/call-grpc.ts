@@ -3,7 +3,6 @@
  * `service.host:port` with `arguments` as the request message. Plain-text channel unless port 443.
  */
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ export function createCallGrpc(deps: ActivityDeps) {
     const protoUri = typeof args.proto?.endpoint === 'string' ? args.proto.endpoint : args.proto?.endpoint?.uri;
     if (typeof protoUri !== 'string') throw failure('configuration', 'call: grpc needs proto.endpoint', { instance });
     const protoText = await fetchText(deps, protoUri, instance);
-    const Service = loadService(protoText, String(args.service?.name ?? ''), instance);
+    const Service = await loadService(protoText, String(args.service?.name ?? ''), instance);
     const host = String(args.service?.host ?? 'localhost');
     const port = Number(args.service?.port ?? 443);
     const client = new Service(
@@ -76,7 +75,13 @@ async function fetchText(deps: ActivityDeps, uri: string, instance: string): Pro
   return response.text();
 }
 
-function loadService(protoText: string, serviceName: string, instance: string): ServiceClientConstructor {
+async function loadService(
+  protoText: string,
+  serviceName: string,
+  instance: string,
+): Promise<ServiceClientConstructor> {
+  // The .proto parser is loaded on the first `call: grpc`, not with the worker: most workflows make none.
+  const { loadSync } = await import('@grpc/proto-loader');
   const dir = mkdtempSync(join(tmpdir(), 'grpc-call-'));
   try {
     const file = join(dir, 'service.proto');

@@ -16,20 +16,15 @@ import { redact, resolveDeferred } from './deferred';
 import { authorizationHeader, callableUrl, endpointTarget } from './endpoint-auth';
 import { failure } from './failures';
 import { protocolMethod, protocolParameters } from './protocol-arguments';
-import {
-  connectMcp,
-  isSupportedProtocolVersion,
-  MCP_METHODS,
-  McpCallError,
-  type McpConnectOptions,
-  type McpSession,
-} from './mcp-client';
+import type { McpConnectOptions, McpSession } from './mcp-client';
 import type { McpCallRequest } from './types';
-import { stdioCommandAllowed } from '../../zigflow/dsl/calls';
+import { MCP_METHODS, stdioCommandAllowed } from '../../zigflow/dsl/calls';
 import { durationToMs } from '../../zigflow/dsl/durations';
 import { isWorkflowFault } from '../../zigflow/dsl/errors';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+type McpClientModule = typeof import('./mcp-client');
 
 interface McpArgs {
   method?: unknown;
@@ -69,9 +64,12 @@ export async function withMcpSession<T>(
   const opened: string[] = [];
   const args = resolveDeferred(request.args, request.scope, deps.secretsKey, instance, opened) as McpArgs;
   const timeoutMs = timeoutOf(args.timeout, deps.mcp, instance);
+  // The MCP SDK and its schemas are loaded on the first MCP call, not with the worker (about 0.5 s and
+  // 25 MB that workflows without MCP never need).
+  const mcp = await import('./mcp-client');
   const bound = callBound(timeoutMs);
   const signal = bound.signal;
-  const options = await connectOptions(deps, args, instance, timeoutMs, signal);
+  const options = await connectOptions(deps, args, instance, timeoutMs, signal, mcp);
   deps.logger?.debug('mcp call', {
     instance,
     method: what,
@@ -81,7 +79,7 @@ export async function withMcpSession<T>(
   });
   let session: McpSession | undefined;
   try {
-    session = await connectMcp(options);
+    session = await mcp.connectMcp(options);
     return await work(session, timeoutMs, signal);
   } catch (e) {
     // Cancelled by Temporal: the activity ends as cancelled, not as a DSL error.
@@ -93,7 +91,7 @@ export async function withMcpSession<T>(
         title: 'MCP call failed',
       });
     }
-    throw asFailure(e, instance, opened);
+    throw asFailure(e, instance, opened, mcp);
   } finally {
     await session?.close();
   }
@@ -122,9 +120,10 @@ async function connectOptions(
   instance: string,
   timeoutMs: number,
   signal: AbortSignal,
+  mcp: McpClientModule,
 ): Promise<McpConnectOptions> {
   const protocolVersion = typeof args.protocolVersion === 'string' ? args.protocolVersion : undefined;
-  if (protocolVersion !== undefined && !isSupportedProtocolVersion(protocolVersion)) {
+  if (protocolVersion !== undefined && !mcp.isSupportedProtocolVersion(protocolVersion)) {
     throw failure(
       'configuration',
       `call: mcp protocolVersion '${protocolVersion}' at ${instance}/with/protocolVersion is not one the MCP client speaks`,
@@ -185,9 +184,9 @@ function stdioTarget(
   return { command, args, env };
 }
 
-function asFailure(e: unknown, instance: string, opened: readonly string[]) {
+function asFailure(e: unknown, instance: string, opened: readonly string[], mcp: McpClientModule) {
   if ((e as { name?: string })?.name === 'ApplicationFailure') return e;
-  if (e instanceof McpCallError) {
+  if (e instanceof mcp.McpCallError) {
     const status = e.httpStatus ?? (e.reason === 'unreachable' ? 503 : e.reason === 'timeout' ? 408 : 500);
     return failure('runtime', `call: mcp ${redact(e.message, opened)}`, { instance, status, title: 'MCP call failed' });
   }

@@ -10,8 +10,8 @@
  * anything shaped like an API key masked: no prompt text, no key.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { ModelReplyError } from '../../ai/model-client';
+import type { APIError } from 'openai';
+import { loadedOpenAi, ModelReplyError } from '../../ai/model-client';
 import { dslError, type ErrorKind } from '../../zigflow/dsl/errors';
 import { RETRYABLE_DSL_ERROR_FAILURE_TYPE } from './types';
 import { dslFailure } from './failures';
@@ -23,15 +23,17 @@ const RETRYABLE_STATUS = (status: number) => status === 408 || status === 409 ||
 
 export function modelFailure(e: unknown, instance: string, signal?: AbortSignal): unknown {
   if (e instanceof ApplicationFailure) return e;
+  // The `openai` package is loaded with the first request (model-client.ts): before that, no error is its.
+  const sdk = loadedOpenAi();
   // Cancellation: the activity reports the context's own reason (a CancelledFailure).
-  if (e instanceof APIUserAbortError || signal?.aborted) return signal?.reason ?? e;
-  if (e instanceof APIConnectionTimeoutError) {
+  if ((sdk && e instanceof sdk.APIUserAbortError) || signal?.aborted) return signal?.reason ?? e;
+  if (sdk && e instanceof sdk.APIConnectionTimeoutError) {
     return retryable('timeout', 'the model endpoint did not answer in time', instance, 408);
   }
-  if (e instanceof APIConnectionError) {
+  if (sdk && e instanceof sdk.APIConnectionError) {
     return retryable('communication', `the model endpoint is unreachable: ${cause(e)}`, instance, 503);
   }
-  if (e instanceof APIError && typeof e.status === 'number') {
+  if (sdk && e instanceof sdk.APIError && typeof e.status === 'number') {
     const detail = `model endpoint answered HTTP ${e.status}${codeOf(e)}: ${preview(e)}`;
     if (RETRYABLE_STATUS(e.status)) {
       return retryable('communication', detail, instance, e.status, retryAfterMs(e.headers));
