@@ -8,7 +8,11 @@ import type { HttpCallRequest } from '../../src/temporal/activities/types';
 import { DSL_ERROR_FAILURE_TYPE } from '../../src/temporal/contract';
 import { ACTIVITY_HEARTBEAT_TIMEOUT } from '../../src/temporal/workflows/interpreter/activity-calls';
 
-const RETRY: RetryPolicy = { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] };
+const RETRY: RetryPolicy = {
+  maximumAttempts: 3,
+  initialInterval: '1s',
+  nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
+};
 
 // The interpreter's activity options (src/temporal/workflows/interpreter/activity-calls.ts): an HTTP error
 // status is a non-retryable DSL error at the Temporal level, so the workflow's own retry loop decides.

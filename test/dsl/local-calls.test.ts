@@ -16,7 +16,14 @@ const EventType = temporal.api.enums.v1.EventType;
 let runner: TestRunner;
 let http: FakeHttp;
 beforeAll(async () => {
-  http = await startFakeHttp();
+  http = await startFakeHttp([
+    (req, res) => {
+      if (req.url !== '/slow') return false;
+      const answer = setTimeout(() => res.writeHead(200).end('{}'), 5_000);
+      res.on('close', () => clearTimeout(answer));
+      return true;
+    },
+  ]);
   runner = await startTestRunner({ activities: { http: { rewriteUrl: (u) => http.rewrite(u) } } });
 });
 afterAll(async () => {
@@ -144,6 +151,34 @@ do:
       status: 404,
       instance: '/do/0/missing',
     });
+  });
+
+  it('runs a call under a timeout as a regular activity, so the timeout fires while it waits', async () => {
+    const { result, workflowId } = await runner.run(
+      workflow(
+        'local-timeout',
+        `
+do:
+  - slow:
+      call: http
+      with: { method: get, endpoint: '${http.url}/slow' }
+      timeout: { after: { milliseconds: 300 } }
+      metadata: { localActivity: true }
+`,
+      ),
+      {},
+      { validated: true },
+    );
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout',
+      instance: '/do/0/slow',
+    });
+    // A local activity would hold the workflow task open, and the timeout's timer would start only after
+    // the 5 s answer: the run would complete instead.
+    const shape = await historyShape(workflowId);
+    expect(shape.scheduled).toEqual(['callHttp']);
+    expect(shape.markers).toBe(0);
   });
 
   it('refuses metadata.localActivity on a task it does not apply to, naming the pointer', async () => {

@@ -17,6 +17,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type {
   ActivityInput,
+  LocalActivityInput,
   ContinueAsNewInput,
   DisposeInput,
   Next,
@@ -124,6 +125,15 @@ export function tracingInterceptors(): WorkflowInterceptors {
       if (!tracing) return next(input);
       return otel.context.with(tracing.contextOf(input.options.summary), () =>
         tracing.outbound.scheduleActivity(input, next),
+      );
+    },
+    scheduleLocalActivity(input: LocalActivityInput, next) {
+      // Calls run locally (WORKFLOW_LOCAL_CALLS) carry a summary and are traced like activities; the
+      // runner's own local activities (validation, yield points) are not.
+      const tracing = runTracing();
+      if (!tracing || !input.options.summary) return next(input);
+      return otel.context.with(tracing.contextOf(input.options.summary), () =>
+        tracing.outbound.scheduleLocalActivity(input, next),
       );
     },
     startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next) {

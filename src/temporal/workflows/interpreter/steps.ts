@@ -163,6 +163,7 @@ export async function race<T>(
 ): Promise<T> {
   if (ms === undefined) return work();
   rs.racing += 1;
+  rs.timeouts += 1;
   const workScope = new CancellationScope();
   const timerScope = new CancellationScope();
   // The scope awaits what `work` returns, a value included (its type asks for a promise).
@@ -181,6 +182,7 @@ export async function race<T>(
     winner = await Promise.race([workPromise.then((v) => ({ v })), timerPromise]);
   } finally {
     rs.racing -= 1;
+    rs.timeouts -= 1;
     if (winner !== TIMED_OUT) timerScope.cancel();
   }
   if (winner === TIMED_OUT) {

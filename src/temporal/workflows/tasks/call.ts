@@ -94,8 +94,11 @@ function planCall(call: TaskCall, task: CallTask): CallPlan {
 /**
  * A task's `metadata.localActivity` (validated as a boolean, and only on these call targets) over the
  * runner's WORKFLOW_LOCAL_CALLS, which travels in the run's start input so a replay sees the same choice.
+ * Under a task or workflow `timeout` a call is a regular activity: a local one keeps the workflow task
+ * open while it runs, and the timeout's timer reaches the server only when that workflow task completes.
  */
 function runsLocally(call: TaskCall, task: CallTask): boolean {
+  if (call.rs.timeouts > 0) return false;
   const own = task.metadata?.localActivity;
   return typeof own === 'boolean' ? own : call.rs.limits.localCalls;
 }
