@@ -17,6 +17,7 @@ import type * as Otel from '@opentelemetry/api';
 import type * as OtelWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type {
   ActivityInput,
+  LocalActivityInput,
   ContinueAsNewInput,
   DisposeInput,
   Next,
@@ -156,6 +157,15 @@ export function tracingInterceptors(): WorkflowInterceptors {
       const tracing = runTracing();
       if (!tracing) return next(input);
       return tracing.scheduleActivity(input, next);
+    },
+    scheduleLocalActivity(input: LocalActivityInput, next) {
+      // Calls run locally (WORKFLOW_LOCAL_CALLS) carry a summary and are traced like activities; the
+      // runner's own local activities (validation, yield points) are not.
+      const tracing = runTracing();
+      if (!tracing || !input.options.summary) return next(input);
+      return otel.context.with(tracing.contextOf(input.options.summary), () =>
+        tracing.outbound.scheduleLocalActivity(input, next),
+      );
     },
     startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next) {
       const tracing = runTracing();
