@@ -93,6 +93,16 @@ class RunTracing {
     );
   }
 
+  /** The same for a call run as a local activity. */
+  scheduleLocalActivity(
+    input: LocalActivityInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
+  ) {
+    return this.otel.context.with(this.contextOf(input.options.summary), () =>
+      this.outbound.scheduleLocalActivity(input, next),
+    );
+  }
+
   private contextOf(summary: string | undefined): Otel.Context {
     const position = summary?.split(' ').find((part) => part.startsWith('/'));
     const span = position ? this.nearestOpen(position) : undefined;
@@ -163,9 +173,7 @@ export function tracingInterceptors(): WorkflowInterceptors {
       // runner's own local activities (validation, yield points) are not.
       const tracing = runTracing();
       if (!tracing || !input.options.summary) return next(input);
-      return otel.context.with(tracing.contextOf(input.options.summary), () =>
-        tracing.outbound.scheduleLocalActivity(input, next),
-      );
+      return tracing.scheduleLocalActivity(input, next);
     },
     startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next) {
       const tracing = runTracing();
