@@ -4,13 +4,15 @@
  * one dev server, side by side.
  *
  *   npx ts-node --transpile-only bench/run.ts [--scale 1] [--concurrency 50] [--only pure-data,...]
- *     [--warmup N] [--rounds N] [--peer-zigflow PATH] [--server-config KEY=JSON] [--codec]
+ *     [--warmup N] [--rounds N] [--peer-zigflow PATH] [--server-config KEY=JSON] [--codec] [--local-calls]
  *
  * `--scale` multiplies the executions measured per variant and round; `--rounds` overrides the measured
  * rounds, in which the variants take turns. `--peer-zigflow` (or BENCH_PEER_ZIGFLOW) adds the peer column.
  * `--codec` encrypts every payload of the runner's variants (the runner's AES-256-GCM payload codec, worker
  * and client) and writes bench/results/codec.json (and codec.md) instead: compare its wf/s with
- * latest.json's for the codec's cost.
+ * latest.json's for the codec's cost. `--local-calls` runs the runner's HTTP calls as local activities (the
+ * DSL under WORKFLOW_LOCAL_CALLS, hand-written with the same options; Zigflow unchanged) and writes
+ * bench/results/local-calls.json (and .md): an opt-in mode, never the headline numbers.
  * Prints the tables and writes bench/results/latest.json (and latest.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -44,6 +46,8 @@ interface Options {
   serverConfig: Record<string, unknown>;
   /** Payload encryption on (results under the name `codec`). */
   codec: boolean;
+  /** The runner's variants call HTTP through local activities (results under the name `local-calls`). */
+  localCalls: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -60,6 +64,7 @@ function parseOptions(argv: string[]): Options {
     peerBinary: peerZigflowBinary(argv),
     serverConfig: serverConfig(argv),
     codec: argv.includes('--codec'),
+    localCalls: argv.includes('--local-calls'),
   };
 }
 
@@ -145,7 +150,12 @@ async function main(): Promise<void> {
   if (env.peer) log(`peer ready ${roundTo(env.peer.coldStartMs, 0)} ms after its process started`);
   const results: BenchResults = {
     machine: machine(),
-    settings: { concurrency: options.concurrency, scale: options.scale, serverConfig: options.serverConfig },
+    settings: {
+      concurrency: options.concurrency,
+      scale: options.scale,
+      serverConfig: options.serverConfig,
+      localCalls: options.localCalls,
+    },
     coldStart: {
       runner: {
         modulesLoadedMs: roundTo(env.workerStartup.modulesLoadedMs, 0),
@@ -173,7 +183,7 @@ async function main(): Promise<void> {
   }
   const dir = resolve(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const name = options.codec ? 'codec' : 'latest';
+  const name = options.codec ? 'codec' : options.localCalls ? 'local-calls' : 'latest';
   writeFileSync(resolve(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const tables = `${renderSummary(results)}\n\n${renderTable(results)}`;
   writeFileSync(resolve(dir, `${name}.md`), `${tables}\n`);

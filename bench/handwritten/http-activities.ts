@@ -3,23 +3,39 @@
  * as the interpreter gives it (the heartbeat timeout that lets a dead worker's call be retried in 30 s, a
  * summary naming the call for the Temporal UI), but the request is built directly in code.
  */
-import { scheduleActivity } from '@temporalio/workflow';
+import { scheduleActivity, scheduleLocalActivity, type RetryPolicy } from '@temporalio/workflow';
 import type { HttpCallRequest } from '../../src/temporal/activities/types';
 import { DSL_ERROR_FAILURE_TYPE } from '../../src/temporal/contract';
 import { ACTIVITY_HEARTBEAT_TIMEOUT } from '../../src/temporal/workflows/interpreter/activity-calls';
 
+const RETRY: RetryPolicy = {
+  maximumAttempts: 3,
+  initialInterval: '1s',
+  nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
+};
+
 // The interpreter's activity options (src/temporal/workflows/interpreter/activity-calls.ts): an HTTP error
 // status is a non-retryable DSL error at the Temporal level, so the workflow's own retry loop decides.
-export function httpGet(position: string, endpoint: string, input: unknown): Promise<unknown> {
+// `local`: a local activity with the options the interpreter gives one under WORKFLOW_LOCAL_CALLS.
+export function httpGet(position: string, endpoint: string, input: unknown, local = false): Promise<unknown> {
   const request: HttpCallRequest = {
     position,
     args: { method: 'get', endpoint },
     scope: { input, variables: {}, sealedSecrets: {}, env: {} },
   };
+  const summary = `${position} http`;
+  if (local) {
+    return scheduleLocalActivity('callHttp', [request], {
+      startToCloseTimeout: '10 minutes',
+      retry: RETRY,
+      localRetryThreshold: '10 seconds',
+      summary,
+    });
+  }
   return scheduleActivity('callHttp', [request], {
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE] },
-    summary: `${position} http`,
+    retry: RETRY,
+    summary,
   });
 }

@@ -37,7 +37,7 @@ export interface WorkflowResult {
 
 export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; date: string };
-  settings: { concurrency: number; scale: number; serverConfig?: Record<string, unknown> };
+  settings: { concurrency: number; scale: number; serverConfig?: Record<string, unknown>; localCalls?: boolean };
   /**
    * Worker start-up, in milliseconds from process start: the runner's worker with the prebuilt bundle
    * (modules loaded, connected to Temporal, worker created, polling) and the peer's (readiness endpoint up).

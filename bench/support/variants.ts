@@ -27,8 +27,11 @@ export interface VariantBench {
 const validate = startValidator();
 
 /** Starts one execution and resolves with its output; a faulted DSL run rejects. */
-function executor(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant, tag: string) {
+function executor(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant, tag: string, localCalls: boolean) {
   const yaml = workflowYaml(reference, env.http.baseUrl);
+  const handInput = reference.handWrittenInput(env.http.baseUrl);
+  // --local-calls: the workflows that call HTTP use local activities (the DSL through WORKFLOW_LOCAL_CALLS).
+  if (localCalls && 'baseUrl' in handInput) handInput.local = true;
   return async (index: number): Promise<{ id: string; output: unknown }> => {
     const id = `${reference.name}-${variant}-${tag}-${index}`;
     if (variant === 'peer') {
@@ -43,13 +46,18 @@ function executor(env: BenchEnv, reference: ReferenceWorkflow, variant: Variant,
       const output = await env.client.workflow.execute(reference.handWrittenType, {
         taskQueue: env.taskQueue,
         workflowId: id,
-        args: [reference.handWrittenInput(env.http.baseUrl)],
+        args: [handInput],
       });
       return { id, output };
     }
     // Started as the runner's gRPC executor starts a run: the validated document rides along.
     const input = withValidatedDocument(
-      { executionId: id, workflowYaml: yaml, input: reference.dslInput(env.http.baseUrl) },
+      {
+        executionId: id,
+        workflowYaml: yaml,
+        input: reference.dslInput(env.http.baseUrl),
+        ...(localCalls ? { limits: { localCalls: true } } : {}),
+      },
       validate,
     );
     const result = (await env.client.workflow.execute(WORKFLOW_TYPE, {
@@ -87,9 +95,9 @@ export async function prepareVariant(
   env: BenchEnv,
   reference: ReferenceWorkflow,
   variant: Variant,
-  options: { warmup?: number; scale: number },
+  options: { warmup?: number; scale: number; localCalls?: boolean },
 ): Promise<VariantBench> {
-  const run = executor(env, reference, variant, `${Date.now().toString(36)}`);
+  const run = executor(env, reference, variant, `${Date.now().toString(36)}`, options.localCalls === true);
   const warmup = Math.max(1, options.warmup ?? reference.warmup);
   // The last warm-up execution to end is the sample (a separate one would add a whole for-try-fork run on Zigflow).
   let sample: { id: string; output: unknown } | undefined;

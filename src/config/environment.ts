@@ -215,6 +215,7 @@ export class RunnerEnvironment {
     'must be a duration from 10ms to 3s such as 500ms, 1s',
   )
   WORKFLOW_SLICE?: string;
+  @IsOptional() @IsBool() WORKFLOW_LOCAL_CALLS?: string;
 
   // Payload encryption (src/codec): a mounted Secret, one file per key.
   @IsOptional() @IsKeyDirectory() PAYLOAD_ENCRYPTION_KEYS_DIR?: string;

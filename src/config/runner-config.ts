@@ -84,6 +84,8 @@ export interface RuntimeConfig {
   maxTasksWithoutWait: number;
   /** Pure-data work one workflow activation may do before the run yields (in work units once started). */
   sliceMs: number;
+  /** Run call: http/openapi/grpc as local activities (WORKFLOW_LOCAL_CALLS). */
+  localCalls: boolean;
 }
 
 /** Model providers, the vector store and catalogs (the `@default` catalog's functions, `use.catalogs`). */
@@ -199,6 +201,7 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       asyncApiMaxConsumeMs: duration(env.CALL_ASYNCAPI_MAX_CONSUME, '1h'),
       maxTasksWithoutWait: int(env.WORKFLOW_MAX_TASKS_WITHOUT_WAIT, 1_000_000),
       sliceMs: duration(env.WORKFLOW_SLICE, '1s'),
+      localCalls: bool(env.WORKFLOW_LOCAL_CALLS, false),
     },
     ai: {
       baseUrl: env.OPENAI_BASE_URL,

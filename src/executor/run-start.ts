@@ -22,9 +22,19 @@ export interface RunStartDeps {
   runLimits?: RunLimits;
 }
 
-/** The run limits of the configuration (WORKFLOW_MAX_TASKS_WITHOUT_WAIT, WORKFLOW_SLICE). */
-export function runLimitsOf(runtime: { maxTasksWithoutWait: number; sliceMs: number }): RunLimits {
-  return { maxTasksWithoutWait: runtime.maxTasksWithoutWait, sliceUnits: runtime.sliceMs * SLICE_UNITS_PER_MS };
+/** The run limits of the configuration (WORKFLOW_MAX_TASKS_WITHOUT_WAIT, WORKFLOW_SLICE, WORKFLOW_LOCAL_CALLS). */
+export function runLimitsOf(runtime: {
+  maxTasksWithoutWait: number;
+  sliceMs: number;
+  localCalls?: boolean;
+}): RunLimits {
+  const limits: RunLimits = {
+    maxTasksWithoutWait: runtime.maxTasksWithoutWait,
+    sliceUnits: runtime.sliceMs * SLICE_UNITS_PER_MS,
+  };
+  // Only when on: the start inputs of runners that leave it off stay as they were.
+  if (runtime.localCalls) limits.localCalls = true;
+  return limits;
 }
 
 /** Stands in for the execution id while a scheduled run's input is checked (the id is left empty after). */

@@ -55,6 +55,12 @@ export interface RunLimits {
   maxTasksWithoutWait?: number;
   /** Work units (jq steps; a task boundary counts 150) one activation may spend before it yields. */
   sliceUnits?: number;
+  /**
+   * Run `call: http`, `call: openapi` and `call: grpc` as local activities unless a task's
+   * `metadata.localActivity` says otherwise (WORKFLOW_LOCAL_CALLS; default false). An opt-in that trades
+   * durability for speed: see docs/dsl.md "Local activities".
+   */
+  localCalls?: boolean;
 }
 
 export const PROGRESS_EVENT_TYPES = [

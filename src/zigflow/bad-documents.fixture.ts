@@ -395,6 +395,31 @@ export const BAD_DOCUMENTS: BadDocument[] = [
     column: 19,
   },
   {
+    name: 'localActivity that is not a boolean',
+    yaml: wf(
+      'do:\n  - a:\n      call: http\n      with: {method: get, endpoint: "http://127.0.0.1/x"}\n      metadata: {localActivity: "yes"}\n',
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a/metadata/localActivity',
+    message: 'metadata.localActivity must be true or false, got "yes"',
+  },
+  {
+    name: 'localActivity on a call the runner keeps a regular activity',
+    yaml: wf(
+      'do:\n  - a:\n      call: mcp\n      with:\n        method: tools/list\n        transport: {http: {endpoint: "http://127.0.0.1/mcp"}}\n      metadata: {localActivity: true}\n',
+    ),
+    kind: 'semantic',
+    pointer: '/do/0/a/metadata/localActivity',
+    message: 'metadata.localActivity is for call: http, openapi, grpc, not for call: mcp',
+  },
+  {
+    name: 'localActivity on a task that is not a call',
+    yaml: wf('do:\n  - a:\n      set: {x: 1}\n      metadata: {localActivity: true}\n'),
+    kind: 'semantic',
+    pointer: '/do/0/a/metadata/localActivity',
+    message: 'metadata.localActivity is for call: http, openapi, grpc, not for a set task',
+  },
+  {
     name: 'wait with an unknown unit',
     yaml: wf('do:\n  - a:\n      wait: {secondz: 3}\n'),
     kind: 'schema',

@@ -190,6 +190,29 @@ do:
 `,
       ),
   },
+  // Local activities (WORKFLOW_LOCAL_CALLS in the start input): markers in place of activity tasks, a DSL
+  // retry of a local call that answers 503 twice (a timer between its markers), and a task that opts out.
+  'local-calls': {
+    validated: true,
+    limits: { localCalls: true },
+    yaml: (http) =>
+      workflow(
+        'replay-local-calls',
+        `
+do:
+  - fetch:
+      try:
+        - get: { call: http, with: { method: get, endpoint: '${http.url}/flaky/replaylocal/2' } }
+      catch:
+        errors: { with: { type: https://serverlessworkflow.io/spec/1.0.0/errors/communication } }
+        retry: { delay: { milliseconds: 10 }, limit: { attempt: { count: 5 } } }
+  - pet:
+      call: http
+      with: { method: get, endpoint: '${http.url}/v2/pet/1' }
+      metadata: { localActivity: false }
+`,
+      ),
+  },
   'http-retry': {
     yaml: (http) =>
       workflow(

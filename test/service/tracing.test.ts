@@ -95,7 +95,10 @@ describe('OpenTelemetry traces', () => {
     await new Promise((r) => service?.close(r));
   });
 
-  it('connects the caller, the gRPC call, the workflow, its tasks, the activity and the HTTP request', async () => {
+  /** Runs the document through gRPC execute under a caller's trace; resolves with the trace's spans. */
+  async function tracedRun(
+    callMetadata: string,
+  ): Promise<{ trace: ReceivedSpan[]; traceId: string; callerSpanId: string }> {
     const traceId = randomBytes(16).toString('hex');
     const callerSpanId = randomBytes(8).toString('hex');
     const metadata = new Metadata();
@@ -113,7 +116,7 @@ do:
   - checkStock:
       call: http
       with: { method: get, endpoint: ${serviceUrl}/stock }
-`,
+${callMetadata}`,
           inputJson: '',
           environment: [],
           metadata: {},
@@ -139,6 +142,20 @@ do:
       60_000,
       'the spans of the traced run',
     );
+    return { trace, traceId, callerSpanId };
+  }
+
+  const ancestryIn = (trace: ReceivedSpan[]) => {
+    const parentOf = (s: ReceivedSpan) => trace.find((p) => p.spanId === s.parentSpanId);
+    return (s: ReceivedSpan): string[] => {
+      const chain: string[] = [];
+      for (let p = parentOf(s); p; p = parentOf(p)) chain.push(p.name);
+      return chain;
+    };
+  };
+
+  it('connects the caller, the gRPC call, the workflow, its tasks, the activity and the HTTP request', async () => {
+    const { trace, traceId, callerSpanId } = await tracedRun('');
 
     // One connected trace: every span's parent is the caller's span or another span of the trace.
     const ids = new Set(trace.map((s) => s.spanId));
@@ -175,6 +192,17 @@ do:
     });
 
     // The called service got the W3C traceparent of the HTTP client span.
+    expect(traceparents).toContain(`00-${traceId}-${http.spanId}-01`);
+  });
+
+  it('traces a call run as a local activity (metadata.localActivity) like any other', async () => {
+    const { trace, traceId, callerSpanId } = await tracedRun('      metadata: { localActivity: true }\n');
+    const ids = new Set(trace.map((s) => s.spanId));
+    for (const s of trace) expect([callerSpanId, ...ids]).toContain(s.parentSpanId);
+    const http = trace.find((s) => s.name === 'GET')!;
+    expect(ancestryIn(trace)(http)).toEqual(
+      expect.arrayContaining(['RunActivity:callHttp', 'RunTask:checkStock', 'RunWorkflow:serverlessWorkflow']),
+    );
     expect(traceparents).toContain(`00-${traceId}-${http.spanId}-01`);
   });
 });

@@ -153,6 +153,9 @@ async function main(): Promise<void> {
   const createdMs = performance.now();
   if (process.send) usageReporter();
   const running = worker.run();
+  // The service's runtime leaves SIGTERM to Nest, which drains the worker; do the same here, so the
+  // process ends normally (and `--cpu-prof` writes its profiles) instead of dying on the signal.
+  if (telemetry) process.once('SIGTERM', () => worker.shutdown());
   emit({ type: 'ready', startup: { modulesLoadedMs, connectedMs, createdMs, readyMs: performance.now() } });
   await running;
   telemetry?.onModuleDestroy();

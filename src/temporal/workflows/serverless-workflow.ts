@@ -170,6 +170,7 @@ function createRunState(input: WorkflowExecuteInput, resume?: ResumeState): RunS
     sliceMark: 0,
     heldStarts: new Map(),
     racing: 0,
+    timeouts: 0,
     resumeCursors: resumeCursors(resume),
     liveCursors: new Map(),
     continueAsNewAfterEvents: Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_CONTINUE_AS_NEW_EVENTS,

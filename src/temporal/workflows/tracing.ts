@@ -8,15 +8,16 @@
  * starting client, a Temporal Schedule, a direct Java/Go start without the interceptor) runs exactly the code
  * it ran before this module existed; the cost is one header lookup per run and one check per activity. The
  * decision is part of history (the start event's header), so replay makes the same one.
+ *
+ * The OpenTelemetry modules are loaded by the first traced run only (see {@link loadOtel}): interceptor
+ * modules are evaluated again for every workflow the worker starts, and evaluating OpenTelemetry's SDK was
+ * a quarter of the workflow thread's time on untraced pure-data runs.
  */
-import * as otel from '@opentelemetry/api';
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type * as Otel from '@opentelemetry/api';
+import type * as OtelWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type {
   ActivityInput,
+  LocalActivityInput,
   ContinueAsNewInput,
   DisposeInput,
   Next,
@@ -38,39 +39,82 @@ const TASK_ATTRIBUTE = {
   kind: 'workflow_runner.task.kind',
 } as const;
 
+/**
+ * OpenTelemetry's API and Temporal's workflow interceptors, evaluated on first use. Workflow modules that
+ * are not preloaded (this one is an interceptor module) are evaluated per workflow, so this runs at most
+ * once per traced run. Loading them when the run starts instead of when the module is evaluated changes
+ * nothing a run does: Temporal's module sets its workflow globals (`performance`, `window`) from workflow
+ * time, which stands still until the first activation ends, and nothing else in the bundle reads them.
+ */
+function loadOtel(): { api: typeof Otel; workflow: typeof OtelWorkflow } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above) */
+  return {
+    api: require('@opentelemetry/api') as typeof Otel,
+    workflow: require('@temporalio/interceptors-opentelemetry/lib/workflow') as typeof OtelWorkflow,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** The traced run's interceptors and open task spans; one per workflow (reached through a workflow global). */
 class RunTracing {
-  readonly inbound = new OpenTelemetryInboundInterceptor();
-  readonly outbound = new OpenTelemetryOutboundInterceptor();
-  readonly internals = new OpenTelemetryInternalsInterceptor();
-  private readonly tracer = otel.trace.getTracer('workflow-runner');
-  private readonly open = new Map<string, otel.Span>();
-  private root: otel.Context = otel.ROOT_CONTEXT;
+  private readonly otel: typeof Otel;
+  readonly inbound: OtelWorkflow.OpenTelemetryInboundInterceptor;
+  readonly outbound: OtelWorkflow.OpenTelemetryOutboundInterceptor;
+  readonly internals: OtelWorkflow.OpenTelemetryInternalsInterceptor;
+  private readonly tracer: Otel.Tracer;
+  private readonly open = new Map<string, Otel.Span>();
+  private root: Otel.Context;
+
+  constructor() {
+    const { api, workflow } = loadOtel();
+    this.otel = api;
+    this.inbound = new workflow.OpenTelemetryInboundInterceptor();
+    this.outbound = new workflow.OpenTelemetryOutboundInterceptor();
+    this.internals = new workflow.OpenTelemetryInternalsInterceptor();
+    this.tracer = api.trace.getTracer('workflow-runner');
+    this.root = api.ROOT_CONTEXT;
+  }
 
   execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     return this.inbound
       .execute(input, (i) => {
         // The workflow execution span is active here: task spans hang under it.
-        this.root = otel.context.active();
+        this.root = this.otel.context.active();
         observeProgress((t) => this.onProgress(t));
         return next(i);
       })
       .finally(() => this.endAll());
   }
 
-  /** The context of the task that schedules an activity: its span becomes the activity's parent. */
-  contextOf(summary: string | undefined): otel.Context {
+  /** Schedules an activity in the context of the task that schedules it: its span becomes the activity's parent. */
+  scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
+    return this.otel.context.with(this.contextOf(input.options.summary), () =>
+      this.outbound.scheduleActivity(input, next),
+    );
+  }
+
+  /** The same for a call run as a local activity. */
+  scheduleLocalActivity(
+    input: LocalActivityInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
+  ) {
+    return this.otel.context.with(this.contextOf(input.options.summary), () =>
+      this.outbound.scheduleLocalActivity(input, next),
+    );
+  }
+
+  private contextOf(summary: string | undefined): Otel.Context {
     const position = summary?.split(' ').find((part) => part.startsWith('/'));
     const span = position ? this.nearestOpen(position) : undefined;
-    return span ? otel.trace.setSpan(this.root, span) : otel.context.active();
+    return span ? this.otel.trace.setSpan(this.root, span) : this.otel.context.active();
   }
 
   private onProgress(t: ProgressTuple): void {
     const [, type, , , , name, position, kind, , attempt, error] = t;
     if (type === 'task_started' && position) {
       const parent = this.nearestOpen(position);
-      const context = parent ? otel.trace.setSpan(this.root, parent) : this.root;
-      const attributes: otel.Attributes = { [TASK_ATTRIBUTE.position]: position };
+      const context = parent ? this.otel.trace.setSpan(this.root, parent) : this.root;
+      const attributes: Otel.Attributes = { [TASK_ATTRIBUTE.position]: position };
       if (name) attributes[TASK_ATTRIBUTE.name] = name;
       if (kind) attributes[TASK_ATTRIBUTE.kind] = kind;
       this.open.set(position, this.tracer.startSpan(`RunTask:${name ?? position}`, { attributes }, context));
@@ -79,7 +123,7 @@ class RunTracing {
       if (!span) return;
       this.open.delete(position);
       if (type === 'task_failed')
-        span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error?.detail ?? error?.title ?? error?.type });
+        span.setStatus({ code: this.otel.SpanStatusCode.ERROR, message: error?.detail ?? error?.title ?? error?.type });
       span.end();
     } else if (type === 'task_retrying' && position) {
       this.open.get(position)?.addEvent('retrying', attempt === undefined ? {} : { attempt });
@@ -87,7 +131,7 @@ class RunTracing {
   }
 
   /** The open span of this position or of the nearest task that contains it (`/do/1/a` holds `/do/1/a/do/0/b`). */
-  private nearestOpen(position: string): otel.Span | undefined {
+  private nearestOpen(position: string): Otel.Span | undefined {
     for (let p = position; p.length > 0; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
       const span = this.open.get(p);
       if (span) return span;
@@ -122,9 +166,14 @@ export function tracingInterceptors(): WorkflowInterceptors {
     scheduleActivity(input: ActivityInput, next) {
       const tracing = runTracing();
       if (!tracing) return next(input);
-      return otel.context.with(tracing.contextOf(input.options.summary), () =>
-        tracing.outbound.scheduleActivity(input, next),
-      );
+      return tracing.scheduleActivity(input, next);
+    },
+    scheduleLocalActivity(input: LocalActivityInput, next) {
+      // Calls run locally (WORKFLOW_LOCAL_CALLS) carry a summary and are traced like activities; the
+      // runner's own local activities (validation, yield points) are not.
+      const tracing = runTracing();
+      if (!tracing || !input.options.summary) return next(input);
+      return tracing.scheduleLocalActivity(input, next);
     },
     startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next) {
       const tracing = runTracing();

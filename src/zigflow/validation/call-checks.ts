@@ -16,9 +16,13 @@ function problem(pointer: string, message: string): ValidationProblem {
   return { kind: 'semantic', pointer, message };
 }
 
+/** The call targets that may run as local activities (`metadata.localActivity`, WORKFLOW_LOCAL_CALLS). */
+export const LOCAL_CALL_TARGETS: readonly string[] = ['http', 'openapi', 'grpc'];
+
 export function callProblems(sites: TaskSite[], mcpStdio?: McpStdioPolicy): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   for (const site of sites) {
+    out.push(...localActivityProblems(site));
     if (site.kind !== 'call' || !isObject(site.task) || !isObject(site.task.with)) continue;
     const args = site.task.with;
     const at = (...tokens: string[]) => joinPointer(site.pointer, 'with', ...tokens);
@@ -28,6 +32,27 @@ export function callProblems(sites: TaskSite[], mcpStdio?: McpStdioPolicy): Vali
     if (site.task.call === 'mcp' && mcpStdio) out.push(...stdioProblems(args, at, mcpStdio));
   }
   return out;
+}
+
+/**
+ * `metadata.localActivity` is a boolean, and true only where the runner honours it: short request/response
+ * calls. Subscriptions, agents, MCP sessions and processes need an activity's heartbeats and cancellation.
+ */
+function localActivityProblems(site: TaskSite): ValidationProblem[] {
+  if (!isObject(site.task) || !isObject(site.task.metadata) || !('localActivity' in site.task.metadata)) return [];
+  const value = site.task.metadata.localActivity;
+  const pointer = joinPointer(site.pointer, 'metadata', 'localActivity');
+  if (typeof value !== 'boolean')
+    return [problem(pointer, `metadata.localActivity must be true or false, got ${JSON.stringify(value)}`)];
+  const target = site.kind === 'call' ? site.task.call : undefined;
+  if (value && !(typeof target === 'string' && LOCAL_CALL_TARGETS.includes(target))) {
+    const what =
+      site.kind === 'call'
+        ? `call: ${typeof target === 'string' ? target : JSON.stringify(target)}`
+        : `a ${site.kind} task`;
+    return [problem(pointer, `metadata.localActivity is for call: ${LOCAL_CALL_TARGETS.join(', ')}, not for ${what}`)];
+  }
+  return [];
 }
 
 function asyncApiProblems(args: Record<string, unknown>, at: (...t: string[]) => string): ValidationProblem[] {

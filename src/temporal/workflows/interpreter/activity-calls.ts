@@ -65,23 +65,46 @@ const START_TO_CLOSE: Partial<Record<ActivityName, '24 hours'>> = { callAsyncApi
 
 export type ActivityResult<K extends ActivityName> = Awaited<ReturnType<RunnerActivities[K]>>;
 
-/** Schedules one of the runner's activities; interpreter code waits for it through steps.ts `activity`. */
+/**
+ * Schedules one of the runner's activities; interpreter code waits for it through steps.ts `activity`.
+ * `local`: as a local activity (call: http, openapi, grpc under WORKFLOW_LOCAL_CALLS or a task's
+ * `metadata.localActivity`): the worker that runs the workflow task runs the call and records its result
+ * as a marker when the workflow task completes, without an activity task on the server.
+ */
 export function scheduleRunnerActivity<K extends ActivityName>(
   name: K,
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
+  local = false,
 ): Promise<ActivityResult<K>> {
+  const retry = RETRY[name] ?? {
+    maximumAttempts: 3,
+    initialInterval: '1s',
+    nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
+  };
+  if (local) {
+    // No heartbeat timeout: a local activity lives in the workflow task, whose own timeout notices a dead
+    // worker (the next worker runs the workflow task again, and with it the call).
+    return scheduleLocalActivity<ActivityResult<K>>(name, [request], {
+      startToCloseTimeout: START_TO_CLOSE[name] ?? '10 minutes',
+      retry,
+      localRetryThreshold: LOCAL_RETRY_THRESHOLD,
+      summary,
+    });
+  }
   return scheduleActivity<ActivityResult<K>>(name, [request], {
     startToCloseTimeout: START_TO_CLOSE[name] ?? '10 minutes',
     heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
-    retry: RETRY[name] ?? {
-      maximumAttempts: 3,
-      initialInterval: '1s',
-      nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
-    },
+    retry,
     summary,
   });
 }
+
+/**
+ * Retries of a local activity that back off longer than this wait on a durable timer instead of inside the
+ * workflow task (the SDK's default is a minute; the calls this mode is for are short).
+ */
+const LOCAL_RETRY_THRESHOLD = '10 seconds';
 
 export async function validateDocument(yamlText: string): Promise<ValidateWorkflowResult> {
   return scheduleLocalActivity('validateWorkflow', [yamlText], {

@@ -323,8 +323,10 @@ function failTask(run: TaskRun, e: unknown): never {
 /** Any failure inside a task as DSL error data; the innermost task's pointer becomes `instance`. */
 export function toErrorData(e: unknown, position: string): WorkflowErrorData {
   if (isWorkflowFault(e) || e instanceof RunawayStop) return withInstance(e.error, position);
-  if (e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) {
-    const cause = e.cause;
+  if (e instanceof ActivityFailure || e instanceof ChildWorkflowFailure || e instanceof ApplicationFailure) {
+    // A local activity's failure reaches workflow code as the activity's own ApplicationFailure (the one
+    // its marker records), not wrapped in an ActivityFailure as a regular activity's is.
+    const cause = e instanceof ApplicationFailure ? e : e.cause;
     if (cause instanceof ApplicationFailure) {
       const details = cause.details?.[0];
       // A retryable one (a model endpoint's 429 or 5xx) arrives here once Temporal's attempts ran out.

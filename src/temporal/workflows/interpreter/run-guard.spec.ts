@@ -47,11 +47,15 @@ describe('run limits', () => {
     expect(runLimits(undefined)).toEqual({
       maxTasksWithoutWait: DEFAULT_MAX_TASKS_WITHOUT_WAIT,
       sliceUnits: DEFAULT_SLICE_UNITS,
+      localCalls: false,
     });
-    expect(runLimits({ maxTasksWithoutWait: 10, sliceUnits: 99.5 })).toEqual({
+    expect(runLimits({ maxTasksWithoutWait: 10, sliceUnits: 99.5, localCalls: true })).toEqual({
       maxTasksWithoutWait: 10,
       sliceUnits: 99,
+      localCalls: true,
     });
+    // Only a real true opts in (a start input written by hand may carry anything).
+    expect(runLimits({ localCalls: 'yes' as unknown as boolean }).localCalls).toBe(false);
     expect(runLimits({ maxTasksWithoutWait: -1, sliceUnits: Number.NaN }).maxTasksWithoutWait).toBe(
       DEFAULT_MAX_TASKS_WITHOUT_WAIT,
     );

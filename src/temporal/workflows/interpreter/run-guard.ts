@@ -50,6 +50,7 @@ export function runLimits(limits: RunLimits | undefined): Required<RunLimits> {
   return {
     maxTasksWithoutWait: positive(limits?.maxTasksWithoutWait) ?? DEFAULT_MAX_TASKS_WITHOUT_WAIT,
     sliceUnits: positive(limits?.sliceUnits) ?? DEFAULT_SLICE_UNITS,
+    localCalls: limits?.localCalls === true,
   };
 }
 

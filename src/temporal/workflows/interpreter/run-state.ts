@@ -103,6 +103,11 @@ export interface RunState {
    * Laters outside (later.ts).
    */
   racing: number;
+  /**
+   * Timeout races in progress (steps.ts `race`): under one, calls never run as local activities, whose
+   * open workflow task would keep the timeout's timer from starting until the call ends.
+   */
+  timeouts: number;
   /** `$task.startedAt` of the tasks started at this workflow time (interpreter.ts). */
   taskClock?: { ms: number; time: Record<string, unknown> };
   /** Resume points of a continued run by position, each consumed when its list or loop is re-entered. */

@@ -103,13 +103,14 @@ export function activity<K extends ActivityName>(
   name: K,
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
+  local = false,
 ): PromiseLike<ActivityResult<K>> {
   announceWait(rs);
-  if (rs.racing > 0) return callActivity(rs, name, request, summary);
+  if (rs.racing > 0) return callActivity(rs, name, request, summary, local);
   const restart = () => {
     waited(rs);
   };
-  return Later.from(scheduleRunnerActivity(name, request, summary)).then(
+  return Later.from(scheduleRunnerActivity(name, request, summary, local)).then(
     (result) => {
       restart();
       return result;
@@ -127,9 +128,10 @@ async function callActivity<K extends ActivityName>(
   name: K,
   request: Parameters<RunnerActivities[K]>[0],
   summary: string,
+  local: boolean,
 ): Promise<ActivityResult<K>> {
   try {
-    return await scheduleRunnerActivity(name, request, summary);
+    return await scheduleRunnerActivity(name, request, summary, local);
   } finally {
     waited(rs);
   }
@@ -161,6 +163,7 @@ export async function race<T>(
 ): Promise<T> {
   if (ms === undefined) return work();
   rs.racing += 1;
+  rs.timeouts += 1;
   const workScope = new CancellationScope();
   const timerScope = new CancellationScope();
   // The scope awaits what `work` returns, a value included (its type asks for a promise).
@@ -179,6 +182,7 @@ export async function race<T>(
     winner = await Promise.race([workPromise.then((v) => ({ v })), timerPromise]);
   } finally {
     rs.racing -= 1;
+    rs.timeouts -= 1;
     if (winner !== TIMED_OUT) timerScope.cancel();
   }
   if (winner === TIMED_OUT) {

@@ -54,7 +54,7 @@ type CallActivity = 'callHttp' | 'callOpenApi' | 'callGrpc';
 type CallPlan =
   | { kind: 'function'; name: string }
   | { kind: 'catalog'; ref: CatalogReference }
-  | { kind: 'activity'; name: CallActivity; request: HttpCallRequest; summary: string }
+  | { kind: 'activity'; name: CallActivity; request: HttpCallRequest; summary: string; local: boolean }
   | ProtocolCallPlan;
 
 export function runCall(call: TaskCall, task: CallTask): MaybePromise<TaskResult> {
@@ -66,7 +66,7 @@ function* callSteps(call: TaskCall, task: CallTask): Steps<TaskResult> {
   if (plan.kind === 'function') return runSteps(call.rs, functionSteps(call, task, plan.name));
   if (plan.kind === 'catalog') return yield* catalogSteps(call, task, plan.ref, namedAuthentication);
   if (plan.kind === 'protocol') return runProtocolCall(call, plan);
-  const result: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary);
+  const result: unknown = yield activity(call.rs, plan.name, plan.request, plan.summary, plan.local);
   if (!plan.request.describeAuthorization) return { output: result };
   const { output, authorization } = result as AuthorizedResult;
   return { output, authorization };
@@ -88,7 +88,19 @@ function planCall(call: TaskCall, task: CallTask): CallPlan {
   // Only tasks that read `$authorization` (output.as / export.as) get it: their activity result carries
   // the descriptor, with the parameter sealed, next to the output.
   if (readsAuthorization(task) && patched(AUTHORIZATION_PATCH)) request.describeAuthorization = true;
-  return { kind: 'activity', name, request, summary: `${call.position} ${target}` };
+  return { kind: 'activity', name, request, summary: `${call.position} ${target}`, local: runsLocally(call, task) };
+}
+
+/**
+ * A task's `metadata.localActivity` (validated as a boolean, and only on these call targets) over the
+ * runner's WORKFLOW_LOCAL_CALLS, which travels in the run's start input so a replay sees the same choice.
+ * Under a task or workflow `timeout` a call is a regular activity: a local one keeps the workflow task
+ * open while it runs, and the timeout's timer reaches the server only when that workflow task completes.
+ */
+function runsLocally(call: TaskCall, task: CallTask): boolean {
+  if (call.rs.timeouts > 0) return false;
+  const own = task.metadata?.localActivity;
+  return typeof own === 'boolean' ? own : call.rs.limits.localCalls;
 }
 
 function readsAuthorization(task: CallTask): boolean {
