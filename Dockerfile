@@ -21,11 +21,7 @@ RUN npm run build \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
-# MALLOC_ARENA_MAX: glibc gives each of the worker's threads (Node, V8, the Temporal core's Rust runtime) its
-# own malloc arena; two arenas cut peak RSS with 50 runs in flight by about 50 MB at no measured CPU cost
-# (bench/README.md, "Worker memory and cold start").
 ENV NODE_ENV=production \
-    MALLOC_ARENA_MAX=2 \
     TEMPORAL_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
     HEALTH_PORT=3000 \
     METRICS_PORT=9090 \

@@ -99,8 +99,6 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
       workflowBundlePath: bundlePath,
       compiledEntry,
       telemetry: 'service',
-      // As the image runs it (Dockerfile): two glibc malloc arenas for all the worker's threads.
-      env: { MALLOC_ARENA_MAX: '2' },
       // BENCH_WORKER_NODE_FLAGS adds flags to the worker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
       nodeFlags: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
     });
