@@ -3,16 +3,13 @@
  * as the interpreter gives it (the heartbeat timeout that lets a dead worker's call be retried in 30 s, a
  * summary naming the call for the Temporal UI), but the request is built directly in code.
  */
-import { scheduleActivity, scheduleLocalActivity, type RetryPolicy } from '@temporalio/workflow';
+import { scheduleActivity, scheduleLocalActivity } from '@temporalio/workflow';
 import type { HttpCallRequest } from '../../src/temporal/activities/types';
-import { DSL_ERROR_FAILURE_TYPE } from '../../src/temporal/contract';
-import { ACTIVITY_HEARTBEAT_TIMEOUT } from '../../src/temporal/workflows/interpreter/activity-calls';
-
-const RETRY: RetryPolicy = {
-  maximumAttempts: 3,
-  initialInterval: '1s',
-  nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
-};
+import {
+  ACTIVITY_HEARTBEAT_TIMEOUT,
+  DEFAULT_RETRY,
+  LOCAL_RETRY_THRESHOLD,
+} from '../../src/temporal/workflows/interpreter/activity-calls';
 
 // The interpreter's activity options (src/temporal/workflows/interpreter/activity-calls.ts): an HTTP error
 // status is a non-retryable DSL error at the Temporal level, so the workflow's own retry loop decides.
@@ -27,15 +24,15 @@ export function httpGet(position: string, endpoint: string, input: unknown, loca
   if (local) {
     return scheduleLocalActivity('callHttp', [request], {
       startToCloseTimeout: '10 minutes',
-      retry: RETRY,
-      localRetryThreshold: '10 seconds',
+      retry: DEFAULT_RETRY,
+      localRetryThreshold: LOCAL_RETRY_THRESHOLD,
       summary,
     });
   }
   return scheduleActivity('callHttp', [request], {
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
-    retry: RETRY,
+    retry: DEFAULT_RETRY,
     summary,
   });
 }

@@ -162,11 +162,7 @@ ${callMetadata}`,
     for (const s of trace) expect([callerSpanId, ...ids]).toContain(s.parentSpanId);
     const byName = (name: string) => trace.find((s) => s.name === name)!;
     const parentOf = (s: ReceivedSpan) => trace.find((p) => p.spanId === s.parentSpanId);
-    const ancestry = (s: ReceivedSpan): string[] => {
-      const chain: string[] = [];
-      for (let p = parentOf(s); p; p = parentOf(p)) chain.push(p.name);
-      return chain;
-    };
+    const ancestry = ancestryIn(trace);
 
     // The gRPC server span of execute continues the caller's trace and encloses the workflow start.
     const server = trace.find((s) => s.parentSpanId === callerSpanId)!;

@@ -50,6 +50,12 @@ const MODEL_RETRY: RetryPolicy = {
   maximumInterval: '1 minute',
   nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
 };
+/** Every other activity's retry policy: DSL errors are left to the DSL's own `retry`. */
+export const DEFAULT_RETRY: RetryPolicy = {
+  maximumAttempts: 3,
+  initialInterval: '1s',
+  nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
+};
 const RETRY: Partial<Record<ActivityName, RetryPolicy>> = {
   llmChat: MODEL_RETRY,
   llmEmbed: MODEL_RETRY,
@@ -77,23 +83,20 @@ export function scheduleRunnerActivity<K extends ActivityName>(
   summary: string,
   local = false,
 ): Promise<ActivityResult<K>> {
-  const retry = RETRY[name] ?? {
-    maximumAttempts: 3,
-    initialInterval: '1s',
-    nonRetryableErrorTypes: [DSL_ERROR_FAILURE_TYPE],
-  };
+  const retry = RETRY[name] ?? DEFAULT_RETRY;
+  const startToCloseTimeout = START_TO_CLOSE[name] ?? '10 minutes';
   if (local) {
     // No heartbeat timeout: a local activity lives in the workflow task, whose own timeout notices a dead
     // worker (the next worker runs the workflow task again, and with it the call).
     return scheduleLocalActivity<ActivityResult<K>>(name, [request], {
-      startToCloseTimeout: START_TO_CLOSE[name] ?? '10 minutes',
+      startToCloseTimeout,
       retry,
       localRetryThreshold: LOCAL_RETRY_THRESHOLD,
       summary,
     });
   }
   return scheduleActivity<ActivityResult<K>>(name, [request], {
-    startToCloseTimeout: START_TO_CLOSE[name] ?? '10 minutes',
+    startToCloseTimeout,
     heartbeatTimeout: HEARTBEATING.has(name) ? ACTIVITY_HEARTBEAT_TIMEOUT : undefined,
     retry,
     summary,
@@ -104,7 +107,7 @@ export function scheduleRunnerActivity<K extends ActivityName>(
  * Retries of a local activity that back off longer than this wait on a durable timer instead of inside the
  * workflow task (the SDK's default is a minute; the calls this mode is for are short).
  */
-const LOCAL_RETRY_THRESHOLD = '10 seconds';
+export const LOCAL_RETRY_THRESHOLD = '10 seconds';
 
 export async function validateDocument(yamlText: string): Promise<ValidateWorkflowResult> {
   return scheduleLocalActivity('validateWorkflow', [yamlText], {
