@@ -90,6 +90,43 @@ export function withoutSourceContents(config: WebpackConfiguration): WebpackConf
   return { ...config, devtool: 'inline-nosources-source-map' };
 }
 
+/** The JavaScript version workflow TypeScript is compiled to: what the workers' Node (20 and later) runs natively. */
+export const WORKFLOW_SYNTAX_TARGET = 'es2022';
+
+type SwcRule = { use: { loader: string; options: { jsc?: Record<string, unknown> } } };
+
+function isSwcRule(rule: unknown): rule is SwcRule {
+  const use = (rule as { use?: { loader?: unknown } } | undefined)?.use;
+  return typeof use?.loader === 'string' && use.loader.includes('swc-loader');
+}
+
+/**
+ * The SDK compiles workflow TypeScript with swc for ES2017, so object spread, class fields, `?.` and `??`
+ * become helper calls (`_object_spread`, `_define_property`, ...) on every use in the interpreter and the jq
+ * engine. Compiled for ES2022 they run natively; the behaviour is the same (class fields keep their define
+ * semantics, and no workflow command changes: every recorded replay history passes). Throws when the SDK's
+ * configuration has no swc rule, so an SDK upgrade that moves it is noticed rather than silently undone.
+ */
+export function withModernSyntax(config: WebpackConfiguration): WebpackConfiguration {
+  const rules = config.module?.rules ?? [];
+  if (!rules.some(isSwcRule))
+    throw new Error('workflow bundle: no swc-loader rule in the Temporal SDK webpack configuration');
+  const modern = rules.map((rule) => {
+    if (!isSwcRule(rule)) return rule;
+    const { options } = rule.use;
+    return {
+      ...rule,
+      use: { ...rule.use, options: { ...options, jsc: { ...options.jsc, target: WORKFLOW_SYNTAX_TARGET } } },
+    };
+  });
+  return { ...config, module: { ...config.module, rules: modern } };
+}
+
+/** Every change the runner makes to the SDK's webpack configuration of workflow bundles. */
+export function workflowWebpackConfig(config: WebpackConfiguration): WebpackConfiguration {
+  return withModernSyntax(withoutSourceContents(config));
+}
+
 /** Options of `bundleWorkflowCode` for the runner's workflows (or for an entry module that re-exports them). */
 export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
   workflowsPath: string;
@@ -101,7 +138,7 @@ export function workflowBundleOptions(workflowsPath: string = WORKFLOWS_PATH): {
     workflowsPath,
     preloadModules: [...SHARED_WORKFLOW_MODULES],
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
-    webpackConfigHook: withoutSourceContents,
+    webpackConfigHook: workflowWebpackConfig,
   };
 }
 
