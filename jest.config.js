@@ -1,5 +1,5 @@
 /**
- * Two projects: `unit` (specs beside the code, no external services) and `integration`
+ * Two projects: `unit` (specs beside the code in src/ and bench/, no external services) and `integration`
  * (test/**, against the real Temporal dev server started by scripts/test.sh).
  * The summary reporter prints the plain "tests: N passed, M failed" closing line CI reads.
  */
@@ -16,7 +16,7 @@ module.exports = {
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

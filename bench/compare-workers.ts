@@ -27,6 +27,7 @@ import { spawnWorkerProcess, type WorkerProcessHandle } from '../test/support/wo
 import { startLocalHttpServer } from './support/local-http';
 import { ProcSampler, runLoad } from './support/measure';
 import { REFERENCE_WORKFLOWS, workflowYaml } from './support/references';
+import { median } from './support/rounds';
 
 interface Build {
   name: string;
@@ -61,8 +62,6 @@ async function prepare(build: Build, dir: string): Promise<Prepared> {
   writeFileSync(bundle, code);
   return { entry: join(tree, 'dist', 'bench', 'test', 'support', 'worker-process.js'), bundle };
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 interface Prepared {
   entry: string;

@@ -4,10 +4,13 @@
  * one dev server, side by side.
  *
  *   npx ts-node --transpile-only bench/run.ts [--scale 1] [--concurrency 50] [--only pure-data,...]
- *     [--warmup N] [--rounds N] [--peer-zigflow PATH] [--server-config KEY=JSON] [--codec] [--local-calls]
+ *     [--warmup N] [--rounds N] [--peer-rounds N] [--peer-zigflow PATH] [--server-config KEY=JSON] [--codec]
+ *     [--local-calls]
  *
  * `--scale` multiplies the executions measured per variant and round; `--rounds` overrides the measured
- * rounds, in which the variants take turns. `--peer-zigflow` (or BENCH_PEER_ZIGFLOW) adds the peer column.
+ * rounds, in which the variants take turns, and `--peer-rounds` the rounds the peer joins (the first ones).
+ * Each ratio is the median of the rounds' paired ratios (the DSL's figure over the other variant's in the
+ * same round); pooled ratios are kept beside them. `--peer-zigflow` (or BENCH_PEER_ZIGFLOW) adds the peer column.
  * `--codec` encrypts every payload of the runner's variants (the runner's AES-256-GCM payload codec, worker
  * and client) and writes bench/results/codec.json (and codec.md) instead: compare its wf/s with
  * latest.json's for the codec's cost. `--local-calls` runs the runner's HTTP calls as local activities (the
@@ -17,21 +20,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { type BenchEnv, startBenchEnv } from './support/bench-env';
-import { mergeLoads } from './support/measure';
 import { peerZigflowBinary } from './support/peer-zigflow';
 import { REFERENCE_WORKFLOWS, type ReferenceWorkflow } from './support/references';
-import {
-  type BenchResults,
-  machine,
-  renderSummary,
-  renderTable,
-  round as roundTo,
-  variantResult,
-  type WorkflowResult,
-} from './support/report';
-import { measureRound, prepareVariant, type VariantBench } from './support/variants';
+import { renderSummary, renderTable } from './support/report';
+import { type BenchResults, machine, round as roundTo, type WorkflowResult, workflowResult } from './support/results';
+import { measureRound, prepareVariant } from './support/variants';
 
 interface Options {
   scale: number;
@@ -41,6 +35,8 @@ interface Options {
   warmup?: number;
   /** Overrides each reference workflow's number of measured rounds. */
   rounds?: number;
+  /** Overrides each reference workflow's number of rounds the peer joins (capped at the rounds). */
+  peerRounds?: number;
   peerBinary?: string;
   /** `--server-config KEY=JSON` (repeatable): dynamic config of the dev server, e.g. activity eager execution. */
   serverConfig: Record<string, unknown>;
@@ -60,12 +56,23 @@ function parseOptions(argv: string[]): Options {
     concurrency: Number(value('--concurrency') ?? 50),
     only: value('--only')?.split(','),
     warmup: value('--warmup') === undefined ? undefined : Number(value('--warmup')),
-    rounds: value('--rounds') === undefined ? undefined : Number(value('--rounds')),
+    rounds: roundsOption(argv, '--rounds', 1),
+    peerRounds: roundsOption(argv, '--peer-rounds', 0),
     peerBinary: peerZigflowBinary(argv),
     serverConfig: serverConfig(argv),
     codec: argv.includes('--codec'),
     localCalls: argv.includes('--local-calls'),
   };
+}
+
+/** A whole number of rounds: `--rounds` at least 1, `--peer-rounds` at least 0. */
+function roundsOption(argv: string[], flag: string, min: number): number | undefined {
+  const i = argv.indexOf(flag);
+  if (i < 0) return undefined;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${flag} expects a whole number of at least ${min}, got '${argv[i + 1]}'`);
+  return n;
 }
 
 function serverConfig(argv: string[]): Record<string, unknown> {
@@ -83,14 +90,27 @@ const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
 };
 
-function summary(reference: ReferenceWorkflow, bench: VariantBench) {
-  const load = mergeLoads(bench.rounds);
+function logSummary(result: WorkflowResult): void {
+  const variants = [
+    ['dsl', result.dsl],
+    ['handWritten', result.handWritten],
+    ...(result.peer ? [['peer', result.peer] as const] : []),
+  ] as const;
+  for (const [variant, v] of variants) {
+    const s = v.spread.throughput;
+    log(
+      `${result.name}/${variant}: ${v.throughput} wf/s pooled, rounds ${s.median} (${s.min}-${s.max}), ` +
+        `p50 ${v.p50Ms} ms, p95 ${v.p95Ms} ms, ${v.historyEvents} history events, ` +
+        `worker CPU ${v.workerCpuMsPerExecution} ms/run`,
+    );
+  }
   log(
-    `${reference.name}/${bench.variant}: ${roundTo(load.throughput, 2)} wf/s, p50 ${roundTo(load.p50Ms, 1)} ms, ` +
-      `p95 ${roundTo(load.p95Ms, 1)} ms, ${bench.historyEvents} history events, worker CPU ${roundTo(load.cpuMs, 0)} ms`,
+    `${result.name}: DSL/hand ${result.throughputRatio} (median of ${result.roundRatios.throughput.length} rounds; ` +
+      `pooled ${result.pooledThroughputRatio})` +
+      (result.peer
+        ? `, DSL/Zigflow ${result.peerRatio} (median of ${result.peerRounds}; pooled ${result.pooledPeerRatio})`
+        : ''),
   );
-  const serverCpuMs = bench.rounds.reduce((sum, r) => sum + r.serverCpuMs, 0);
-  return variantResult(load, load, bench.historyEvents, serverCpuMs);
 }
 
 /** Round r runs the variants in turn, starting one further along each round: drift falls on all alike. */
@@ -100,32 +120,20 @@ function turn<T>(list: T[], r: number): T[] {
 }
 
 async function benchWorkflow(env: BenchEnv, reference: ReferenceWorkflow, options: Options): Promise<WorkflowResult> {
+  const rounds = options.rounds ?? reference.rounds;
+  const peerRounds = Math.min(rounds, options.peerRounds ?? reference.peerRounds);
   const handBench = await prepareVariant(env, reference, 'handWritten', options);
   const dslBench = await prepareVariant(env, reference, 'dsl', options);
-  const peerBench = env.peer ? await prepareVariant(env, reference, 'peer', options) : undefined;
+  const peerBench = env.peer && peerRounds > 0 ? await prepareVariant(env, reference, 'peer', options) : undefined;
+  if (env.peer && !peerBench) log(`${reference.name}: peer left out (--peer-rounds 0)`);
   const benches = [handBench, dslBench, ...(peerBench ? [peerBench] : [])];
-  const rounds = options.rounds ?? reference.rounds;
   for (let r = 0; r < rounds; r += 1) {
-    for (const bench of turn(benches, r)) await measureRound(env, reference, bench, r, options.concurrency, log);
+    // The peer joins the first `peerRounds` rounds; the turn rotates over the variants of the round.
+    const inRound = benches.filter((b) => b.variant !== 'peer' || r < peerRounds);
+    for (const bench of turn(inRound, r)) await measureRound(env, reference, bench, r, options.concurrency, log);
   }
-  const hand = summary(reference, handBench);
-  const dsl = summary(reference, dslBench);
-  const result: WorkflowResult = {
-    name: reference.name,
-    rounds,
-    dsl,
-    handWritten: hand,
-    throughputRatio: roundTo(dsl.throughput / hand.throughput, 3),
-    historyRatio: roundTo(dsl.historyEvents / hand.historyEvents, 3),
-    cpuRatio: roundTo(dsl.workerCpuMsPerExecution / hand.workerCpuMsPerExecution, 3),
-    outputsMatch: isDeepStrictEqual(dslBench.output, handBench.output),
-  };
-  if (peerBench) {
-    const peer = summary(reference, peerBench);
-    result.peer = { name: 'zigflow', ...peer, outputsMatch: isDeepStrictEqual(peerBench.output, dslBench.output) };
-    result.peerRatio = roundTo(dsl.throughput / peer.throughput, 3);
-    result.peerCpuRatio = roundTo(dsl.workerCpuMsPerExecution / peer.workerCpuMsPerExecution, 3);
-  }
+  const result = workflowResult(reference.name, handBench, dslBench, peerBench);
+  logSummary(result);
   return result;
 }
 

@@ -11,7 +11,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../src/temporal/contract';
 import { type BenchEnv, startBenchEnv } from './support/bench-env';
-import { round } from './support/report';
+import { round } from './support/results';
 
 const log = (line: string): void => {
   process.stderr.write(`[scale] ${line}\n`);

@@ -1,6 +1,6 @@
 /**
  * The three reference workflows: each as DSL YAML run through the runner's workflow type, and as the
- * equivalent hand-written Temporal workflow. `default*Count` are the executions measured per variant.
+ * equivalent hand-written Temporal workflow, with the executions and rounds a run measures by default.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,10 +12,15 @@ export interface ReferenceWorkflow {
   /** Executions measured per variant and round at scale 1 (at most `--concurrency` of them in flight). */
   count: number;
   /**
-   * Measured rounds; the variants alternate within each (hand-written first in odd rounds, DSL first in
-   * even ones), so drift of the shared dev server and machine falls on both alike.
+   * Measured rounds of the runner's two variants; within each the variants run one after the other, each
+   * round starting one further along, and the ratios pair the variants' figures of the same round.
    */
   rounds: number;
+  /**
+   * The peer runs in the first `peerRounds` rounds only (capped at `rounds`), where it is slow enough that a
+   * round of it takes minutes; its ratios pair those rounds only.
+   */
+  peerRounds: number;
   /** Executions run before measuring (bundle load, JIT, caches). */
   warmup: number;
   dslInput(baseUrl: string): Record<string, unknown>;
@@ -28,8 +33,8 @@ export interface PeerReference {
   file: string;
   workflowType: string;
   /**
-   * Executions measured per round (the peer is measured in every round, in turn with the runner's two
-   * variants). Smaller than `count` where Zigflow is several times slower, to keep the whole run short.
+   * Executions measured per round (in turn with the runner's two variants, in the rounds it joins). Smaller
+   * than `count` where Zigflow is several times slower, to keep the whole run short.
    */
   count: number;
   input(): Record<string, unknown>;
@@ -47,6 +52,7 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     count: 150,
     // Short runs (about 3 s per round): more rounds average out the machine's moment-to-moment noise.
     rounds: 8,
+    peerRounds: 8,
     warmup: 10,
     dslInput: () => ({ counter: 0, total: 0, history: [] }),
     handWrittenInput: () => ({ counter: 0, total: 0, history: [] }),
@@ -62,15 +68,18 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     name: 'http-sequence',
     yamlFile: 'http-sequence.yaml',
     handWrittenType: 'benchHttpSequence',
-    count: 100,
-    rounds: 2,
-    warmup: 10,
+    // Rounds of 50 (about 5 s each): eight paired samples for the median in about the time of two rounds of
+    // 100 and a larger warm-up, since the worker's CPU per run falls over its first few hundred activities.
+    count: 50,
+    rounds: 8,
+    peerRounds: 8,
+    warmup: 30,
     dslInput: () => ({}),
     handWrittenInput: (baseUrl) => ({ baseUrl }),
     peer: {
       file: 'http-sequence.yaml',
       workflowType: 'http-sequence',
-      count: 100,
+      count: 50,
       input: () => ({}),
       normalize: (o) => o,
     },
@@ -79,9 +88,11 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     name: 'for-try-fork',
     yamlFile: 'for-try-fork.yaml',
     handWrittenType: 'benchForTryFork',
-    // 100 sequential calls each: 50 executions, all in flight at once (about three minutes per variant on 2 vCPUs).
+    // 100 sequential calls each: 50 executions, all in flight at once (about a minute per variant and round on
+    // 2 vCPUs). Zigflow takes about five minutes for a round of 50, so it joins the first round only.
     count: 50,
-    rounds: 1,
+    rounds: 3,
+    peerRounds: 1,
     warmup: 3,
     dslInput: () => ({ items }),
     handWrittenInput: (baseUrl) => ({ baseUrl, items }),

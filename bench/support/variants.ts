@@ -7,9 +7,10 @@ import type { Client } from '@temporalio/client';
 import { WORKFLOW_TYPE, type WorkflowRunResult } from '../../src/temporal/contract';
 import { startValidator, withValidatedDocument } from '../../src/temporal/start-input';
 import type { BenchEnv } from './bench-env';
-import { type LoadResult, measure, type ResourceUsage, runLoad } from './measure';
+import { measure, type ResourceUsage, runLoad } from './measure';
 import { type ReferenceWorkflow, workflowYaml } from './references';
-import { round as roundTo } from './report';
+import { round as roundTo } from './results';
+import type { MeasuredRound } from './rounds';
 
 export type Variant = 'dsl' | 'handWritten' | 'peer';
 
@@ -20,8 +21,11 @@ export interface VariantBench {
   historyEvents: number;
   /** Executions per round. */
   count: number;
-  /** Each round's load with the worker's usage over it (the worker process, not this one) and the server's CPU. */
-  rounds: Array<LoadResult & ResourceUsage & { serverCpuMs: number }>;
+  /**
+   * Each round's load with the worker's usage over it (the worker process, not this one) and the server's CPU;
+   * index r is round r (the peer takes part in the first rounds only).
+   */
+  rounds: MeasuredRound[];
 }
 
 const validate = startValidator();
