@@ -68,9 +68,10 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     name: 'http-sequence',
     yamlFile: 'http-sequence.yaml',
     handWrittenType: 'benchHttpSequence',
-    // Rounds of 50 (about 5 s each): eight paired samples for the median in about the time of two rounds of
-    // 100 and a larger warm-up, since the worker's CPU per run falls over its first few hundred activities.
-    count: 50,
+    // Rounds of 100 (about 8 s each, two waves of 50 in flight, so ramp-up and tail are not half of a round):
+    // eight paired samples for the median, and a larger warm-up, since the worker's CPU per run falls over its
+    // first few hundred activities.
+    count: 100,
     rounds: 8,
     peerRounds: 8,
     warmup: 30,
@@ -79,7 +80,7 @@ export const REFERENCE_WORKFLOWS: readonly ReferenceWorkflow[] = [
     peer: {
       file: 'http-sequence.yaml',
       workflowType: 'http-sequence',
-      count: 50,
+      count: 100,
       input: () => ({}),
       normalize: (o) => o,
     },
