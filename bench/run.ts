@@ -20,7 +20,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type BenchEnv, startBenchEnv } from './support/bench-env';
+import { type BenchEnv, buildBench, startBenchEnv } from './support/bench-env';
 import { peerZigflowBinary } from './support/peer-zigflow';
 import { REFERENCE_WORKFLOWS, type ReferenceWorkflow } from './support/references';
 import { renderSummary, renderTable } from './support/report';
@@ -148,14 +148,20 @@ async function main(): Promise<void> {
       'peer column skipped: no Zigflow binary (pass --peer-zigflow PATH or set BENCH_PEER_ZIGFLOW; ' +
         'bench/zigflow/build.sh builds one, see bench/README.md)',
     );
-  const env = await startBenchEnv(log, {
+  const build = await buildBench(log);
+  const envOptions = {
     peerBinary: options.peerBinary,
     peerFiles: references.map((r) => r.peer.file),
     serverConfig: options.serverConfig,
     codec: options.codec,
-  });
-  log(`worker ready ${roundTo(env.workerStartup.readyMs, 0)} ms after its process started (prebuilt bundle)`);
-  if (env.peer) log(`peer ready ${roundTo(env.peer.coldStartMs, 0)} ms after its process started`);
+  };
+  let env: BenchEnv | undefined;
+  // Ctrl-C (or a SIGTERM, e.g. from `timeout`) still stops the dev server and the worker processes this run started.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void (env?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
   const results: BenchResults = {
     machine: machine(),
     settings: {
@@ -164,30 +170,33 @@ async function main(): Promise<void> {
       serverConfig: options.serverConfig,
       localCalls: options.localCalls,
     },
-    coldStart: {
-      runner: {
-        modulesLoadedMs: roundTo(env.workerStartup.modulesLoadedMs, 0),
-        connectedMs: roundTo(env.workerStartup.connectedMs, 0),
-        workerCreatedMs: roundTo(env.workerStartup.createdMs, 0),
-        readyMs: roundTo(env.workerStartup.readyMs, 0),
-      },
-      peerReadyMs: env.peer ? roundTo(env.peer.coldStartMs, 0) : undefined,
-    },
     workflows: [],
   };
-  // Ctrl-C (or a SIGTERM, e.g. from `timeout`) still stops the dev server and the worker processes this run started.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void env.close().finally(() => process.exit(130));
-    });
-  }
   try {
+    // Each reference workflow on a fresh dev server, worker and peer: a server's cost per run grows with
+    // what it holds (pure-data leaves about 4,000 Zigflow child workflows behind).
     for (const reference of references) {
+      env = await startBenchEnv(log, build, envOptions);
+      log(`worker ready ${roundTo(env.workerStartup.readyMs, 0)} ms after its process started (prebuilt bundle)`);
+      if (env.peer) log(`peer ready ${roundTo(env.peer.coldStartMs, 0)} ms after its process started`);
+      // The first environment's start-ups are the cold starts reported.
+      results.coldStart ??= {
+        runner: {
+          modulesLoadedMs: roundTo(env.workerStartup.modulesLoadedMs, 0),
+          connectedMs: roundTo(env.workerStartup.connectedMs, 0),
+          workerCreatedMs: roundTo(env.workerStartup.createdMs, 0),
+          readyMs: roundTo(env.workerStartup.readyMs, 0),
+        },
+        peerReadyMs: env.peer ? roundTo(env.peer.coldStartMs, 0) : undefined,
+      };
       log(`running ${reference.name}`);
       results.workflows.push(await benchWorkflow(env, reference, options));
+      await env.close();
+      env = undefined;
     }
   } finally {
-    await env.close();
+    await env?.close();
+    build.close();
   }
   const dir = resolve(__dirname, 'results');
   mkdirSync(dir, { recursive: true });

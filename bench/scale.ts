@@ -10,7 +10,7 @@
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../src/temporal/contract';
-import { type BenchEnv, startBenchEnv } from './support/bench-env';
+import { type BenchEnv, buildBench, startBenchEnv } from './support/bench-env';
 import { round } from './support/results';
 
 const log = (line: string): void => {
@@ -154,7 +154,8 @@ async function bigOutput(env: BenchEnv): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const env = await startBenchEnv(log);
+  const build = await buildBench(log);
+  const env = await startBenchEnv(log, build);
   // Ctrl-C still stops the dev server and the worker process this run started.
   process.once('SIGINT', () => {
     void env.close().finally(() => process.exit(130));
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await env.close();
+    build.close();
   }
 }
 

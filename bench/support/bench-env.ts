@@ -64,8 +64,15 @@ function compileWorker(): string {
   return join(root, 'dist', 'bench', 'test', 'support', 'worker-process.js');
 }
 
-export async function startBenchEnv(log: (line: string) => void, options: BenchEnvOptions = {}): Promise<BenchEnv> {
-  // Built before anything runs, so a failure here leaves no process behind.
+/** What every environment of one bench run shares: the workflow bundle and the compiled worker process. */
+export interface BenchBuild {
+  bundlePath: string;
+  compiledEntry: string;
+  close(): void;
+}
+
+/** Bundles the workflows once and compiles the worker process once, for every environment of the run. */
+export async function buildBench(log: (line: string) => void): Promise<BenchBuild> {
   log('bundling workflows');
   const { code } = await bundleWorkflowCode({
     ...workflowBundleOptions(resolve(__dirname, '..', 'handwritten', 'index.ts')),
@@ -76,8 +83,20 @@ export async function startBenchEnv(log: (line: string) => void, options: BenchE
   writeFileSync(bundlePath, code);
   log('compiling the worker process (bench/tsconfig.worker.json)');
   const compiledEntry = compileWorker();
-  // What has started so far, stopped in reverse order on close or when a later step fails.
-  const started: Array<() => Promise<void>> = [async () => rmSync(bundleDir, { recursive: true, force: true })];
+  return { bundlePath, compiledEntry, close: () => rmSync(bundleDir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh environment: its own dev server (empty: the histories of earlier reference workflows, thousands
+ * of Zigflow child workflows among them, do not weigh on the next one's server), worker and peer.
+ */
+export async function startBenchEnv(
+  log: (line: string) => void,
+  build: BenchBuild,
+  options: BenchEnvOptions = {},
+): Promise<BenchEnv> {
+  const { bundlePath, compiledEntry } = build;
+  const started: Array<() => Promise<void>> = [];
   const payloadKeysDir = options.codec ? freshKeyDir() : undefined;
   if (payloadKeysDir) started.push(async () => rmSync(payloadKeysDir, { recursive: true, force: true }));
   const stopAll = async (): Promise<void> => {

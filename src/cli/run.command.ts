@@ -12,6 +12,7 @@ import { createRunnerWorker } from '../temporal/worker-factory';
 import { WORKFLOW_TYPE, type WorkflowExecuteInput, type WorkflowRunResult } from '../temporal/contract';
 import { loadWorkflow } from '../zigflow/loader';
 import { parseInputJson } from './args';
+import { cliRunLimits } from './cli-limits';
 import { cliAi, type CliAi } from './cli-ai';
 import { type CliIo, readTextFile } from './cli-io';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
@@ -86,6 +87,7 @@ function printReport(io: CliIo, report: RunReport, json: boolean): ExitCode {
 export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCode> {
   const yaml = await readTextFile(options.file, 'workflow file');
   const input = await readInput(options);
+  const limits = cliRunLimits(io.env);
   const ai = cliAi(io);
   const loaded = loadWorkflow(yaml, ai.loadOptions);
   if (!loaded.ok) {
@@ -104,6 +106,7 @@ export async function runCommand(io: CliIo, options: RunOptions): Promise<ExitCo
       input,
       // Validated above: the run need not validate it again.
       document: loaded.workflow,
+      ...(limits ? { limits } : {}),
     };
     return printReport(io, await execute(io, target, executeInput, dataConverter, ai), options.json);
   } finally {

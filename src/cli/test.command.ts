@@ -13,6 +13,7 @@ import { TestSession } from '../test-runner/test-session';
 import { watchDirectories } from '../test-runner/watch';
 import type { TestCommand } from './args';
 import { cliAi, cliLoadOptions, type CliAi } from './cli-ai';
+import { cliRunLimits } from './cli-limits';
 import type { CliIo } from './cli-io';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { cliActivityDeps, installQuietRuntime, prebuiltWorkflowBundle, PROJECT_ROOT } from './run.command';
@@ -48,12 +49,14 @@ class LazySession {
   private async start(): Promise<TestSession> {
     installQuietRuntime('ERROR');
     const testServerPath = findTestServer(this.io.env);
+    const limits = cliRunLimits(this.io.env);
     this.ai = cliAi(this.io);
     try {
       return await TestSession.start({
         testServerPath,
         activityDeps: cliActivityDeps(this.io, this.ai),
         workflowBundle: prebuiltWorkflowBundle(),
+        limits,
       });
     } catch (err) {
       const hint = testServerPath

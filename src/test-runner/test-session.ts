@@ -12,6 +12,7 @@ import {
   SIGNAL_EVENT,
   WORKFLOW_TYPE,
   type EnvironmentEntry,
+  type RunLimits,
   type WorkflowExecuteInput,
   type WorkflowProgressEvent,
   type WorkflowRunResult,
@@ -30,6 +31,8 @@ export interface TestSessionOptions {
   activityDeps: ActivityDeps;
   /** A prebuilt workflow bundle; otherwise the workflow code is bundled at start (a few seconds). */
   workflowBundle?: WorkflowBundle;
+  /** Runner settings every test run starts with (`WORKFLOW_LOCAL_CALLS` of the CLI's environment). */
+  limits?: RunLimits;
 }
 
 /** What one test run produced. */
@@ -52,6 +55,7 @@ export class TestSession {
     private readonly router: MockRouter,
     private readonly taskQueue: string,
     private readonly secretsKey: Buffer,
+    private readonly limits: RunLimits | undefined,
   ) {}
 
   private worker?: Worker;
@@ -66,7 +70,7 @@ export class TestSession {
       const secretsKey = randomBytes(32);
       const deps: ActivityDeps = { ...options.activityDeps, secretsKey };
       const router = new MockRouter();
-      const session = new TestSession(env, router, `workflow-tests-${randomUUID()}`, secretsKey);
+      const session = new TestSession(env, router, `workflow-tests-${randomUUID()}`, secretsKey, options.limits);
       session.worker = await createRunnerWorker({
         connection: env.nativeConnection,
         namespace: NAMESPACE,
@@ -105,6 +109,7 @@ export class TestSession {
         document: withFunctions(document, test.functions),
         input: test.input,
         environment: this.environment(test),
+        ...(this.limits ? { limits: this.limits } : {}),
       };
       const handle = await this.env.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: this.taskQueue,

@@ -7,6 +7,8 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { startInventoryServer, type InventoryServer } from '../../src/cli/demo-inventory';
 
 // Each case starts a Node process (and for run, a worker bundling the workflow code).
@@ -41,6 +43,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
 }
 
 const temporal = () => ({ TEMPORAL_SERVICE_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS });
+const EventType = proto.api.enums.v1.EventType;
 
 describe('workflow-runner validate / graph / --help', () => {
   it('exits 0 on valid files', async () => {
@@ -137,6 +140,31 @@ describe('workflow-runner run (real Temporal)', () => {
       expect.arrayContaining(['priceOrder', 'reserveStock', 'fulfil', 'summarize']),
     );
     expect(r.stderr).toMatch(/task_retrying/);
+  });
+
+  it('WORKFLOW_LOCAL_CALLS=true runs the calls as local activities (history: markers, no activity tasks); a bad value exits 2', async () => {
+    const inputFile = join(mkdtempSync(join(tmpdir(), 'wr-cli-')), 'input.json');
+    const input = JSON.parse(readFileSync(example('order-processing.input.json'), 'utf8'));
+    writeFileSync(inputFile, JSON.stringify({ ...input, inventoryUrl: inventory.url }));
+    const env = { ...temporal(), WORKFLOW_LOCAL_CALLS: 'true' };
+    const r = await cli(['run', example('order-processing.yaml'), '--input-file', inputFile, '--json'], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).output).toMatchObject({ orderId: 'A-1001', total: 130, shipping: 'express' });
+    const executionId = /execution (\S+) on /.exec(r.stderr)?.[1];
+    expect(executionId).toBeDefined();
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS });
+    try {
+      const history = await new Client({ connection }).workflow.getHandle(executionId!).fetchHistory();
+      const types = (history.events ?? []).map((e) => e.eventType);
+      expect(types).not.toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+      expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await connection.close();
+    }
+
+    const bad = await cli(['run', example('hello.yaml')], { ...temporal(), WORKFLOW_LOCAL_CALLS: 'sometimes' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/WORKFLOW_LOCAL_CALLS must be true or false, got "sometimes"/);
   });
 
   it('a faulted run exits 1 and reports the DSL error', async () => {

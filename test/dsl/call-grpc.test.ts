@@ -13,6 +13,7 @@ import {
   type ServiceClientConstructor,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { temporal } from '@temporalio/proto';
 import { startTestRunner, type TestRunner } from '../support/runner-harness';
 import { workflow } from './workflow-text';
 
@@ -59,7 +60,7 @@ afterAll(async () => {
   await new Promise((r) => protoServer.close(r));
 });
 
-const greet = (name: string) =>
+const greet = (name: string, local = false) =>
   workflow(
     'grpc',
     `
@@ -76,8 +77,11 @@ do:
         method: SayHello
         arguments:
           name: ${name}
+${local ? '      metadata: { localActivity: true }' : ''}
 `,
   );
+
+const EventType = temporal.api.enums.v1.EventType;
 
 describe('call: grpc', () => {
   it('makes a unary call described by a proto resource', async () => {
@@ -89,6 +93,22 @@ describe('call: grpc', () => {
     const { result } = await runner.run(greet('nobody'));
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication',
+      status: 404,
+      instance: '/do/0/hello',
+    });
+  });
+
+  it('runs as a local activity with metadata.localActivity: same reply and error mapping, a marker instead of an activity task', async () => {
+    const ok = await runner.run(greet('${ .who }', true), { who: 'Ada' }, { validated: true });
+    expect(ok.result).toMatchObject({ status: 'completed', output: { message: 'Hello Ada' } });
+    const events = (await runner.client.workflow.getHandle(ok.workflowId).fetchHistory()).events ?? [];
+    const types = events.map((e) => e.eventType);
+    expect(types).not.toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    expect(types).toContain(EventType.EVENT_TYPE_MARKER_RECORDED);
+
+    const missing = await runner.run(greet('nobody', true), {}, { validated: true });
+    expect(missing.result.error).toMatchObject({
       type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication',
       status: 404,
       instance: '/do/0/hello',
