@@ -34,7 +34,11 @@ export class AiService implements OnApplicationShutdown {
     if (this.defaultFunctions.size > 0) {
       this.log.log({ functions: [...this.defaultFunctions.keys()], msg: 'default catalog folder read' });
     }
-    this.vectors = vectorStoreProvider({ dir: this.settings.vectorStoreDir, url: this.settings.vectorStoreUrl });
+    this.vectors = vectorStoreProvider({
+      dir: this.settings.vectorStoreDir,
+      url: this.settings.vectorStoreUrl,
+      poolSize: this.settings.vectorStorePoolSize,
+    });
   }
 
   /** Loader options that make the folder's functions valid `@default` calls. */

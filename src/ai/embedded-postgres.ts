@@ -18,7 +18,10 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-/** Connections the socket server accepts (the `pg` pool's size must not exceed it). */
+/**
+ * Connections the socket server accepts: the store's pool keeps one (vector-backends.ts says why); the
+ * others let a broken connection be replaced while the server still holds the old one.
+ */
 export const EMBEDDED_MAX_CONNECTIONS = 4;
 const PORT = 5432;
 

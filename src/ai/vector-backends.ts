@@ -8,7 +8,7 @@
  * workflows never touch vectors does not carry it.
  */
 import type { PoolConfig } from 'pg';
-import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres';
 import { SqlVectorStore, type SqlDatabase, type VectorStore, type VectorStoreProvider } from './vector-store';
 
 export interface VectorStoreSettings {
@@ -16,10 +16,12 @@ export interface VectorStoreSettings {
   dir?: string;
   /** A postgres:// URL; when set, the embedded store is not used. */
   url?: string;
+  /** Connections kept open to the server at most (VECTOR_STORE_POOL_SIZE); the embedded store uses one. */
+  poolSize?: number;
 }
 
-/** Connections the server backend keeps open at most. */
-const POOL_SIZE = 4;
+/** Connections the server backend keeps open at most, unless told otherwise. */
+export const DEFAULT_POOL_SIZE = 4;
 
 export function vectorStoreProvider(settings: VectorStoreSettings): VectorStoreProvider {
   let opening: Promise<VectorStore> | undefined;
@@ -41,13 +43,24 @@ export function vectorStoreProvider(settings: VectorStoreSettings): VectorStoreP
 }
 
 async function open(settings: VectorStoreSettings): Promise<VectorStore> {
-  const db = settings.url ? await openServer(settings.url) : await openEmbedded(settings.dir ?? '.vector-store');
+  const db = settings.url
+    ? await openServer(settings.url, settings.poolSize)
+    : await openEmbedded(settings.dir ?? '.vector-store');
   return new SqlVectorStore(db);
 }
 
+/**
+ * PGlite is one database session, and its socket server feeds every connection's messages into it in
+ * arrival order, keeping them together only inside a transaction. Outside one, a second connection's
+ * `BEGIN` or `Parse` can land between another's `Parse` and `Execute` and replace the unnamed statement it
+ * is about to run ("portal does not exist", or another query's rows). So the embedded store uses one
+ * connection: PGlite runs one statement at a time anyway, so nothing is lost.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export async function openEmbedded(dir: string): Promise<SqlDatabase> {
   const embedded = await startEmbeddedPostgres(dir);
-  const db = await poolDatabase({ ...embedded.connection, max: EMBEDDED_MAX_CONNECTIONS });
+  const db = await poolDatabase({ ...embedded.connection, max: EMBEDDED_POOL_SIZE });
   return {
     ...db,
     close: async () => {
@@ -57,8 +70,8 @@ export async function openEmbedded(dir: string): Promise<SqlDatabase> {
   };
 }
 
-export function openServer(url: string): Promise<SqlDatabase> {
-  return poolDatabase({ connectionString: url, max: POOL_SIZE });
+export function openServer(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<SqlDatabase> {
+  return poolDatabase({ connectionString: url, max: poolSize });
 }
 
 async function poolDatabase(config: PoolConfig): Promise<SqlDatabase> {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgresServer } from '../../test/support/postgres-server';
+import { POSTGRES_STAND_IN_POOL_SIZE, startPostgresServer } from '../../test/support/postgres-server';
 import { openEmbedded, openServer, vectorStoreProvider } from './vector-backends';
 import { SqlVectorStore, VectorStoreError, tableName, type VectorStore } from './vector-store';
 
@@ -81,6 +81,24 @@ function behaves(name: string, open: () => Promise<VectorStore>) {
       expect(ids).toEqual(twoWon ? ['p', 'r'] : ['q']);
     });
 
+    it('creates collections while other calls query, each call getting its own rows', async () => {
+      // Regression: with several connections to PGlite's one session, a creation's BEGIN landing between
+      // another call's statements hung the store for good (and could bind a statement to the wrong query).
+      await store.upsert('steady', [{ id: 's', vector: [1, 0, 0], text: 'kept' }]);
+      for (let round = 0; round < 10; round++) {
+        const calls: Array<Promise<unknown>> = [];
+        for (let k = 0; k < 4; k++) {
+          calls.push(store.upsert(`fresh-${round}-${k}`, [{ id: `n${k}`, vector: [0, 1] }]));
+          calls.push(store.query('steady', [1, 0, 0], 3));
+        }
+        const results = await Promise.all(calls);
+        results.forEach((result, i) => {
+          expect(result).toEqual(i % 2 === 0 ? 1 : [{ id: 's', score: 1, text: 'kept', metadata: {} }]);
+        });
+      }
+      expect(await store.query('fresh-9-3', [0, 1], 2)).toEqual([{ id: 'n3', score: 1, metadata: {} }]);
+    });
+
     it('returns no matches for a collection nobody wrote to, and refuses bad names and numbers', async () => {
       expect(await store.query('never-written', [1, 0, 0], 3)).toEqual([]);
       await expect(store.upsert('bad name!', [{ id: 'x', vector: [1] }])).rejects.toThrow(/collection name/);
@@ -108,7 +126,7 @@ describe('SqlVectorStore', () => {
   behaves('server (pg over the PostgreSQL wire protocol, VECTOR_STORE_URL)', async () => {
     const server = await startPostgresServer();
     cleanup.push(() => server.stop());
-    const store = new SqlVectorStore(await openServer(server.url));
+    const store = new SqlVectorStore(await openServer(server.url, POSTGRES_STAND_IN_POOL_SIZE));
     cleanup.push(() => store.close());
     return store;
   });

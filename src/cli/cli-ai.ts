@@ -44,7 +44,11 @@ export function cliLoadOptions(io: CliIo): Pick<LoadOptions, 'defaultCatalog'> {
 /** For `run`: model settings, the vector store (opened on first use) and the catalog folder. */
 export function cliAi(io: CliIo): CliAi {
   const { config, functions } = settings(io);
-  const vectors = vectorStoreProvider({ dir: config.vectorStoreDir, url: config.vectorStoreUrl });
+  const vectors = vectorStoreProvider({
+    dir: config.vectorStoreDir,
+    url: config.vectorStoreUrl,
+    poolSize: config.vectorStorePoolSize,
+  });
   return {
     deps: {
       ai: {

@@ -178,6 +178,7 @@ describe('model and vector store settings', () => {
       requestTimeoutMs: 120_000,
       vectorStoreDir: '.vector-store',
       vectorStoreUrl: undefined,
+      vectorStorePoolSize: 4,
       defaultCatalogDir: undefined,
     });
   });
@@ -191,6 +192,7 @@ describe('model and vector store settings', () => {
       LLM_DEFAULT_EMBEDDING_MODEL: 'nomic-embed-text',
       LLM_REQUEST_TIMEOUT: '45s',
       VECTOR_STORE_URL: 'postgresql://app:pw@db.internal:5432/vectors',
+      VECTOR_STORE_POOL_SIZE: '12',
       DEFAULT_CATALOG_DIR: __dirname,
     });
     expect(config.ai).toMatchObject({
@@ -200,6 +202,7 @@ describe('model and vector store settings', () => {
       defaultEmbeddingModel: 'nomic-embed-text',
       requestTimeoutMs: 45_000,
       vectorStoreUrl: 'postgresql://app:pw@db.internal:5432/vectors',
+      vectorStorePoolSize: 12,
       defaultCatalogDir: __dirname,
     });
   });
@@ -213,6 +216,7 @@ describe('model and vector store settings', () => {
         VECTOR_STORE_URL: 'mysql://root:hunter2@db/x',
         DEFAULT_CATALOG_DIR: '/no/such/dir',
         LLM_DEFAULT_MODEL: 'bad model name',
+        VECTOR_STORE_POOL_SIZE: '0',
       });
     } catch (err) {
       message = (err as Error).message;
@@ -220,6 +224,7 @@ describe('model and vector store settings', () => {
     for (const name of ['OPENAI_BASE_URL', 'VECTOR_STORE_URL', 'DEFAULT_CATALOG_DIR', 'LLM_DEFAULT_MODEL']) {
       expect(message).toContain(name);
     }
+    expect(message).toContain('VECTOR_STORE_POOL_SIZE: must be a positive whole number of connections');
     expect(message).not.toContain('hunter2');
   });
 });

@@ -193,6 +193,9 @@ export class RunnerEnvironment {
   @IsOptional() @IsDuration() LLM_REQUEST_TIMEOUT?: string;
   @IsOptional() @IsString() VECTOR_STORE_DIR?: string;
   @IsOptional() @IsPostgresUrl() VECTOR_STORE_URL?: string;
+  @IsOptional()
+  @Matches(POSITIVE_INT, { message: '$property must be a positive whole number of connections' })
+  VECTOR_STORE_POOL_SIZE?: string;
   @IsOptional() @IsDirectory() DEFAULT_CATALOG_DIR?: string;
   @IsOptional() @IsBool() CALL_MCP_STDIO_ENABLED?: string;
   // Required once stdio is enabled: without it any document could start any program on the worker.

@@ -101,6 +101,8 @@ export interface AiConfig {
   vectorStoreDir: string;
   /** PostgreSQL with pgvector; when set it replaces the embedded store. A secret (may hold a password). */
   vectorStoreUrl?: string;
+  /** Connections kept open to VECTOR_STORE_URL at most. */
+  vectorStorePoolSize: number;
   /** Operator-provided functions of the `default` catalog: `functions/{name}/{version}/function.yaml`. */
   defaultCatalogDir?: string;
 }
@@ -211,6 +213,7 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       requestTimeoutMs: duration(env.LLM_REQUEST_TIMEOUT, '120s'),
       vectorStoreDir: env.VECTOR_STORE_DIR ?? '.vector-store',
       vectorStoreUrl: env.VECTOR_STORE_URL,
+      vectorStorePoolSize: int(env.VECTOR_STORE_POOL_SIZE, 4),
       defaultCatalogDir: env.DEFAULT_CATALOG_DIR,
     },
     encryption: encryptionConfig(env),

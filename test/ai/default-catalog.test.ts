@@ -13,7 +13,7 @@ import { startModelServer, type ModelServer } from '../../src/cli/demo-model-ser
 import { sealSecret } from '../../src/secrets/sealing';
 import type { VectorStoreProvider } from '../../src/ai/vector-store';
 import type { ModelUsageRecord } from '../../src/temporal/activities/deps';
-import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
+import { POSTGRES_STAND_IN_POOL_SIZE, startPostgresServer, type PostgresServer } from '../support/postgres-server';
 import { startTestRunner, type TestRunner } from '../support/runner-harness';
 import { workflow } from '../dsl/workflow-text';
 
@@ -255,7 +255,7 @@ describe('default catalog: vectors on a PostgreSQL server (VECTOR_STORE_URL)', (
   beforeAll(async () => {
     model = await startModelServer();
     postgres = await startPostgresServer();
-    vectors = vectorStoreProvider({ url: postgres.url });
+    vectors = vectorStoreProvider({ url: postgres.url, poolSize: POSTGRES_STAND_IN_POOL_SIZE });
     runner = await startTestRunner({
       activities: {
         ai: {

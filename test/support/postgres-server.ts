@@ -2,11 +2,18 @@
  * A PostgreSQL server with pgvector as its own process, for the VECTOR_STORE_URL path: PGlite's socket
  * server (`pglite-server`) speaks the PostgreSQL wire protocol. A PostgreSQL installation is not
  * available here; this is the real protocol against a real PostgreSQL engine (compiled to WebAssembly).
+ *
+ * Unlike a real server, it is one database session shared by every connection, and it keeps a
+ * connection's messages together only inside a transaction: clients must use one connection
+ * ({@link POSTGRES_STAND_IN_POOL_SIZE}), as the runner's own embedded store does (vector-backends.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, stopProcess } from '../../src/temporal/dev-server';
+
+/** The `pg` pool size for clients of this stand-in (VECTOR_STORE_POOL_SIZE for a runner). */
+export const POSTGRES_STAND_IN_POOL_SIZE = 1;
 
 export interface PostgresServer {
   readonly url: string;
