@@ -1,4 +1,5 @@
 /** The typed, grouped configuration of the runner, built once from the validated environment. */
+import { DEFAULT_POOL_SIZE } from '../ai/vector-backends';
 import { type KeyRing, loadKeyRing } from '../codec/key-ring';
 import { parseSealingKey } from '../secrets/sealing';
 import type { CONTAINER_RUNTIMES, LOG_LEVELS, NODE_ENVS, OTLP_PROTOCOLS, RunnerEnvironment } from './environment';
@@ -213,7 +214,7 @@ export function buildRunnerConfig(env: RunnerEnvironment): RunnerConfig {
       requestTimeoutMs: duration(env.LLM_REQUEST_TIMEOUT, '120s'),
       vectorStoreDir: env.VECTOR_STORE_DIR ?? '.vector-store',
       vectorStoreUrl: env.VECTOR_STORE_URL,
-      vectorStorePoolSize: int(env.VECTOR_STORE_POOL_SIZE, 4),
+      vectorStorePoolSize: int(env.VECTOR_STORE_POOL_SIZE, DEFAULT_POOL_SIZE),
       defaultCatalogDir: env.DEFAULT_CATALOG_DIR,
     },
     encryption: encryptionConfig(env),
