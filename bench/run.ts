@@ -15,7 +15,8 @@
  * and client) and writes bench/results/codec.json (and codec.md) instead: compare its wf/s with
  * latest.json's for the codec's cost. `--local-calls` runs the runner's HTTP calls as local activities (the
  * DSL under WORKFLOW_LOCAL_CALLS, hand-written with the same options; Zigflow unchanged) and writes
- * bench/results/local-calls.json (and .md): an opt-in mode, never the headline numbers.
+ * bench/results/local-calls.json (and .md): an opt-in mode, never the headline numbers. A run with
+ * `--server-config` writes bench/results/server-config.json (and .md): the headline is the default server.
  * Prints the tables and writes bench/results/latest.json (and latest.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -200,7 +201,13 @@ async function main(): Promise<void> {
   }
   const dir = resolve(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const name = options.codec ? 'codec' : options.localCalls ? 'local-calls' : 'latest';
+  const name = options.codec
+    ? 'codec'
+    : options.localCalls
+      ? 'local-calls'
+      : Object.keys(options.serverConfig).length > 0
+        ? 'server-config'
+        : 'latest';
   writeFileSync(resolve(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const tables = `${renderSummary(results)}\n\n${renderTable(results)}`;
   writeFileSync(resolve(dir, `${name}.md`), `${tables}\n`);
