@@ -2,7 +2,9 @@
  * The local HTTP server the reference workflows call. Responses are a pure function of the request path,
  * so the DSL and hand-written variants produce comparable outputs. Paths under `/flaky/` fail one call in
  * ten with a 503 (every tenth request received there), which workflow 3 retries; a retry lands on a later
- * request number and so succeeds, matching "fails one call in ten, once". `/big/N` answers N bytes.
+ * request number and so succeeds, matching "fails one call in ten, once". `restartFailures` starts that
+ * count again, so that one execution running alone afterwards meets the same failures in every variant.
+ * `/big/N` answers N bytes.
  */
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +15,8 @@ export interface LocalHttpServer {
   readonly port: number;
   /** Requests served, and 503s returned, since start. */
   stats(): { requests: number; injectedFailures: number };
+  /** The next `/flaky/` requests count from one again (the tenth fails). */
+  restartFailures(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,9 @@ export async function startLocalHttpServer(): Promise<LocalHttpServer> {
     baseUrl: `http://127.0.0.1:${port}`,
     port,
     stats: () => ({ requests, injectedFailures }),
+    restartFailures: () => {
+      flakyRequests = 0;
+    },
     close: () =>
       new Promise<void>((resolveClose) => {
         server.closeAllConnections();

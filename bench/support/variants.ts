@@ -94,7 +94,12 @@ function usageOf(env: BenchEnv, variant: Variant) {
     variant === 'peer' ? (env.peer as NonNullable<BenchEnv['peer']>).usage(request) : env.worker.usage(request);
 }
 
-/** Warm-up (the worker's first activations pay for JIT and caches) and one sample for history and output. */
+/**
+ * Warm-up (the worker's first activations pay for JIT and caches), then one execution alone for the history
+ * and output sample: it starts after the local server's failure count restarts, so every variant meets the
+ * same injected failures and retries (a sample taken from the warm-up under load met however many failures
+ * the other runs in flight left it, and so one retry more or less than another variant's, by chance).
+ */
 export async function prepareVariant(
   env: BenchEnv,
   reference: ReferenceWorkflow,
@@ -103,12 +108,12 @@ export async function prepareVariant(
 ): Promise<VariantBench> {
   const run = executor(env, reference, variant, `${Date.now().toString(36)}`, options.localCalls === true);
   const warmup = Math.max(1, options.warmup ?? reference.warmup);
-  // The last warm-up execution to end is the sample (a separate one would add a whole for-try-fork run on Zigflow).
-  let sample: { id: string; output: unknown } | undefined;
-  const warm = await runLoad(warmup, warmup, async (i) => (sample = await run(1_000_000 + i)));
+  const warm = await runLoad(warmup, warmup, async (i) => void (await run(1_000_000 + i)));
   // The runner's variants must not fail; Zigflow's failures (seen under load) are counted, not fatal.
-  if (!sample || (warm.failed > 0 && variant !== 'peer'))
+  if (warm.completed === 0 || (warm.failed > 0 && variant !== 'peer'))
     throw new Error(`${reference.name}/${variant} warm-up failed: ${warm.firstError}`);
+  env.http.restartFailures();
+  const sample = await run(2_000_000);
   const count = Math.max(1, Math.round((variant === 'peer' ? reference.peer.count : reference.count) * options.scale));
   return {
     variant,
