@@ -34,6 +34,11 @@ export interface BenchEnv {
   peer?: PeerWorker;
   /** The dev server's CPU time since the last reset (it serves every variant alike). */
   serverUsage(options?: { reset?: boolean }): ResourceUsage;
+  /**
+   * Rejects when the runner's worker or the peer ends before `close`: measurements race it, so that the
+   * bench stops with the reason instead of waiting for runs nobody will ever complete.
+   */
+  lost: Promise<never>;
   close(): Promise<void>;
 }
 
@@ -99,7 +104,9 @@ export async function startBenchEnv(
   const started: Array<() => Promise<void>> = [];
   const payloadKeysDir = options.codec ? freshKeyDir() : undefined;
   if (payloadKeysDir) started.push(async () => rmSync(payloadKeysDir, { recursive: true, force: true }));
+  let closing = false;
   const stopAll = async (): Promise<void> => {
+    closing = true;
     for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
   };
   try {
@@ -145,6 +152,21 @@ export async function startBenchEnv(
     const client = new Client({ connection, namespace: server.namespace, dataConverter });
     const serverSampler = new ProcSampler(server.process.pid ?? 0);
     started.push(async () => serverSampler.stop());
+    const ended = (
+      who: string,
+      exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+      tail: () => string,
+    ) =>
+      exited.then(({ code, signal }) => {
+        if (!closing)
+          throw new Error(`${who} ended during the bench (code ${code}, signal ${signal}): ${tail().slice(-1500)}`);
+        return new Promise<never>(() => undefined);
+      });
+    const lost = Promise.race([
+      ended("the runner's worker process", worker.exited, () => worker.stderr()),
+      ...(peer ? [ended('the Zigflow peer', peer.exited, () => (peer as PeerWorker).output())] : []),
+    ]);
+    lost.catch(() => undefined);
     return {
       server,
       http,
@@ -154,6 +176,7 @@ export async function startBenchEnv(
       taskQueue,
       peer,
       serverUsage: (request = {}) => serverSampler.read(request.reset === true),
+      lost,
       close: stopAll,
     };
   } catch (err) {

@@ -30,6 +30,8 @@ export interface PeerWorker {
   usage(options?: { reset?: boolean }): Promise<ResourceUsage>;
   /** The last lines it printed (for failure messages). */
   output(): string;
+  /** Its exit code or signal once it has ended (for telling a crash from a deliberate close). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,10 @@ export async function startZigflowPeer(options: PeerOptions): Promise<PeerWorker
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = once(child, 'exit');
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   await waitReady(healthPort, child, () => tail);
   const coldStartMs = performance.now() - started;
   const sampler = new ProcSampler(child.pid ?? 0);
@@ -93,6 +98,7 @@ export async function startZigflowPeer(options: PeerOptions): Promise<PeerWorker
     coldStartMs,
     usage: async (request = {}) => sampler.read(request.reset === true),
     output: () => tail,
+    exited,
     close: async () => {
       sampler.stop();
       if (child.exitCode === null && child.signalCode === null) {

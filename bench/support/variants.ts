@@ -108,12 +108,12 @@ export async function prepareVariant(
 ): Promise<VariantBench> {
   const run = executor(env, reference, variant, `${Date.now().toString(36)}`, options.localCalls === true);
   const warmup = Math.max(1, options.warmup ?? reference.warmup);
-  const warm = await runLoad(warmup, warmup, async (i) => void (await run(1_000_000 + i)));
+  const warm = await Promise.race([runLoad(warmup, warmup, async (i) => void (await run(1_000_000 + i))), env.lost]);
   // The runner's variants must not fail; Zigflow's failures (seen under load) are counted, not fatal.
   if (warm.completed === 0 || (warm.failed > 0 && variant !== 'peer'))
     throw new Error(`${reference.name}/${variant} warm-up failed: ${warm.firstError}`);
   env.http.restartFailures();
-  const sample = await run(2_000_000);
+  const sample = await Promise.race([run(2_000_000), env.lost]);
   const count = Math.max(1, Math.round((variant === 'peer' ? reference.peer.count : reference.count) * options.scale));
   return {
     variant,
@@ -136,7 +136,9 @@ export async function measureRound(
   const usage = usageOf(env, bench.variant);
   await usage({ reset: true, gc: true });
   env.serverUsage({ reset: true });
-  const load = await measure(() => runLoad(bench.count, concurrency, (i) => bench.run(round * bench.count + i)));
+  const load = await measure(() =>
+    Promise.race([runLoad(bench.count, concurrency, (i) => bench.run(round * bench.count + i)), env.lost]),
+  );
   const used = await usage();
   const serverCpuMs = env.serverUsage().cpuMs;
   bench.rounds.push({ ...load, ...used, serverCpuMs });
