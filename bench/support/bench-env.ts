@@ -18,7 +18,12 @@ import { runnerDataConverter } from '../../src/codec/data-converter';
 import { loadKeyRing } from '../../src/codec/key-ring';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
 import { workflowBundleOptions } from '../../src/temporal/worker-factory';
-import { spawnWorkerProcess, type WorkerProcessHandle, type WorkerStartup } from '../../test/support/worker-process';
+import {
+  type ProcessExit,
+  spawnWorkerProcess,
+  type WorkerProcessHandle,
+  type WorkerStartup,
+} from '../../test/support/worker-process';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http';
 import { ProcSampler, type ResourceUsage } from './measure';
 import { type PeerWorker, startZigflowPeer } from './peer-zigflow';
@@ -152,11 +157,7 @@ export async function startBenchEnv(
     const client = new Client({ connection, namespace: server.namespace, dataConverter });
     const serverSampler = new ProcSampler(server.process.pid ?? 0);
     started.push(async () => serverSampler.stop());
-    const ended = (
-      who: string,
-      exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
-      tail: () => string,
-    ) =>
+    const ended = (who: string, exited: Promise<ProcessExit>, tail: () => string) =>
       exited.then(({ code, signal }) => {
         if (!closing)
           throw new Error(`${who} ended during the bench (code ${code}, signal ${signal}): ${tail().slice(-1500)}`);

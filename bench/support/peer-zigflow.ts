@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProcSampler, type ResourceUsage } from './measure';
+import type { ProcessExit } from '../../test/support/worker-process';
 
 /** The Zigflow binary given on the command line or in the environment, if any. */
 export function peerZigflowBinary(argv: string[]): string | undefined {
@@ -31,7 +32,7 @@ export interface PeerWorker {
   /** The last lines it printed (for failure messages). */
   output(): string;
   /** Its exit code or signal once it has ended (for telling a crash from a deliberate close). */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ProcessExit>;
   close(): Promise<void>;
 }
 
@@ -85,7 +86,7 @@ export async function startZigflowPeer(options: PeerOptions): Promise<PeerWorker
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = once(child, 'exit').then(([code, signal]) => ({
+  const exited = once(child, 'exit').then(([code, signal]): ProcessExit => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));

@@ -9,6 +9,7 @@ import { credentials } from '@grpc/grpc-js';
 import { WorkflowRunnerCommandControllerClient } from '../../src/generated/ai/stigmer/workflow/runner/v1/command';
 import { WorkflowRunnerQueryControllerClient } from '../../src/generated/ai/stigmer/workflow/runner/v1/query';
 import { freePort } from '../../src/temporal/dev-server';
+import type { ProcessExit } from '../support/worker-process';
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -18,7 +19,7 @@ export interface ServiceProcess {
   readonly query: InstanceType<typeof WorkflowRunnerQueryControllerClient>;
   /** stdout and stderr so far (the service's logs). */
   logs(): string;
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<ProcessExit>;
 }
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -44,9 +45,7 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
   let logs = '';
   child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
-  );
+  const exited = new Promise<ProcessExit>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   const healthUrl = `http://127.0.0.1:${healthPort}/health`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -238,13 +238,19 @@ export interface WorkerStartup {
   spawnToReadyMs: number;
 }
 
+/** How a child process ended: its exit code, or the signal that ended it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /** A started worker process: resolves `ready` once it polls; `exited` with its exit code or signal. */
 export interface WorkerProcessHandle {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
   /** The start-up timeline, once ready. */
   startup(): WorkerStartup | undefined;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ProcessExit>;
   /** Everything it wrote on stderr (for failure messages and log scans). */
   stderr(): string;
   /** Every line it wrote on stdout. */
@@ -312,7 +318,7 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       else if (line?.type === 'progress') options.onProgress?.(line.event as WorkflowProgressEvent);
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
+  const exited = new Promise<ProcessExit>((resolveExit) => {
     child.once('exit', (code, signal) => {
       failReady(new Error(`worker process exited before ready (code ${code}, signal ${signal}): ${err.slice(-2000)}`));
       resolveExit({ code, signal });
