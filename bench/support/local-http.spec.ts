@@ -16,8 +16,7 @@ describe('the bench HTTP server', () => {
     }
     return out;
   };
-  const failedAt = (codes: number[]): number[] =>
-    codes.flatMap((code, i) => (code === 503 ? [i + 1] : []));
+  const failedAt = (codes: number[]): number[] => codes.flatMap((code, i) => (code === 503 ? [i + 1] : []));
 
   it('fails every tenth /flaky/ request, and after restartFailures the same requests of a sequence fail again', async () => {
     expect(failedAt(await statuses(25))).toEqual([10, 20]);
