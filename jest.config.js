@@ -14,10 +14,10 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   // Integration tests wait on a real Temporal server; the timeout lives at the top level (project-level is ignored).
   testTimeout: 120000,
-  // Test files run one at a time on the 2-core CI machine (Jest's default: one worker fewer than the cores).
-  // Two workers took the suite from 1220 s to about 700 s, but test/hostile/fairness.test.ts measures
-  // latency under load and failed its bound beside a parallel file (p95 2604 ms against 2372), so that
-  // test would need a run of its own before the default can change.
+  // `npm test` (scripts/test.sh) runs the suite as two Jest runs: all but test/faults and test/hostile with
+  // two workers, then those two folders with one (fairness.test.ts measures latency under load and failed its
+  // bound beside a parallel file; the fault tests kill processes and servers). A bare `npx jest` uses Jest's
+  // default of one worker on the 2-core machine.
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
