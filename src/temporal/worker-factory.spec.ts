@@ -1,5 +1,12 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_SYNTAX_TARGET, withModernSyntax, workflowBundleOptions } from './worker-factory';
+import { readFileSync } from 'fs';
+import {
+  WORKFLOW_INTRINSICS,
+  WORKFLOW_SYNTAX_TARGET,
+  intrinsicBindings,
+  withModernSyntax,
+  workflowBundleOptions,
+} from './worker-factory';
 
 const quiet = {
   log: () => undefined,
@@ -17,7 +24,19 @@ describe('workflow bundle options', () => {
     expect(code).not.toMatch(/_object_spread\(/);
     expect(code).not.toMatch(/_define_property\(/);
     expect(code).toContain('?.');
+    // The built-ins are bound once in the bundle's script scope, ahead of every module.
+    expect(code.startsWith(intrinsicBindings())).toBe(true);
   }, 120_000);
+
+  it('binds no global the Temporal SDK replaces in the workflow context (Date, timers, WeakRef, ...)', () => {
+    // The SDK's deterministic replacements are assignments `global.NAME = ...` in this module; a binding of
+    // one of them would keep the original (a wall clock, a real timer) for every module of the bundle.
+    const overrides = readFileSync(require.resolve('@temporalio/workflow/lib/global-overrides.js'), 'utf8');
+    const replaced = [...overrides.matchAll(/\bglobal(?:This)?\.(\w+)\s*=[^=]/g)].map((m) => m[1]);
+    expect(replaced).toEqual(expect.arrayContaining(['Date', 'setTimeout', 'clearTimeout', 'WeakRef']));
+    expect(WORKFLOW_INTRINSICS.filter((name) => replaced.includes(name))).toEqual([]);
+    expect(intrinsicBindings(['Array', 'Math'])).toBe('const Array = globalThis.Array, Math = globalThis.Math;');
+  });
 
   it('sets the swc target and keeps the other rules and options', () => {
     const other = { test: /\.js$/, use: ['source-map-loader'] };
