@@ -8,8 +8,8 @@
  *   previous one, saves the global object's property descriptors and restores the other workflow's. With many
  *   runs in flight nearly every activation switches. The switch here is written for this benchmark with the
  *   same operations (descriptor snapshot, per-property compare and define, delete of extras) over a context
- *   with as many globals as the runner's workflow context has (76, counted in the live worker with
- *   bench/support/vm-call-counter.js).
+ *   with as many globals as the runner's workflow context has (76 with hand-written
+ *   workflows, 77 with the DSL's, counted in the live worker with bench/support/vm-call-counter.js).
  * Prints the process CPU time per call (microseconds; the watchdog thread's time counts, as it does in the
  * worker's CPU), medians of 5 samples.
  * Run: npx ts-node --transpile-only bench/vm-calls.ts
