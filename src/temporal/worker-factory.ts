@@ -126,8 +126,9 @@ export function withModernSyntax(config: WebpackConfiguration): WebpackConfigura
  * Built-in objects the workflow bundle binds once, as constants of its own script scope, before any of its
  * modules runs. Workflow code runs in a Node `vm` context, where every read of a global variable (`Array`,
  * `Object`, `Math`, ...) goes through the context's C++ property interceptor instead of V8's inline caches: a
- * loop of such calls ran 34 times slower through the globals than through constants (bench/vm-globals.ts). Every module of the bundle (the interpreter, the jq engine, the hand-written bench
- * workflows, the SDK's workflow runtime) sees these constants instead of the globals.
+ * loop of such calls ran 34 times slower through the globals than through constants (bench/vm-globals.ts).
+ * Every module of the bundle (the interpreter, the jq engine, the hand-written bench workflows, the SDK's
+ * workflow runtime) sees these constants instead of the globals.
  *
  * Only objects that no workflow can make non-deterministic and that the SDK never replaces: not `Date`,
  * `setTimeout`, `clearTimeout`, `WeakRef` or `FinalizationRegistry` (the SDK installs deterministic ones when
